@@ -1,0 +1,99 @@
+"""Load any audio file as 16 kHz mono float32; write WAVs atomically.
+
+Decoding goes through PyAV (FFmpeg), which faster-whisper already depends on, so WAV, FLAC,
+MP3, OGG and friends at any rate, mono or stereo, all take one path. Every failure becomes an
+AudioError with a one-line message naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from interviewer.errors import AudioError
+
+SAMPLE_RATE = 16000  # Hz: what Whisper and Silero VAD expect
+
+
+@dataclass(frozen=True)
+class Audio:
+    samples: np.ndarray  # float32 in [-1, 1], mono, SAMPLE_RATE
+    path: Path | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / SAMPLE_RATE
+
+
+def probe_duration(path: Path) -> float | None:
+    """Seconds of audio the container claims, without decoding it (None if it does not say)."""
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise AudioError(f"{path} has no audio stream")
+            stream = container.streams.audio[0]
+            if stream.duration is not None and stream.time_base is not None:
+                return float(stream.duration * stream.time_base)
+            if container.duration is not None:
+                return container.duration / 1_000_000  # av.time_base is microseconds
+            return None
+    except AudioError:
+        raise
+    except Exception as exc:  # PyAV raises many kinds; all mean "cannot read this"
+        raise AudioError(f"{path} is not a readable audio file ({_reason(exc)})") from None
+
+
+def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -> Audio:
+    """Decode ``path`` to 16 kHz mono float32, refusing what cannot be an answer."""
+    from faster_whisper.audio import decode_audio
+
+    path = Path(path)
+    if not path.exists():
+        raise AudioError(f"no such file: {path}")
+    if path.is_dir():
+        raise AudioError(f"{path} is a directory, not an audio file")
+    if path.stat().st_size == 0:
+        raise AudioError(f"{path} is empty (0 bytes)")
+
+    claimed = probe_duration(path)
+    if max_seconds is not None and claimed is not None and claimed > max_seconds:
+        raise AudioError(
+            f"{path} is {claimed / 60:.1f} minutes long, over the {max_seconds / 60:.0f}-minute "
+            "limit for one answer (raise it with --max-minutes)"
+        )
+    try:
+        samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except Exception as exc:
+        raise AudioError(f"{path} could not be decoded ({_reason(exc)})") from None
+
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.size == 0:
+        raise AudioError(f"{path} holds no audio (0 seconds)")
+    if max_seconds is not None and samples.size / SAMPLE_RATE > max_seconds:
+        raise AudioError(
+            f"{path} is {samples.size / SAMPLE_RATE / 60:.1f} minutes long, over the "
+            f"{max_seconds / 60:.0f}-minute limit for one answer (raise it with --max-minutes)"
+        )
+    return Audio(samples=samples, path=path)
+
+
+def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
+    """Write a 16-bit WAV atomically: a crash leaves the old file or the new one, never half."""
+    import soundfile as sf
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    sf.write(str(tmp), np.asarray(samples), rate, subtype="PCM_16", format="WAV")
+    os.replace(tmp, path)
+    return path
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:160]

@@ -1,0 +1,147 @@
+"""Command line: answer, questions, demo. Errors print one line and exit non-zero."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+from interviewer.errors import ContentError, InterviewerError
+from interviewer.settings import AnswerOptions, Paths, SttOptions
+
+
+def _stt_args(p: argparse.ArgumentParser) -> None:
+    d = SttOptions()
+    g = p.add_argument_group("speech model")
+    g.add_argument("--stt-model", metavar="NAME_OR_DIR", default=d.model,
+                   help="faster-whisper model name (e.g. small.en) or a local CTranslate2 "
+                        "directory (default: the bundled tiny.en, SHA-256 verified)")
+    g.add_argument("--device", choices=["auto", "cpu", "cuda"], default=d.device,
+                   help="auto picks CUDA when a GPU is usable (default: %(default)s)")
+    g.add_argument("--compute-type", default=d.compute_type,
+                   help="CTranslate2 compute type: auto, int8, float16, ... (default: %(default)s)")
+
+
+def _stt_options(args: argparse.Namespace) -> SttOptions:
+    return SttOptions(model=args.stt_model, device=args.device, compute_type=args.compute_type)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="A local, voice-based mock interviewer for AI/ML system-design interviews.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("answer", help="score one recorded answer to a question")
+    p.add_argument("audio", metavar="AUDIO", help="WAV, FLAC, MP3, ... any rate, mono or stereo")
+    q = p.add_mutually_exclusive_group(required=True)
+    q.add_argument("--question", metavar="ID", help="a question id from `interviewer questions`")
+    q.add_argument("--question-text", metavar="TEXT", help="your own question")
+    p.add_argument("--agenda", default=None,
+                   help="agenda for --question-text (default: ml-design)")
+    p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
+    p.add_argument("--out", metavar="DIR", type=Path,
+                   help="where report.json and report.md go (default: recordings/answers/...)")
+    p.add_argument("--max-minutes", type=float, default=AnswerOptions().max_minutes,
+                   help="refuse longer audio (default: %(default)s)")
+    _stt_args(p)
+
+    p = sub.add_parser("questions", help="list the question bank")
+    p.add_argument("--category", help="only this category")
+
+    p = sub.add_parser("demo", help="a complete mock interview on bundled example answers, offline")
+    p.add_argument("--out", metavar="DIR", type=Path, help="session folder (default: recordings/demo-...)")
+    _stt_args(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InterviewerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written over; your audio files are untouched", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, with a way to see the traceback
+        if os.environ.get("INTERVIEWER_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"error: unexpected {type(exc).__name__}: {first} "
+              "(set INTERVIEWER_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    from interviewer.audio import load_audio
+    from interviewer.content import custom_question, get_question, load_agenda, load_rubric
+    from interviewer.pipeline import Context, score_audio
+    from interviewer.report import write_report
+    from interviewer.stt import WhisperTranscriber
+
+    if args.question:
+        question = get_question(args.question)
+        agenda = load_agenda(args.agenda or question.agenda)
+    else:
+        if not args.question_text.strip():
+            raise ContentError("--question-text is empty")
+        agenda = load_agenda(args.agenda or "ml-design")
+        question = custom_question(args.question_text.strip(), agenda)
+    rubric = load_rubric(args.rubric)
+    audio = load_audio(args.audio, max_seconds=args.max_minutes * 60)
+    transcriber = WhisperTranscriber(_stt_options(args))
+    report = score_audio(audio, Context(question, agenda, rubric), transcriber)
+    out = args.out or Paths().recordings / "answers" / f"{_stamp()}-{question.id}"
+    json_path, md_path = write_report(report, out)
+    s = report.scores
+    print(f"overall {s.overall:.1f}/5  clarity {s.clarity.score}  trade-offs {s.tradeoffs.score}  "
+          f"timing {s.timing.score}  coverage {s.coverage.score}")
+    print("agenda: " + ", ".join(f"{a.step} {a.status}" for a in report.agenda))
+    if report.flags:
+        print(f"flagged: {len(report.flags)} sentence(s) addressed to the grader were ignored")
+    print(f"report: {md_path}")
+    print(f"json:   {json_path}")
+    return 0
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    from interviewer.content import load_questions
+
+    questions = list(load_questions().values())
+    categories = sorted({q.category for q in questions})
+    if args.category:
+        if args.category not in categories:
+            raise ContentError(f"unknown category '{args.category}' (known: {', '.join(categories)})")
+        questions = [q for q in questions if q.category == args.category]
+    width = max(len(q.id) for q in questions)
+    for cat in categories:
+        mine = [q for q in questions if q.category == cat]
+        if not mine:
+            continue
+        print(f"{cat}:")
+        for q in mine:
+            print(f"  {q.id:<{width}}  [{q.track}, {q.minutes:g} min]  {q.text}")
+    print(f"{len(questions)} questions")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from interviewer.demo import run_demo
+
+    out = args.out or Paths().recordings / f"demo-{_stamp()}"
+    path = run_demo(out, _stt_options(args))
+    print(f"session report: {path}")
+    return 0
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+COMMANDS = {"answer": cmd_answer, "questions": cmd_questions, "demo": cmd_demo}

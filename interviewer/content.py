@@ -1,0 +1,248 @@
+"""Questions, agendas and rubrics: TOML files the user can read and extend, loaded as pydantic.
+
+Python holds no question, agenda or rubric text; it lives in prompts/questions/*.toml,
+rubrics/agendas/*.toml and rubrics/*.toml.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from interviewer.errors import ContentError
+from interviewer.settings import Paths
+
+# -- questions ---------------------------------------------------------------------------------
+
+
+class Fact(BaseModel):
+    topic: str
+    keywords: list[str]
+    answer: str
+
+
+class FollowUp(BaseModel):
+    step: str
+    text: str
+
+
+class KeyPoint(BaseModel):
+    step: str
+    point: str
+    cues: list[str]
+
+
+class Question(BaseModel):
+    id: str
+    text: str
+    category: str
+    track: Literal["production", "research"] = "production"
+    agenda: str = "ml-design"
+    minutes: float = 45
+    budget: dict[str, float] = Field(default_factory=dict)  # minutes per agenda step
+    facts: list[Fact] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    curveballs: list[str] = Field(default_factory=list)
+    key_points: list[KeyPoint] = Field(default_factory=list)
+    model_answer: str = ""
+    source: str = ""  # the file it came from
+
+
+# -- agendas -----------------------------------------------------------------------------------
+
+
+class Check(BaseModel):
+    """A sub-check of a step (baseline: data, model, objective, metric)."""
+
+    id: str
+    name: str
+    cues: list[str]
+
+
+class Step(BaseModel):
+    id: str
+    name: str
+    expect: str  # what a strong candidate does here, shown in reports
+    probe: str  # what the interviewer asks when the step was skipped
+    cues: list[str] = Field(default_factory=list)
+    min_hits: int = 1  # distinct cue matches that make the step covered
+    count_questions: bool = False  # a sentence ending in "?" counts as a hit (clarifying)
+    checks: list[Check] = Field(default_factory=list)
+    min_checks: int = 0  # with checks: how many must be hit for the step to be covered
+
+
+class Agenda(BaseModel):
+    id: str
+    name: str
+    description: str = ""
+    default_budget: dict[str, float]
+    steps: list[Step]
+
+    @model_validator(mode="after")
+    def _budget_matches_steps(self) -> "Agenda":
+        ids = [s.id for s in self.steps]
+        if set(self.default_budget) != set(ids):
+            raise ValueError(f"default_budget keys {sorted(self.default_budget)} != steps {ids}")
+        return self
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+
+# -- rubrics -----------------------------------------------------------------------------------
+
+
+class Rule(BaseModel):
+    """One transparent scoring rule: a measured fact past a limit, or phrases heard."""
+
+    say: str  # rationale text; may use {value}, {limit}, {hits}
+    points: float = 0.0
+    # a measured fact (see judge.offline.FACTS)
+    metric: str | None = None
+    above: float | None = None
+    below: float | None = None
+    per_unit: float | None = None  # points per unit of the metric instead of a fixed amount
+    # phrases heard in the answer
+    phrases: list[str] = Field(default_factory=list)
+    min_hits: int = 1
+    per_hit: float | None = None  # points per distinct utterance with a hit
+    max_points: float | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Rule":
+        if (self.metric is None) == (not self.phrases):
+            raise ValueError("a rule needs exactly one of 'metric' or 'phrases'")
+        return self
+
+
+class Criterion(BaseModel):
+    name: str
+    description: str
+    weight: float = 1.0
+    base: float  # score before any rule fires
+    levels: dict[str, str]  # "1".."5" -> descriptor
+    rules: list[Rule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _five_levels(self) -> "Criterion":
+        if sorted(self.levels) != ["1", "2", "3", "4", "5"]:
+            raise ValueError("levels must describe scores 1 to 5")
+        return self
+
+
+class Speech(BaseModel):
+    long_pause_s: float = 2.0
+    fillers: list[str]  # disfluencies: um, uh, er, hmm
+    tics: list[str]  # verbal tics counted as fillers: "you know", "basically"
+    hedges: list[str]
+
+
+class Rubric(BaseModel):
+    id: str
+    version: str
+    name: str
+    speech: Speech
+    injection: list[str]  # phrases that address the grader instead of the interviewer
+    criteria: dict[str, Criterion]
+
+    @model_validator(mode="after")
+    def _required_criteria(self) -> "Rubric":
+        missing = {"clarity", "tradeoffs", "timing", "coverage"} - set(self.criteria)
+        if missing:
+            raise ValueError(f"missing criteria: {sorted(missing)}")
+        return self
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ContentError(f"no such file: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path} is not valid TOML ({exc})") from None
+
+
+def _invalid(path: Path, exc: ValidationError) -> ContentError:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return ContentError(f"{path}: {where}: {first['msg']}")
+
+
+@lru_cache(maxsize=8)
+def load_questions(directory: Path = Paths().questions) -> dict[str, Question]:
+    questions: dict[str, Question] = {}
+    files = sorted(Path(directory).glob("*.toml"))
+    if not files:
+        raise ContentError(f"no question files in {directory}")
+    for path in files:
+        for raw in _read_toml(path).get("question", []):
+            try:
+                q = Question(**raw, source=path.name)
+            except ValidationError as exc:
+                raise _invalid(path, exc) from None
+            if q.id in questions:
+                raise ContentError(f"{path}: question id '{q.id}' is defined twice")
+            questions[q.id] = q
+    return questions
+
+
+def get_question(question_id: str, directory: Path = Paths().questions) -> Question:
+    questions = load_questions(directory)
+    if question_id in questions:
+        return questions[question_id]
+    near = difflib.get_close_matches(question_id, list(questions), n=3, cutoff=0.5)
+    near += [q for q in questions if question_id.lower() in q and q not in near][: 3 - len(near)]
+    hint = f"; did you mean {', '.join(near)}?" if near else "; `interviewer questions` lists them"
+    raise ContentError(f"unknown question id '{question_id}'{hint}")
+
+
+def custom_question(text: str, agenda: Agenda) -> Question:
+    """The user's own question: no facts or key points, the agenda's default budget."""
+    minutes = sum(agenda.default_budget.values())
+    return Question(id="custom", text=text, category="custom", agenda=agenda.id,
+                    minutes=minutes, budget=dict(agenda.default_budget))
+
+
+@lru_cache(maxsize=8)
+def load_agenda(agenda_id: str, directory: Path = Paths().agendas) -> Agenda:
+    path = Path(directory) / f"{agenda_id}.toml"
+    if not path.is_file():
+        known = sorted(p.stem for p in Path(directory).glob("*.toml"))
+        raise ContentError(f"unknown agenda '{agenda_id}' (known: {', '.join(known)})")
+    try:
+        return Agenda(**_read_toml(path))
+    except ValidationError as exc:
+        raise _invalid(path, exc) from None
+
+
+@lru_cache(maxsize=8)
+def load_rubric(name: str = "default", directory: Path = Paths().rubrics) -> Rubric:
+    path = Path(name) if name.endswith(".toml") else Path(directory) / f"{name}.toml"
+    try:
+        return Rubric(**_read_toml(path))
+    except ValidationError as exc:
+        raise _invalid(path, exc) from None
+
+
+def question_budget(question: Question, agenda: Agenda) -> dict[str, float]:
+    """Minutes per step, in agenda order, falling back to the agenda's default budget."""
+    budget = question.budget or agenda.default_budget
+    ids = [s.id for s in agenda.steps]
+    if set(budget) != set(ids):
+        raise ContentError(
+            f"question '{question.id}': budget steps {sorted(budget)} do not match agenda "
+            f"'{agenda.id}' steps {ids}"
+        )
+    return {i: float(budget[i]) for i in ids}

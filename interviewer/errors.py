@@ -1,0 +1,33 @@
+"""The exceptions interviewer raises on purpose.
+
+Every one carries a message written for the user, one line, that the CLI prints as
+``error: <message>`` before exiting non-zero. Anything else escaping is a bug.
+
+    InterviewerError
+     ├── AudioError      the input audio cannot be read, is empty, silent or too long
+     ├── ContentError    a question, agenda or rubric is missing or malformed
+     └── ModelError      the speech model cannot be found, verified or loaded
+"""
+
+from __future__ import annotations
+
+
+class InterviewerError(Exception):
+    """Base class: an expected failure with a user-facing one-line message."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))  # always one line
+
+
+class AudioError(InterviewerError):
+    exit_code = 3
+
+
+class ContentError(InterviewerError):
+    exit_code = 4
+
+
+class ModelError(InterviewerError):
+    exit_code = 5

@@ -1,0 +1,70 @@
+"""What a judge produces: agenda status, rubric scores and flags, each with timed evidence."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["covered", "prompted", "missed"]
+CRITERIA = ("clarity", "tradeoffs", "timing", "coverage")
+
+
+class Evidence(BaseModel):
+    quote: str  # words from the transcript (a pause is quoted with the words around it)
+    start: float  # seconds from the start of the audio
+    end: float
+
+
+class CheckResult(BaseModel):
+    id: str
+    name: str
+    hit: bool
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class StepResult(BaseModel):
+    step: str
+    name: str
+    status: Status
+    expect: str  # what a strong answer does here
+    evidence: list[Evidence] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+
+
+class KeyPointResult(BaseModel):
+    step: str
+    point: str
+    hit: bool
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class CriterionScore(BaseModel):
+    score: int = Field(ge=1, le=5)
+    level: str  # the rubric's descriptor for that score
+    rationale: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    judge: str = "offline"  # who scored it: "offline" or "llm:<model>"
+
+
+class Scores(BaseModel):
+    clarity: CriterionScore
+    tradeoffs: CriterionScore
+    timing: CriterionScore
+    coverage: CriterionScore
+    overall: float  # weighted mean of the criteria, computed, never judged
+
+
+class Flag(BaseModel):
+    kind: Literal["grader-injection"]
+    quote: str
+    start: float
+    end: float
+    note: str
+
+
+class Judgement(BaseModel):
+    agenda: list[StepResult]
+    key_points: list[KeyPointResult]
+    scores: Scores
+    flags: list[Flag] = Field(default_factory=list)

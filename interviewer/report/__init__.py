@@ -1,0 +1,6 @@
+"""Reports: one pydantic Report written as report.json and report.md."""
+
+from interviewer.report.markdown import render_markdown
+from interviewer.report.model import Report, write_report
+
+__all__ = ["Report", "render_markdown", "write_report"]

@@ -1,0 +1,73 @@
+"""The Report schema: everything one scored answer produced, in one pydantic model."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from interviewer.judge.model import Flag, KeyPointResult, Scores, StepResult
+from interviewer.metrics import Metrics
+from interviewer.phases import PhaseSpan
+from interviewer.transcript import Transcript
+
+SCHEMA_VERSION = 1
+
+
+class QuestionInfo(BaseModel):
+    id: str
+    text: str
+    category: str
+    track: str
+    agenda: str
+
+
+class JudgeInfo(BaseModel):
+    name: str  # "offline" or "llm:<model>"
+    rubric: str
+    rubric_version: str
+    agenda: str
+
+
+class SttInfo(BaseModel):
+    model: str
+    device: str
+    compute_type: str
+
+
+class Report(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    created_at: str
+    audio: str  # the answer's audio file, as given
+    duration_s: float  # all times in the report are seconds from the start of this audio
+    question: QuestionInfo
+    judge: JudgeInfo
+    stt: SttInfo
+    transcript: Transcript
+    metrics: Metrics
+    phases: list[PhaseSpan]
+    agenda: list[StepResult]
+    key_points: list[KeyPointResult]
+    scores: Scores
+    flags: list[Flag] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
+    """report.json and report.md, each written atomically."""
+    from interviewer.report.markdown import render_markdown
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = _atomic_write(out_dir / "report.json",
+                              json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
+    md_path = _atomic_write(out_dir / "report.md", render_markdown(report))
+    return json_path, md_path
+
+
+def _atomic_write(path: Path, text: str) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

