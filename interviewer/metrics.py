@@ -80,7 +80,7 @@ def thinking_time(t: Transcript) -> float:
     first = t.words[0]
     for r in t.speech_regions:
         if r.end > first.start and r.start < first.end + 0.5:
-            return round(min(r.start, first.start) if r.start <= first.end else r.start, 3)
+            return round(r.start, 3)  # VAD's edge: Whisper's first word often starts early
     return round(first.start, 3)
 
 

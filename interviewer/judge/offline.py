@@ -242,7 +242,8 @@ def _apply(rule: Rule, facts: dict[str, Fact], hits: _Hits) -> tuple[float, str,
         delta = value * rule.per_unit if rule.per_unit is not None else rule.points
         return delta, rule.say.format(value=value, limit=limit, hits=0), evidence()
     found = hits.matches(rule.phrases)
-    count = len({i for i, _ in found})  # distinct utterances: repeating one sentence earns once
+    # distinct (utterance, phrase) pairs: saying one phrase over and over earns it once per sentence
+    count = len({(i, m.phrase) for i, m in found})
     if count < rule.min_hits:
         return None
     delta = count * rule.per_hit if rule.per_hit is not None else rule.points

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from interviewer.stt import WhisperTranscriber
+from interviewer.transcript import Span, Transcript, Word
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def transcriber() -> WhisperTranscriber:
+    """The real bundled tiny.en, loaded once for the whole run."""
+    t = WhisperTranscriber()
+    t.load()
+    return t
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """Run the real command in a child process, as a user would."""
+
+    def run(*args: str, timeout: float = 600, env: dict | None = None) -> Run:
+        full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        p = subprocess.run([sys.executable, "-m", "interviewer", *args], capture_output=True,
+                           text=True, timeout=timeout, cwd=tmp_path, env=full_env)
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    return run
+
+
+def assert_clean_error(run: Run, *fragments: str) -> None:
+    """Non-zero exit, exactly one line on stderr starting 'error:', no traceback."""
+    assert run.code != 0, run.out
+    lines = [line for line in run.err.splitlines() if line.strip()]
+    assert len(lines) == 1, run.err
+    assert lines[0].startswith("error: "), run.err
+    assert "Traceback" not in run.err
+    for fragment in fragments:
+        assert fragment.lower() in lines[0].lower(), lines[0]
+
+
+def text_transcript(text: str, wpm: float = 150, gaps: dict[int, float] | None = None) -> Transcript:
+    """A transcript with evenly timed words, for judging logic that never touches audio.
+
+    gaps maps a word index to seconds of silence inserted before that word.
+    """
+    words: list[Word] = []
+    regions: list[Span] = []
+    t = 0.0
+    step = 60 / wpm
+    region_start = 0.0
+    for i, w in enumerate(text.split()):
+        if gaps and i in gaps:
+            regions.append(Span(start=region_start, end=t))
+            t += gaps[i]
+            region_start = t
+        words.append(Word(word=w, start=round(t, 3), end=round(t + step * 0.8, 3)))
+        t += step
+    regions.append(Span(start=region_start, end=t))
+    return Transcript(text=text, words=words, speech_regions=regions, duration_s=t + 0.5,
+                      segments=[], model="text")

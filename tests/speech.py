@@ -1,0 +1,62 @@
+"""Test speech: espeak-ng says known words; silences of known length go between them."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from interviewer.audio import SAMPLE_RATE, load_audio, save_wav
+
+SILENCE_LEVEL = 0.01  # |sample| below this at the edges of an espeak clip is silence
+
+
+@lru_cache(maxsize=64)
+def speak(text: str, speed: int = 165, voice: str = "en-us") -> np.ndarray:
+    """espeak-ng's rendering of text at 16 kHz, its leading and trailing silence trimmed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "s.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text],
+                       check=True, capture_output=True)
+        samples = load_audio(wav).samples
+    loud = np.flatnonzero(np.abs(samples) > SILENCE_LEVEL)
+    return samples[loud[0]:loud[-1] + 1].copy()
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: str  # "speech" or "silence"
+    start: float
+    end: float
+    text: str = ""
+
+
+def compose(*parts: str | float, speed: int = 165) -> tuple[np.ndarray, list[Piece]]:
+    """Strings are spoken, numbers are seconds of silence; returns audio and where each went."""
+    chunks: list[np.ndarray] = []
+    pieces: list[Piece] = []
+    t = 0.0
+    for part in parts:
+        if isinstance(part, str):
+            chunk = speak(part, speed)
+            pieces.append(Piece("speech", t, t + len(chunk) / SAMPLE_RATE, part))
+        else:
+            chunk = np.zeros(int(round(part * SAMPLE_RATE)), dtype=np.float32)
+            pieces.append(Piece("silence", t, t + part))
+        chunks.append(chunk)
+        t += len(chunk) / SAMPLE_RATE
+    return np.concatenate(chunks), pieces
+
+
+def write(path: Path, *parts: str | float, speed: int = 165) -> tuple[Path, list[Piece]]:
+    samples, pieces = compose(*parts, speed=speed)
+    save_wav(path, samples)
+    return path, pieces
+
+
+def spoken_text(pieces: list[Piece]) -> str:
+    return " ".join(p.text for p in pieces if p.kind == "speech")
