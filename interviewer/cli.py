@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Sequence
 
 from interviewer.errors import ContentError, InterviewerError
-from interviewer.settings import AnswerOptions, Paths, SttOptions
+from interviewer.settings import (
+    AnswerOptions, InterviewOptions, Paths, RecorderOptions, SttOptions, VoiceOptions,
+)
 
 
 def _stt_args(p: argparse.ArgumentParser) -> None:
@@ -48,6 +50,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-minutes", type=float, default=AnswerOptions().max_minutes,
                    help="refuse longer audio (default: %(default)s)")
     _stt_args(p)
+
+    p = sub.add_parser("practice", help="a spoken mock interview: it asks, you answer aloud")
+    p.add_argument("--question", metavar="ID", help="question id (default: a random one)")
+    p.add_argument("--category", help="with no --question: pick from this category")
+    p.add_argument("--minutes", type=float, default=InterviewOptions().minutes,
+                   help="session length; the phase budget scales to it (default: %(default)s)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--text", action="store_true", help="type answers instead of speaking")
+    src.add_argument("--answers", nargs="+", type=Path, metavar="AUDIO",
+                     help="recorded answers used as your turns, in order")
+    p.add_argument("--no-voice", action="store_true", help="print the interviewer's lines")
+    p.add_argument("--voice", help="espeak-ng voice id, e.g. gmw/en-us")
+    p.add_argument("--rate", type=int, default=VoiceOptions().rate, help="voice words per minute")
+    p.add_argument("--patience", type=float, default=RecorderOptions().patience_s,
+                   help="seconds of silence that end your turn (default: %(default)s); Enter ends it at once")
+    p.add_argument("--push-to-talk", action="store_true", help="Enter starts and Enter stops each turn")
+    p.add_argument("--input-device", help="microphone name or index")
+    p.add_argument("--output-device", help="speaker name or index")
+    p.add_argument("--session", metavar="NAME", help="name the session folder (sanitized)")
+    p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
+    p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
+    _stt_args(p)
+
+    p = sub.add_parser("replay", help="play a session back with its transcript")
+    p.add_argument("session_id", metavar="SESSION_ID")
+    p.add_argument("--turn", type=int, metavar="N", help="only turn N (1 = the first line)")
+    p.add_argument("--no-audio", action="store_true", help="print the timeline only")
+    p.add_argument("--output-device", help="speaker name or index")
 
     p = sub.add_parser("questions", help="list the question bank")
     p.add_argument("--category", help="only this category")
@@ -110,6 +140,19 @@ def cmd_answer(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_practice(args: argparse.Namespace) -> int:
+    from interviewer.interview.run import practice
+
+    return practice(args)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from interviewer.interview.replay import replay
+
+    return replay(args.session_id, turn=args.turn, audio=not args.no_audio,
+                  device=args.output_device)
+
+
 def cmd_questions(args: argparse.Namespace) -> int:
     from interviewer.content import load_questions
 
@@ -144,4 +187,5 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-COMMANDS = {"answer": cmd_answer, "questions": cmd_questions, "demo": cmd_demo}
+COMMANDS = {"answer": cmd_answer, "practice": cmd_practice, "replay": cmd_replay,
+            "questions": cmd_questions, "demo": cmd_demo}

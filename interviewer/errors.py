@@ -6,7 +6,10 @@ Every one carries a message written for the user, one line, that the CLI prints 
     InterviewerError
      ├── AudioError      the input audio cannot be read, is empty, silent or too long
      ├── ContentError    a question, agenda or rubric is missing or malformed
-     └── ModelError      the speech model cannot be found, verified or loaded
+     ├── ModelError      the speech model cannot be found, verified or loaded
+     ├── DeviceError     no microphone, PortAudio or espeak-ng missing, a device lost mid-answer
+     ├── DiskError       the disk is full (or a file-size limit was hit) while saving
+     └── SessionError    a session id that does not exist or cannot be resumed
 """
 
 from __future__ import annotations
@@ -31,3 +34,15 @@ class ContentError(InterviewerError):
 
 class ModelError(InterviewerError):
     exit_code = 5
+
+
+class DeviceError(InterviewerError):
+    exit_code = 6
+
+
+class DiskError(InterviewerError):
+    exit_code = 7
+
+
+class SessionError(InterviewerError):
+    exit_code = 8

@@ -74,32 +74,40 @@ def _per_minute(count: int, seconds: float) -> float:
 
 
 def thinking_time(t: Transcript) -> float:
-    """Start of audio to the first word, taken from the VAD region the first word sits in."""
+    """Start of the (first) answer to its first word, from the VAD region that word sits in."""
     if not t.words:
         return round(t.duration_s, 3)
-    first = t.words[0]
+    start, _, words = next((w for w in t.windows() if w[2]), t.windows()[0])
+    first = words[0]
     for r in t.speech_regions:
         if r.end > first.start and r.start < first.end + 0.5:
-            return round(r.start, 3)  # VAD's edge: Whisper's first word often starts early
-    return round(first.start, 3)
+            # VAD's edge: Whisper's first word often starts early
+            return round(max(0.0, max(r.start, start) - start), 3)
+    return round(first.start - start, 3)
+
+
+def speaking_span(t: Transcript) -> float:
+    """First word to last word, summed over turns (the interviewer's time is not included)."""
+    return sum(ws[-1].end - ws[0].start for _, _, ws in t.windows() if ws)
 
 
 def long_pauses(t: Transcript, threshold: float) -> list[Pause]:
-    if not t.words:
-        return []
-    first, last = t.words[0].start, t.words[-1].end
-    regions = t.speech_regions
-    if regions:
-        gaps = [Span(start=a.end, end=b.start) for a, b in zip(regions, regions[1:])]
-    else:  # no VAD regions at all: the word timings are all there is
-        gaps = [Span(start=a.end, end=b.start) for a, b in zip(t.words, t.words[1:])]
     pauses: list[Pause] = []
-    for gap in gaps:
-        if gap.end <= first or gap.start >= last:
-            continue  # leading silence is thinking time; trailing silence is not a pause
-        for piece in _split_at_inner_words(gap, t):
-            if piece.end - piece.start >= threshold:
-                pauses.append(_pause(piece, t))
+    for start, end, words in t.windows():
+        if not words:
+            continue
+        first, last = words[0].start, words[-1].end
+        regions = [r for r in t.speech_regions if start <= r.start < end]
+        if regions:
+            gaps = [Span(start=a.end, end=b.start) for a, b in zip(regions, regions[1:])]
+        else:  # no VAD regions at all: the word timings are all there is
+            gaps = [Span(start=a.end, end=b.start) for a, b in zip(words, words[1:])]
+        for gap in gaps:
+            if gap.end <= first or gap.start >= last:
+                continue  # leading silence is thinking time; trailing silence is not a pause
+            for piece in _split_at_inner_words(gap, t):
+                if piece.end - piece.start >= threshold:
+                    pauses.append(_pause(piece, t))
     return pauses
 
 
@@ -125,7 +133,7 @@ def _pause(span: Span, t: Transcript) -> Pause:
 def measure(t: Transcript, speech: Speech, spans: list[PhaseSpan] | None = None,
             budget: dict[str, float] | None = None) -> Metrics:
     tokens = tokenize(t.words)
-    span_s = (t.words[-1].end - t.words[0].start) if t.words else 0.0
+    span_s = speaking_span(t)
     speech_s = sum(r.end - r.start for r in t.speech_regions)
     pauses = long_pauses(t, speech.long_pause_s)
     fillers = [Occurrence(word=m.phrase, start=m.start, end=m.end)

@@ -11,7 +11,7 @@ from interviewer.errors import AudioError
 from interviewer.judge import Answer, Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.metrics import measure
-from interviewer.phases import segment
+from interviewer.phases import PhaseSpan, segment
 from interviewer.report.model import JudgeInfo, QuestionInfo, Report, SttInfo
 from interviewer.stt import WhisperTranscriber
 from interviewer.transcript import Transcript, utterances
@@ -71,3 +71,14 @@ def score_audio(audio: Audio, ctx: Context, transcriber: WhisperTranscriber) -> 
     stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
                   compute_type=transcriber.compute_type)
     return judge_transcript(transcript, ctx, str(audio.path), stt)
+
+
+def assess_turn(transcript: Transcript, ctx: Context) -> tuple[set[str], list[PhaseSpan]]:
+    """Which agenda steps one turn covers, and its phase spans (the live interviewer's view)."""
+    utts = utterances(transcript)
+    spans = segment(transcript, utts, ctx.agenda)
+    metrics = measure(transcript, ctx.rubric.speech)
+    answer = Answer(transcript=transcript, utterances=utts, phases=spans, metrics=metrics,
+                    question=ctx.question, agenda=ctx.agenda)
+    judgement = OfflineJudge().score(answer, ctx.rubric)
+    return {a.step for a in judgement.agenda if a.status != "missed"}, spans

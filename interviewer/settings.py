@@ -61,3 +61,32 @@ class AnswerOptions:
     # An answer to one question longer than this is almost surely the wrong file; refusing
     # early beats twenty minutes of transcription. --max-minutes raises it.
     max_minutes: float = 30.0
+
+
+@dataclass(frozen=True)
+class RecorderOptions:
+    sample_rate: int = 16000  # Hz; what Whisper wants, so no resampling after recording
+    block_s: float = 0.1  # seconds per block handed from the audio callback to the writer
+    # End of turn: Enter ends it at once; otherwise this much silence after speech. Generous on
+    # purpose: candidates need thinking time and must not be cut off mid-thought.
+    patience_s: float = 4.0
+    max_think_s: float = 120.0  # no speech at all for this long ends the turn (empty answer)
+    max_turn_s: float = 900.0  # one answer never runs past 15 minutes
+    speech_threshold: float = 0.5  # Silero speech probability
+    push_to_talk: bool = False  # Enter starts and Enter stops; silence never ends the turn
+    device: str | None = None  # input device name or index; None: the system default
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    enabled: bool = True  # --no-voice prints the interviewer's lines instead
+    voice: str | None = None  # a pyttsx3/espeak-ng voice id, e.g. "gmw/en-us"; None: default
+    rate: int = 170  # words per minute
+    sample_rate: int = 16000  # playback rate; lines are resampled to it
+    device: str | None = None  # output device name or index
+
+
+@dataclass(frozen=True)
+class InterviewOptions:
+    minutes: float = 45.0  # session length; the question's phase budget is scaled to it
+    words_per_second: float = 2.5  # to put an unvoiced interviewer line on the clock

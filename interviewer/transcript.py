@@ -32,6 +32,16 @@ class Transcript(BaseModel):
     speech_regions: list[Span] = Field(default_factory=list)  # Silero VAD, tight padding
     duration_s: float = 0.0
     model: str = ""
+    # In a live session: the candidate's turns on the session clock. Silence between turns is
+    # the interviewer talking, not a pause. Empty for a single recorded answer.
+    turns: list[Span] = Field(default_factory=list)
+
+    def windows(self) -> list[tuple[float, float, list[Word]]]:
+        """(turn start, turn end, its words) per candidate turn; one window for a single answer."""
+        if not self.turns:
+            return [(0.0, self.duration_s, list(self.words))]
+        return [(s.start, s.end, [w for w in self.words if s.start <= w.start < s.end])
+                for s in self.turns]
 
     @property
     def is_empty(self) -> bool:
@@ -94,3 +104,29 @@ def utterances(transcript: Transcript) -> list[Utterance]:
                                  end=chunk[-1].end, first_word=begin, last_word=i))
             begin = i + 1
     return out
+
+
+def combine(parts: list[tuple[float, float, Transcript]], duration_s: float) -> Transcript:
+    """Candidate turns placed on the session clock: (turn start, turn end, its transcript)."""
+    out = Transcript(duration_s=round(duration_s, 3))
+    for start, end, t in parts:
+        shift = lambda x: round(x + start, 3)  # noqa: E731
+        out.words += [w.model_copy(update={"start": shift(w.start), "end": shift(w.end)}) for w in t.words]
+        out.segments += [s.model_copy(update={"start": shift(s.start), "end": shift(s.end)})
+                         for s in t.segments]
+        out.speech_regions += [Span(start=shift(r.start), end=shift(r.end)) for r in t.speech_regions]
+        out.turns.append(Span(start=round(start, 3), end=round(end, 3)))
+        out.model = out.model or t.model
+    out.text = " ".join(s.text for s in out.segments).strip() or " ".join(p[2].text for p in parts).strip()
+    return out
+
+
+def typed(text: str, words_per_second: float = 2.5) -> Transcript:
+    """A typed answer (--text) as a transcript with nominal timings: no speech facts in it."""
+    words, t = [], 0.0
+    for w in text.split():
+        words.append(Word(word=w, start=round(t, 3), end=round(t + 0.8 / words_per_second, 3)))
+        t += 1 / words_per_second
+    return Transcript(text=text.strip(), words=words, duration_s=round(t, 3),
+                      segments=[Segment(text=text.strip(), start=0.0, end=round(t, 3))] if words else [],
+                      speech_regions=[Span(start=0.0, end=round(t, 3))] if words else [], model="typed")

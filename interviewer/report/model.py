@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from interviewer.files import atomic_write_json, atomic_write_text
 from interviewer.judge.model import Flag, KeyPointResult, Scores, StepResult
 from interviewer.metrics import Metrics
 from interviewer.phases import PhaseSpan
@@ -53,6 +52,8 @@ class Report(BaseModel):
     scores: Scores
     flags: list[Flag] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    # A live session's turns in order (who spoke, text, audio file, start and end on the clock).
+    turns: list[dict] = Field(default_factory=list)
 
 
 def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
@@ -60,14 +61,6 @@ def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
     from interviewer.report.markdown import render_markdown
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = _atomic_write(out_dir / "report.json",
-                              json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
-    md_path = _atomic_write(out_dir / "report.md", render_markdown(report))
+    json_path = atomic_write_json(out_dir / "report.json", report.model_dump(mode="json"))
+    md_path = atomic_write_text(out_dir / "report.md", render_markdown(report))
     return json_path, md_path
-
-
-def _atomic_write(path: Path, text: str) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path

@@ -1,0 +1,316 @@
+"""Microphones: the candidate's turn as a WAV on disk.
+
+`Microphone.record(path) -> Recording | None` has two implementations:
+- DeviceMicrophone: a sounddevice input stream. Its callback only queues blocks; a writer thread
+  streams them to the WAV (header rewritten after every block, so a Ctrl-C or a kill leaves a
+  valid file up to the last block) and runs the end-of-turn detector.
+- WavMicrophone: recorded answers played in as the candidate's turns (--answers, the demo, tests).
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+import numpy as np
+
+from interviewer.audio.hardware import input_devices, sounddevice
+from interviewer.audio.io import load_audio, save_wav
+from interviewer.errors import DeviceError, DiskError
+from interviewer.files import DISK_FULL
+from interviewer.settings import RecorderOptions
+
+VAD_WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
+VAD_CONTEXT = 31  # windows of history re-run with each block: Silero's state restarts per call
+CHUNK_SILENCE_S = 0.7  # a silence this long inside a turn closes a chunk for the live transcript
+DEVICE_GONE_S = 2.0  # no audio from a running stream for this long: the device went away
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: Path
+    duration_s: float
+    ended_by: str  # enter | silence | max | file | no-speech
+    overflows: int = 0  # input blocks PortAudio dropped because we read too slowly
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    seconds: float  # recorded so far
+    level_db: float  # loudness of the latest block, dBFS
+    heard_speech: bool
+    silence_s: float  # since the last speech
+    patience_s: float
+
+
+class Microphone(Protocol):
+    def record(self, path: Path) -> Recording | None:
+        """Record one turn into path; None when there is nothing more to record."""
+        ...
+
+
+def disk_error(exc: OSError, path: Path) -> DiskError | None:
+    if exc.errno in DISK_FULL:
+        return DiskError(f"the disk is full while writing {path} ({exc.strerror})")
+    return None
+
+
+class WavMicrophone:
+    """Each record() delivers the next recorded answer, converted to 16 kHz mono."""
+
+    def __init__(self, files: list[Path]):
+        self.files = list(files)
+        for f in self.files:  # fail before the interview starts, not at turn five
+            load_audio(f)
+
+    def record(self, path: Path) -> Recording | None:
+        if not self.files:
+            return None
+        audio = load_audio(self.files.pop(0))
+        try:
+            save_wav(path, audio.samples)
+        except OSError as exc:
+            raise disk_error(exc, path) or exc from None
+        return Recording(path=path, duration_s=audio.duration_s, ended_by="file")
+
+
+class WavWriter:
+    """A 16-bit mono WAV written block by block whose header is always up to date."""
+
+    # libsndfile's SFC_SET_UPDATE_HEADER_AUTO: rewrite the header after every write, so the
+    # file is valid (right length) up to the last block even if the process is killed.
+    _SFC_SET_UPDATE_HEADER_AUTO = 0x1061
+
+    def __init__(self, path: Path, sample_rate: int):
+        import soundfile as sf
+
+        self.path = path
+        self.frames = 0
+        try:
+            self._f = sf.SoundFile(str(path), "w", samplerate=sample_rate, channels=1,
+                                   subtype="PCM_16", format="WAV")
+        except OSError as exc:
+            raise disk_error(exc, path) or exc from None
+        sf._snd.sf_command(self._f._file, self._SFC_SET_UPDATE_HEADER_AUTO, sf._ffi.NULL,
+                           sf._snd.SF_TRUE)
+
+    def write(self, block: np.ndarray) -> None:
+        self._f.write(block)
+        self._f.flush()
+        self.frames += len(block)
+        if self._f._errorcode:  # libsndfile reports a short write (disk full) here
+            raise DiskError(f"the disk is full while writing {self.path}")
+
+    def close(self) -> None:
+        self._f.close()
+
+
+class Endpointer:
+    """Decides when a turn is over from the audio alone (sample counts, not wall time)."""
+
+    def __init__(self, options: RecorderOptions):
+        from faster_whisper.vad import get_vad_model
+
+        self.o = options
+        self.model = get_vad_model()
+        self.history = np.zeros(0, dtype=np.float32)  # processed windows kept as context
+        self.pending = np.zeros(0, dtype=np.float32)  # samples not yet a whole window
+        self.total = 0  # samples fed
+        self.processed = 0  # samples judged by VAD
+        self.last_speech: int | None = None  # sample index where speech was last heard
+        self.chunk_start = 0  # start of the chunk not yet handed to the live transcript
+
+    @property
+    def heard_speech(self) -> bool:
+        return self.last_speech is not None
+
+    def silence_s(self) -> float:
+        since = self.last_speech if self.last_speech is not None else 0
+        return (self.total - since) / self.o.sample_rate
+
+    def feed(self, block: np.ndarray) -> None:
+        self.total += len(block)
+        self.pending = np.concatenate([self.pending, block])
+        n = len(self.pending) // VAD_WINDOW * VAD_WINDOW
+        if n == 0:
+            return
+        new, self.pending = self.pending[:n], self.pending[n:]
+        context = self.history[-VAD_CONTEXT * VAD_WINDOW:]
+        probs = self.model(np.concatenate([context, new]))[len(context) // VAD_WINDOW:]
+        for i, p in enumerate(probs):
+            if p >= self.o.speech_threshold:
+                self.last_speech = self.processed + (i + 1) * VAD_WINDOW
+        self.processed += n
+        self.history = np.concatenate([context, new])
+
+    def verdict(self) -> str | None:
+        """Why the turn should end now, or None to keep listening."""
+        seconds = self.total / self.o.sample_rate
+        if seconds >= self.o.max_turn_s:
+            return "max"
+        if self.o.push_to_talk:
+            return None
+        if self.heard_speech and self.silence_s() >= self.o.patience_s:
+            return "silence"
+        if not self.heard_speech and seconds >= self.o.max_think_s:
+            return "no-speech"
+        return None
+
+    def chunk_ready(self) -> tuple[int, int] | None:
+        """A finished stretch of speech (ended by a short silence) for the live transcript."""
+        if self.last_speech is None or self.last_speech <= self.chunk_start:
+            return None
+        if (self.total - self.last_speech) / self.o.sample_rate >= CHUNK_SILENCE_S:
+            span = (self.chunk_start, self.total)
+            self.chunk_start = self.total
+            return span
+        return None
+
+
+class EnterKey:
+    """Enter presses on standard input, read by a daemon thread (never blocks the recorder)."""
+
+    _instance: "EnterKey | None" = None
+
+    def __init__(self) -> None:
+        self.presses: queue.Queue[str] = queue.Queue()
+        self.available = sys.stdin is not None and sys.stdin.isatty()
+        if self.available:
+            threading.Thread(target=self._read, daemon=True, name="enter-key").start()
+
+    @classmethod
+    def shared(cls) -> "EnterKey":
+        if cls._instance is None:
+            cls._instance = EnterKey()
+        return cls._instance
+
+    def _read(self) -> None:
+        for line in sys.stdin:
+            self.presses.put(line)
+
+    def drain(self) -> None:
+        while not self.presses.empty():
+            self.presses.get_nowait()
+
+    def pressed(self) -> bool:
+        try:
+            self.presses.get_nowait()
+            return True
+        except queue.Empty:
+            return False
+
+
+class DeviceMicrophone:
+    """The real microphone through sounddevice."""
+
+    def __init__(self, options: RecorderOptions = RecorderOptions(),
+                 on_status: Callable[[LiveStatus], None] | None = None,
+                 on_chunk: Callable[[Path, float, float], None] | None = None,
+                 keys: EnterKey | None = None, stream_factory: Callable[..., Any] | None = None):
+        self.o = options
+        self.on_status = on_status
+        self.on_chunk = on_chunk  # (wav path, chunk start s, chunk end s)
+        self.keys = keys or EnterKey.shared()
+        self.sd = sounddevice()
+        self._stream_factory = stream_factory or self.sd.RawInputStream
+        self.check()
+
+    def check(self) -> None:
+        try:
+            self.sd.check_input_settings(device=self.o.device, channels=1, dtype="int16",
+                                         samplerate=self.o.sample_rate)
+        except Exception as exc:
+            names = input_devices(self.sd)
+            listed = f"input devices: {', '.join(names)}" if names else "no input devices found"
+            raise DeviceError(f"no usable microphone ({str(exc).splitlines()[0]}); {listed}; "
+                              "use --text to type answers or --answers to give recorded ones") from None
+
+    def record(self, path: Path) -> Recording:
+        o = self.o
+        if o.push_to_talk and self.keys.available:
+            print("press Enter to start talking, Enter again to stop", flush=True)
+            while not self.keys.pressed():
+                time.sleep(0.05)
+        self.keys.drain()
+        blocks: queue.Queue[bytes | None] = queue.Queue()
+        overflows = [0]
+        last_block = [time.monotonic()]
+
+        def callback(indata: Any, frames: int, when: Any, status: Any) -> None:
+            # Runs on PortAudio's thread: copy and queue, nothing else.
+            if status.input_overflow:
+                overflows[0] += 1
+            blocks.put(bytes(indata))
+            last_block[0] = time.monotonic()
+
+        writer = WavWriter(path, o.sample_rate)
+        endpointer = Endpointer(o)
+        stop = threading.Event()
+        verdict: list[str | None] = [None]
+        failure: list[BaseException] = []
+
+        def write_loop() -> None:
+            try:
+                while True:
+                    data = blocks.get()
+                    if data is None:
+                        return
+                    pcm = np.frombuffer(data, dtype=np.int16)
+                    writer.write(pcm)
+                    endpointer.feed(pcm.astype(np.float32) / 32768)
+                    chunk = endpointer.chunk_ready()
+                    if chunk and self.on_chunk:
+                        self.on_chunk(path, chunk[0] / o.sample_rate, chunk[1] / o.sample_rate)
+                    if self.on_status:
+                        level = float(np.sqrt(np.mean((pcm.astype(np.float32) / 32768) ** 2)) + 1e-9)
+                        self.on_status(LiveStatus(endpointer.total / o.sample_rate,
+                                                  20 * np.log10(level), endpointer.heard_speech,
+                                                  endpointer.silence_s(), o.patience_s))
+                    if verdict[0] is None:
+                        verdict[0] = endpointer.verdict()
+                        if verdict[0]:
+                            stop.set()
+            except BaseException as exc:  # surfaced on the main thread
+                failure.append(exc)
+                stop.set()
+
+        thread = threading.Thread(target=write_loop, name="wav-writer", daemon=True)
+        thread.start()
+        try:
+            stream = self._stream_factory(samplerate=o.sample_rate, channels=1, dtype="int16",
+                                          blocksize=int(o.sample_rate * o.block_s),
+                                          device=o.device, callback=callback)
+        except Exception as exc:
+            blocks.put(None)
+            thread.join()
+            writer.close()
+            raise DeviceError(f"the microphone could not be opened ({str(exc).splitlines()[0]})") from None
+        ended_by = "silence"
+        try:
+            with stream:
+                while not stop.wait(0.05):
+                    if self.keys.pressed():
+                        ended_by = "enter"
+                        break
+                    if time.monotonic() - last_block[0] > DEVICE_GONE_S:
+                        raise DeviceError(
+                            f"the microphone stopped sending audio mid-answer; what was recorded "
+                            f"is saved in {path}")
+        finally:
+            blocks.put(None)
+            thread.join()
+            writer.close()
+        if failure:
+            exc = failure[0]
+            if isinstance(exc, OSError):
+                raise disk_error(exc, path) or exc
+            raise exc
+        if verdict[0]:
+            ended_by = verdict[0]
+        return Recording(path=path, duration_s=writer.frames / o.sample_rate, ended_by=ended_by,
+                         overflows=overflows[0])

@@ -1,0 +1,99 @@
+"""Voices: the interviewer's lines, spoken or printed.
+
+`Voice.say(text, path) -> seconds` has two implementations:
+- EspeakVoice: pyttsx3 on espeak-ng renders the line to a WAV (kept in the session folder),
+  played through one sounddevice output stream that stays open for the whole session.
+- SilentVoice: prints the line (--no-voice, --text).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from interviewer.audio.hardware import pyttsx3_engine, sounddevice
+from interviewer.audio.io import load_audio
+from interviewer.errors import DeviceError
+from interviewer.settings import VoiceOptions
+
+RENDER_TIMEOUT_S = 10.0  # pyttsx3 2.99 writes the WAV after runAndWait() returns: wait for it
+
+
+class Voice(Protocol):
+    def say(self, text: str, path: Path | None = None) -> float:
+        """Say one line (saving its audio to path when given); returns its length in seconds."""
+        ...
+
+
+def print_line(text: str) -> None:
+    print(f"\ninterviewer: {text}\n", flush=True)
+
+
+class SilentVoice:
+    def __init__(self, words_per_second: float = 2.5):
+        self.words_per_second = words_per_second
+
+    def say(self, text: str, path: Path | None = None) -> float:
+        print_line(text)
+        return len(text.split()) / self.words_per_second
+
+
+class EspeakVoice:
+    def __init__(self, options: VoiceOptions = VoiceOptions()):
+        self.o = options
+        self.engine = pyttsx3_engine()
+        if options.voice:
+            self.engine.setProperty("voice", options.voice)
+        self.engine.setProperty("rate", options.rate)
+        self.sd = sounddevice()
+        self._stream: Any = None
+
+    def render(self, text: str, path: Path) -> np.ndarray:
+        path = path.resolve()  # pyttsx3 wants an absolute path
+        path.unlink(missing_ok=True)
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
+            self.engine.save_to_file(text, str(path))
+            self.engine.runAndWait()
+        deadline = time.monotonic() + RENDER_TIMEOUT_S
+        size = -1
+        while time.monotonic() < deadline:
+            now = path.stat().st_size if path.exists() else -1
+            if now > 44 and now == size:
+                break
+            size = now
+            time.sleep(0.02)
+        else:
+            raise DeviceError(f"espeak-ng did not write {path}: is espeak-ng installed?")
+        return load_audio(path).samples
+
+    def play(self, samples: np.ndarray) -> None:
+        if self._stream is None:
+            try:
+                self._stream = self.sd.RawOutputStream(samplerate=self.o.sample_rate, channels=1,
+                                                       dtype="int16", device=self.o.device)
+                self._stream.start()
+            except Exception as exc:
+                raise DeviceError(f"no usable speaker ({str(exc).splitlines()[0]}); "
+                                  "use --no-voice to read the questions instead") from None
+        pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+        self._stream.write(pcm.tobytes())
+
+    def say(self, text: str, path: Path | None = None) -> float:
+        print_line(text)
+        target = path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
+        samples = self.render(text, target)
+        self.play(samples)
+        return len(samples) / self.o.sample_rate
+
+    def close(self) -> None:
+        if self._stream is not None:
+            with contextlib.suppress(Exception):
+                self._stream.stop()
+                self._stream.close()
+            self._stream = None

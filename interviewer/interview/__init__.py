@@ -1,0 +1,1 @@
+"""The live interview: a LangGraph state machine around the answer pipeline."""

@@ -1,0 +1,50 @@
+"""The offline interviewer's lines, loaded from prompts/interviewer/lines.toml by name."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from interviewer.errors import ContentError
+from interviewer.settings import Paths
+
+
+class Lines(BaseModel):
+    version: str
+    greeting: str
+    fact: str
+    fact_more: str
+    no_fact: str
+    probe: str
+    follow_up: str
+    curveball: str
+    nudge: str
+    go_on: list[str]
+    empty: str
+    wrap_time: str
+    wrap_done: str
+    resume: str
+    done_phrases: list[str]
+
+    def rotate(self, options: list[str], n: int) -> str:
+        return options[n % len(options)]
+
+
+@lru_cache(maxsize=4)
+def load_lines(path: Path = Paths().prompts / "interviewer" / "lines.toml") -> Lines:
+    try:
+        return Lines(**tomllib.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise ContentError(f"no such file: {path}") from None
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ContentError(f"{path} is invalid ({str(exc).splitlines()[0]})") from None
+
+
+def minutes_text(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return f"{int(seconds)} seconds"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

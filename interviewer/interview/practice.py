@@ -1,0 +1,174 @@
+"""`interviewer practice`: drive the interview graph, speaking lines and recording turns.
+
+The graph decides; this loop does the I/O in between: voice each new interviewer line, then
+record (or read) the candidate's turn and resume the graph with it. Every step is checkpointed
+in the session's SQLite file, so a Ctrl-C, crash or kill resumes from the last finished turn.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
+
+from interviewer.audio.mic import Microphone, Recording
+from interviewer.audio.voice import Voice
+from interviewer.errors import SessionError
+from interviewer.interview.graph import Deps, build_graph, initial_state
+from interviewer.session import Session
+
+
+class TextInput:
+    """Typed answers (--text): one line per turn; an empty line or EOF ends the interview."""
+
+    def read(self) -> str | None:
+        try:
+            line = input("you> ")
+        except EOFError:
+            return None
+        return line if line.strip() else None
+
+
+@dataclass
+class Practice:
+    session: Session
+    deps: Deps
+    voice: Voice
+    mic: Microphone | None = None  # None with --text
+    text: TextInput | None = None
+    minutes: float = 45.0
+    settings: dict = field(default_factory=dict)
+    on_turn_start: Callable[[dict], Any] | None = None  # live view hook
+    _graph: Any = None
+    _conn: Any = None
+
+    @property
+    def config(self) -> dict:
+        return {"configurable": {"thread_id": self.session.id}}
+
+    def open(self) -> None:
+        self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False)
+        self._graph = build_graph(self.deps, SqliteSaver(self._conn))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+    # -- session.json ---------------------------------------------------------------------------
+    def state(self) -> dict:
+        return dict(self._graph.get_state(self.config).values)
+
+    def save(self, status: str, extra: dict | None = None) -> None:
+        old = self.session.read()
+        values = self.state() if self._graph is not None else {}
+        turns = []
+        for t in values.get("turns", []):
+            t = dict(t)
+            if t["role"] == "interviewer" and self.session.line_wav(t["n"]).exists():
+                t["audio"] = self.session.line_wav(t["n"]).name
+            turns.append(t)
+        data = {
+            "id": self.session.id,
+            "created_at": old.get("created_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            "status": status,
+            "question": {"id": self.deps.question.id, "text": self.deps.question.text},
+            "settings": {**old.get("settings", {}), **self.settings},
+            "minutes": self.minutes,
+            "budget_s": values.get("budget_s", {}),
+            "phase": values.get("phase"),
+            "clock": values.get("clock", 0.0),
+            "agenda": values.get("agenda", {}),
+            "probed": values.get("probed", {}),
+            "time_used": values.get("time_used", {}),
+            "turns": turns,
+            "lines_voiced": old.get("lines_voiced", 0),
+            "partial_recordings": old.get("partial_recordings", []),
+            "overflows": old.get("overflows", 0),
+            "report": values.get("report"),
+            **(extra or {}),
+        }
+        self.session.write(data)
+
+    # -- the loop -------------------------------------------------------------------------------
+    def run(self, resume: bool = False) -> Path:
+        self.open()
+        try:
+            if resume:
+                snapshot = self._graph.get_state(self.config)
+                if not snapshot.next:
+                    report = snapshot.values.get("report")
+                    if report:
+                        return Path(report)
+                    raise SessionError(f"session '{self.session.id}' has no saved interview state")
+                self._keep_partial_recording()
+                self._say_resume()
+                if snapshot.next != ("await_turn",):  # killed mid-step: finish it from its checkpoint
+                    self._graph.invoke(None, self.config)
+            else:
+                self.save("in-progress")
+                self._graph.invoke(initial_state(self.deps, self.minutes), self.config)
+            while True:
+                self._voice_new_lines()
+                snapshot = self._graph.get_state(self.config)
+                if not snapshot.next:
+                    break
+                payload = self._next_turn()
+                self.save("in-progress")
+                self._graph.invoke(Command(resume=payload), self.config)
+            self.save("finished")
+            return Path(self.state()["report"])
+        finally:
+            self.close()
+
+    def _candidate_turns(self) -> int:
+        return sum(t["role"] == "candidate" for t in self.state().get("turns", []))
+
+    def _next_turn(self) -> dict:
+        n = self._candidate_turns() + 1
+        if self.text is not None:
+            line = self.text.read()
+            return {"end": True} if line is None else {"text": line}
+        assert self.mic is not None
+        if self.on_turn_start:
+            self.on_turn_start(self.state())
+        rec: Recording | None = self.mic.record(self.session.turn_wav(n))
+        if rec is None:
+            return {"end": True}
+        if rec.overflows:
+            self.save("in-progress", {"overflows": self.session.read().get("overflows", 0) + rec.overflows})
+        return {"audio": rec.path.name, "duration_s": rec.duration_s, "ended_by": rec.ended_by,
+                "overflows": rec.overflows}
+
+    def _voice_new_lines(self) -> None:
+        turns = self.state().get("turns", [])
+        voiced = self.session.read().get("lines_voiced", 0)
+        for t in turns[voiced:]:
+            if t["role"] == "interviewer":
+                self.voice.say(t["text"], self.session.line_wav(t["n"]))
+        self.save("in-progress", {"lines_voiced": len(turns)})
+
+    def _say_resume(self) -> None:
+        turns = self.state().get("turns", [])
+        last = next((t for t in reversed(turns) if t["role"] == "interviewer"), None)
+        text = self.deps.lines.resume + (" " + last["text"] if last else "")
+        self.voice.say(text, None)
+
+    def _keep_partial_recording(self) -> None:
+        """A turn recorded when the process died was never handed to the graph: keep it."""
+        n = self._candidate_turns() + 1
+        wav = self.session.turn_wav(n)
+        if not wav.exists():
+            return
+        k = 1
+        while (kept := wav.with_name(f"turn-{n:02d}.partial-{k}.wav")).exists():
+            k += 1
+        wav.rename(kept)
+        partials = self.session.read().get("partial_recordings", []) + [kept.name]
+        self.save("in-progress", {"partial_recordings": partials})
+        print(f"kept the unfinished recording as {kept}", file=sys.stderr)

@@ -1,0 +1,104 @@
+"""Assemble a practice session from command-line options: the composition root for `practice`."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
+from interviewer.audio.voice import EspeakVoice, SilentVoice, Voice
+from interviewer.content import get_question, load_agenda, load_questions, load_rubric
+from interviewer.errors import ContentError, InterviewerError
+from interviewer.interview.graph import Deps
+from interviewer.interview.lines import load_lines
+from interviewer.interview.practice import Practice, TextInput
+from interviewer.report.model import SttInfo
+from interviewer.session import create, new_id, open_existing
+from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
+from interviewer.stt import WhisperTranscriber
+
+
+def _device(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def _pick_question(args: argparse.Namespace, saved: dict) -> str:
+    if saved.get("question"):
+        return saved["question"]["id"]
+    if args.question:
+        return args.question
+    pool = [q for q in load_questions().values() if not args.category or q.category == args.category]
+    if not pool:
+        raise ContentError(f"no questions in category '{args.category}'")
+    return random.choice(pool).id
+
+
+def practice(args: argparse.Namespace) -> int:
+    session = open_existing(args.resume) if args.resume else None
+    saved = session.read() if session else {}
+    question = get_question(_pick_question(args, saved))
+    agenda = load_agenda(question.agenda)
+    minutes = float(saved.get("minutes") or args.minutes)
+    if minutes <= 0:
+        raise ContentError("--minutes must be positive")
+    settings = {"input": "text" if args.text else "answers" if args.answers else "microphone",
+                "voice": not (args.no_voice or args.text), "patience_s": args.patience,
+                "push_to_talk": args.push_to_talk, "stt_model": args.stt_model}
+
+    transcriber = None
+    stt = SttInfo(model="typed", device="none", compute_type="none")
+    if not args.text:
+        transcriber = WhisperTranscriber(SttOptions(model=args.stt_model, device=args.device,
+                                                    compute_type=args.compute_type))
+        transcriber.load()  # fail on a bad model before the interview starts
+        stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
+                      compute_type=transcriber.compute_type)
+
+    mic: Microphone | None = None
+    if args.answers:
+        mic = WavMicrophone([Path(a) for a in args.answers])
+    elif not args.text:
+        mic = DeviceMicrophone(RecorderOptions(patience_s=args.patience, push_to_talk=args.push_to_talk,
+                                               device=_device(args.input_device)))  # type: ignore[arg-type]
+    voice: Voice
+    if args.no_voice or args.text:
+        voice = SilentVoice()
+    else:
+        voice = EspeakVoice(VoiceOptions(voice=args.voice, rate=args.rate,
+                                         device=_device(args.output_device)))  # type: ignore[arg-type]
+
+    if session is None:
+        session = create(new_id(question.id, args.session))
+    deps = Deps(session_dir=session.dir, question=question, agenda=agenda,
+                rubric=load_rubric(args.rubric), lines=load_lines(), transcriber=transcriber,
+                options=InterviewOptions(minutes=minutes), stt=stt)
+    run = Practice(session=session, deps=deps, voice=voice, mic=mic,
+                   text=TextInput() if args.text else None, minutes=minutes, settings=settings)
+    print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
+    resume_hint = f"resume with: interviewer practice --resume {session.id}"
+    try:
+        report = run.run(resume=bool(args.resume))
+    except KeyboardInterrupt:
+        _save_quietly(run, "interrupted")
+        print(f"\ninterrupted: session saved in {session.dir}; {resume_hint}", file=sys.stderr)
+        return 130
+    except InterviewerError as exc:
+        _save_quietly(run, "interrupted")
+        raise type(exc)(f"{exc}; session saved, {resume_hint}") from None
+    finally:
+        if isinstance(voice, EspeakVoice):
+            voice.close()
+    print(f"report: {report.with_suffix('.md')}")
+    print(f"json:   {report}")
+    return 0
+
+
+def _save_quietly(run: Practice, status: str) -> None:
+    try:
+        run.open()
+        run.save(status)
+        run.close()
+    except Exception:
+        pass  # the checkpoint and WAVs are already on disk; session.json is a convenience

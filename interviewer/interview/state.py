@@ -1,0 +1,41 @@
+"""What the interview knows: the typed state the graph's nodes read and update."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Literal, TypedDict
+
+Role = Literal["interviewer", "candidate"]
+StepStatus = Literal["pending", "covered", "prompted"]
+
+
+class Turn(TypedDict, total=False):
+    n: int  # position in the interview, from 0
+    role: Role
+    kind: str  # question, fact, probe, follow-up, curveball, nudge, go-on, empty, wrap, answer
+    text: str
+    audio: str | None  # file name in the session folder (candidate turns; lines are added later)
+    transcript: str | None  # turn-NN.json, candidate turns only
+    start: float  # seconds on the session clock
+    end: float
+    step: str | None  # the step a probe or follow-up is about; the phase of an answer
+    ended_by: str | None  # how a candidate turn ended: enter, silence, file, typed, ...
+
+
+class InterviewState(TypedDict, total=False):
+    question_id: str
+    minutes: float
+    budget_s: dict[str, float]  # seconds per agenda step, scaled to the session length
+    phase: str  # the furthest agenda step the candidate has reached
+    clock: float  # seconds since the interview began
+    turns: Annotated[list[Turn], operator.add]
+    agenda: dict[str, StepStatus]
+    probed: dict[str, float]  # step -> clock time it was probed
+    time_used: dict[str, float]  # seconds per step
+    nudged: list[str]  # phases already nudged for running over
+    follow_ups_used: list[int]
+    curveballs_used: list[int]
+    pending: dict  # the candidate input the driver just resumed with
+    route: str  # assess's decision, read by the router
+    plan: dict  # details for the chosen line (facts to give, step to probe)
+    report: str | None  # path of report.json once scored
