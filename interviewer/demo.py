@@ -1,24 +1,33 @@
-"""`interviewer demo`: score the bundled strong and weak example answers, offline.
+"""`interviewer demo`: two complete mock interviews, offline, on bundled example answers.
 
-The example answers live in recordings/examples/ (spoken by espeak-ng from examples.toml). Each
-is scored as a candidate's turn; the session report puts them side by side.
+The example candidates live in recordings/examples/ (spoken by espeak-ng from examples.toml):
+a strong one and a weak one, one FLAC per turn. Each goes through the real interview graph as
+`practice --answers` would, with the interviewer's lines printed; a session report puts the two
+side by side.
 """
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
-from interviewer.audio import load_audio
+from interviewer.audio.mic import WavMicrophone
+from interviewer.audio.voice import SilentVoice
 from interviewer.content import get_question, load_agenda, load_rubric
 from interviewer.errors import ContentError
+from interviewer.files import atomic_write_json, atomic_write_text
+from interviewer.interview.graph import Deps
+from interviewer.interview.lines import load_lines
+from interviewer.interview.practice import Practice
 from interviewer.judge.model import CRITERIA
-from interviewer.pipeline import Context, score_audio
-from interviewer.report import Report, write_report
+from interviewer.report import Report
 from interviewer.report.markdown import clock
-from interviewer.settings import Paths, SttOptions
+from interviewer.report.model import SttInfo
+from interviewer.session import Session
+from interviewer.settings import InterviewOptions, Paths, SttOptions
 from interviewer.stt import WhisperTranscriber
+
+DEMO_MINUTES = 45.0
 
 
 def load_examples(directory: Path = Paths().examples) -> tuple[str, list[dict]]:
@@ -26,35 +35,45 @@ def load_examples(directory: Path = Paths().examples) -> tuple[str, list[dict]]:
     if not manifest.is_file():
         raise ContentError(f"no example answers at {manifest}")
     data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    return data["question"], data["answers"]
+    return data["question"], data["candidates"]
 
 
 def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path = Paths().examples) -> Path:
-    question_id, answers = load_examples(examples)
+    question_id, candidates = load_examples(examples)
     question = get_question(question_id)
-    ctx = Context(question, load_agenda(question.agenda), load_rubric())
-    transcriber = WhisperTranscriber(stt)  # one model load for every answer
+    transcriber = WhisperTranscriber(stt)  # one model load for both interviews
+    transcriber.load()
+    info = SttInfo(model=transcriber.model_name, device=transcriber.device,
+                   compute_type=transcriber.compute_type)
     reports: list[tuple[str, Report, Path]] = []
-    for answer in answers:
-        audio = load_audio(examples / answer["file"])
-        report = score_audio(audio, ctx, transcriber)
-        _, md = write_report(report, out / answer["label"])
-        reports.append((answer["label"], report, md))
-        print(f"{answer['label']:>6}: overall {report.scores.overall:.1f}/5  "
+    for candidate in candidates:
+        label = candidate["label"]
+        folder = out / label
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"\n=== {label} candidate ===")
+        deps = Deps(session_dir=folder, question=question, agenda=load_agenda(question.agenda),
+                    rubric=load_rubric(), lines=load_lines(), transcriber=transcriber,
+                    options=InterviewOptions(minutes=DEMO_MINUTES), stt=info)
+        mic = WavMicrophone([examples / t["file"] for t in candidate["turns"]])
+        run = Practice(session=Session(f"demo-{label}", folder), deps=deps, voice=SilentVoice(),
+                       mic=mic, minutes=DEMO_MINUTES, settings={"input": "answers", "voice": False})
+        report_json = run.run()
+        report = Report.model_validate_json(report_json.read_text())
+        reports.append((label, report, report_json.with_suffix(".md")))
+        print(f"{label}: overall {report.scores.overall:.1f}/5  "
               + "  ".join(f"{a.step} {a.status}" for a in report.agenda))
-    session = out / "report.md"
-    session.write_text(_session_markdown(question.text, reports, out), encoding="utf-8")
-    (out / "session.json").write_text(json.dumps({
+    session = atomic_write_text(out / "report.md", _session_markdown(question.text, reports, out))
+    atomic_write_json(out / "session.json", {
         "question": question.id,
-        "answers": [{"label": label, "audio": r.audio, "report": str(md.relative_to(out).parent / "report.json"),
-                     "overall": r.scores.overall} for label, r, md in reports],
-    }, indent=2) + "\n", encoding="utf-8")
+        "candidates": [{"label": label, "session": str(md.parent.relative_to(out)),
+                        "overall": r.scores.overall} for label, r, md in reports],
+    })
     return session
 
 
 def _session_markdown(text: str, reports: list[tuple[str, Report, Path]], out: Path) -> str:
-    lines = ["# Demo session: two answers to one question\n", f"> {text}\n",
-             "| answer | overall | " + " | ".join(CRITERIA) + " | agenda | long pauses | fillers/min |",
+    lines = ["# Demo: two mock interviews on one question\n", f"> {text}\n",
+             "| candidate | overall | " + " | ".join(CRITERIA) + " | agenda | long pauses | fillers/min |",
              "|---|---|" + "---|" * len(CRITERIA) + "---|---|---|"]
     for label, r, md in reports:
         scores = " | ".join(str(getattr(r.scores, c).score) for c in CRITERIA)
@@ -64,12 +83,16 @@ def _session_markdown(text: str, reports: list[tuple[str, Report, Path]], out: P
     lines.append("")
     for label, r, _ in reports:
         lines.append(f"## {label}\n")
+        for t in r.turns:
+            who = "interviewer" if t["role"] == "interviewer" else "candidate"
+            lines.append(f"- [{clock(t['start'])}] **{who}**: {t['text']}")
+        lines.append("")
         missed = [a for a in r.agenda if a.status != "covered"]
         for a in missed:
-            lines.append(f"- missed **{a.name}**: {a.expect}")
+            lines.append(f"- {a.status} **{a.name}**: {a.expect}")
         for p in r.metrics.long_pauses:
             lines.append(f"- long pause at {clock(p.start)} ({p.duration:.1f} s)")
         if not missed and not r.metrics.long_pauses:
-            lines.append("- every agenda step covered, no long pauses")
+            lines.append("- every agenda step covered unprompted, no long pauses")
         lines.append("")
     return "\n".join(lines)

@@ -87,6 +87,10 @@ class Utterance(BaseModel):
 # A silence this long between words ends an utterance even without punctuation.
 UTTERANCE_GAP_S = 1.0
 MAX_UTTERANCE_WORDS = 40
+# Whisper often runs sentences together with commas ("...on click data, after launch I would
+# monitor drift"): a comma ends an utterance once it has this many words, so one utterance
+# rarely spans two agenda phases.
+COMMA_SPLIT_WORDS = 8
 
 
 def utterances(transcript: Transcript) -> list[Utterance]:
@@ -96,9 +100,10 @@ def utterances(transcript: Transcript) -> list[Utterance]:
     for i, w in enumerate(words):
         last = i == len(words) - 1
         ends_sentence = w.word.rstrip("\"')]").endswith((".", "?", "!"))
+        ends_clause = w.word.endswith(",") and i - begin + 1 >= COMMA_SPLIT_WORDS
         gap = (not last) and words[i + 1].start - w.end >= UTTERANCE_GAP_S
         too_long = i - begin + 1 >= MAX_UTTERANCE_WORDS
-        if last or ends_sentence or gap or too_long:
+        if last or ends_sentence or ends_clause or gap or too_long:
             chunk = words[begin:i + 1]
             out.append(Utterance(text=join_words([x.word for x in chunk]), start=chunk[0].start,
                                  end=chunk[-1].end, first_word=begin, last_word=i))

@@ -7,13 +7,15 @@ AudioError with a one-line message naming the file.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from interviewer.errors import AudioError
+from interviewer.errors import AudioError, DiskError
+from interviewer.files import DISK_FULL
 
 SAMPLE_RATE = 16000  # Hz: what Whisper and Silero VAD expect
 
@@ -88,9 +90,19 @@ def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMP
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Encode in memory, write with Python's file I/O: a full disk then surfaces as an OSError
+    # with its errno (libsndfile only says "System error").
+    buffer = io.BytesIO()
+    sf.write(buffer, np.asarray(samples), rate, subtype="PCM_16", format="WAV")
     tmp = path.with_name(f".{path.name}.tmp")
-    sf.write(str(tmp), np.asarray(samples), rate, subtype="PCM_16", format="WAV")
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(buffer.getvalue())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno in DISK_FULL:
+            raise DiskError(f"the disk is full while writing {path} ({exc.strerror})") from None
+        raise
     return path
 
 

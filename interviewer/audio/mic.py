@@ -72,10 +72,7 @@ class WavMicrophone:
         if not self.files:
             return None
         audio = load_audio(self.files.pop(0))
-        try:
-            save_wav(path, audio.samples)
-        except OSError as exc:
-            raise disk_error(exc, path) or exc from None
+        save_wav(path, audio.samples)
         return Recording(path=path, duration_s=audio.duration_s, ended_by="file")
 
 
@@ -100,8 +97,11 @@ class WavWriter:
                            sf._snd.SF_TRUE)
 
     def write(self, block: np.ndarray) -> None:
-        self._f.write(block)
-        self._f.flush()
+        try:
+            self._f.write(block)
+            self._f.flush()
+        except RuntimeError as exc:  # soundfile.LibsndfileError: libsndfile hides the errno
+            raise DiskError(f"could not write {self.path} ({exc}): is the disk full?") from None
         self.frames += len(block)
         if self._f._errorcode:  # libsndfile reports a short write (disk full) here
             raise DiskError(f"the disk is full while writing {self.path}")
@@ -260,6 +260,8 @@ class DeviceMicrophone:
                     data = blocks.get()
                     if data is None:
                         return
+                    if verdict[0] is not None:
+                        continue  # the turn is over; what arrives while the stream stops is not part of it
                     pcm = np.frombuffer(data, dtype=np.int16)
                     writer.write(pcm)
                     endpointer.feed(pcm.astype(np.float32) / 32768)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import time
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,24 +51,23 @@ class EspeakVoice:
         if options.voice:
             self.engine.setProperty("voice", options.voice)
         self.engine.setProperty("rate", options.rate)
+        # pyttsx3 2.99 synthesizes on espeak's own thread and writes the WAV after runAndWait()
+        # returns; "finished-utterance" fires once the file is written.
+        self._finished = threading.Event()
+        self.engine.connect("finished-utterance", lambda **_: self._finished.set())
         self.sd = sounddevice()
         self._stream: Any = None
 
     def render(self, text: str, path: Path) -> np.ndarray:
         path = path.resolve()  # pyttsx3 wants an absolute path
         path.unlink(missing_ok=True)
-        with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
+        self._finished.clear()
+        # It also prints "Audio saved to ..." from that thread: keep it off the interview screen.
+        with contextlib.redirect_stdout(io.StringIO()):
             self.engine.save_to_file(text, str(path))
             self.engine.runAndWait()
-        deadline = time.monotonic() + RENDER_TIMEOUT_S
-        size = -1
-        while time.monotonic() < deadline:
-            now = path.stat().st_size if path.exists() else -1
-            if now > 44 and now == size:
-                break
-            size = now
-            time.sleep(0.02)
-        else:
+            finished = self._finished.wait(RENDER_TIMEOUT_S)
+        if not finished or not path.exists():
             raise DeviceError(f"espeak-ng did not write {path}: is espeak-ng installed?")
         return load_audio(path).samples
 

@@ -232,9 +232,13 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
         # Finishing with a step never shown: ask for it once before letting them go.
         return ("probe", {"step": unprobed[0]}) if unprobed else ("wrap_up", {"why": "done"})
 
-    questions = [u.text for u in utterances(t) if u.is_question]
-    if questions and len(t.words) <= SHORT_TURN_WORDS:
-        return "answer_fact", {"facts": match_facts(" ".join(questions), deps.question)}
+    if len(t.words) <= SHORT_TURN_WORDS:
+        asked = [u.text for u in utterances(t) if u.is_question]
+        told = [u.text for u in utterances(t)
+                if not u.is_question and contains(u.text, deps.lines.question_openers)]
+        facts = match_facts(" ".join(asked + told), deps.question)
+        if asked or facts:  # an opener without a matching fact is probably not a question
+            return "answer_fact", {"facts": facts}
 
     here = steps.index(phase)
     skipped = [s for s in unprobed if steps.index(s) < here]

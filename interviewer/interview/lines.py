@@ -28,6 +28,7 @@ class Lines(BaseModel):
     wrap_done: str
     resume: str
     done_phrases: list[str]
+    question_openers: list[str]
 
     def rotate(self, options: list[str], n: int) -> str:
         return options[n % len(options)]

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
@@ -44,7 +44,7 @@ class Practice:
     text: TextInput | None = None
     minutes: float = 45.0
     settings: dict = field(default_factory=dict)
-    on_turn_start: Callable[[dict], Any] | None = None  # live view hook
+    view: Any = None  # LiveView (begin(state), end()) around each recorded turn
     _graph: Any = None
     _conn: Any = None
 
@@ -135,9 +135,13 @@ class Practice:
             line = self.text.read()
             return {"end": True} if line is None else {"text": line}
         assert self.mic is not None
-        if self.on_turn_start:
-            self.on_turn_start(self.state())
-        rec: Recording | None = self.mic.record(self.session.turn_wav(n))
+        if self.view is not None:
+            self.view.begin(self.state(), n)
+        try:
+            rec: Recording | None = self.mic.record(self.session.turn_wav(n))
+        finally:
+            if self.view is not None:
+                self.view.end()
         if rec is None:
             return {"end": True}
         if rec.overflows:

@@ -14,6 +14,7 @@ from interviewer.errors import ContentError, InterviewerError
 from interviewer.interview.graph import Deps
 from interviewer.interview.lines import load_lines
 from interviewer.interview.practice import Practice, TextInput
+from interviewer.interview.view import LiveView
 from interviewer.report.model import SttInfo
 from interviewer.session import create, new_id, open_existing
 from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
@@ -57,11 +58,16 @@ def practice(args: argparse.Namespace) -> int:
                       compute_type=transcriber.compute_type)
 
     mic: Microphone | None = None
+    view = None
     if args.answers:
         mic = WavMicrophone([Path(a) for a in args.answers])
     elif not args.text:
-        mic = DeviceMicrophone(RecorderOptions(patience_s=args.patience, push_to_talk=args.push_to_talk,
-                                               device=_device(args.input_device)))  # type: ignore[arg-type]
+        if sys.stdout.isatty():
+            view = LiveView(transcriber, {s.id: s.name for s in agenda.steps})
+        mic = DeviceMicrophone(
+            RecorderOptions(patience_s=args.patience, push_to_talk=args.push_to_talk,
+                            device=_device(args.input_device)),  # type: ignore[arg-type]
+            on_status=view.on_status if view else None, on_chunk=view.on_chunk if view else None)
     voice: Voice
     if args.no_voice or args.text:
         voice = SilentVoice()
@@ -75,7 +81,8 @@ def practice(args: argparse.Namespace) -> int:
                 rubric=load_rubric(args.rubric), lines=load_lines(), transcriber=transcriber,
                 options=InterviewOptions(minutes=minutes), stt=stt)
     run = Practice(session=session, deps=deps, voice=voice, mic=mic,
-                   text=TextInput() if args.text else None, minutes=minutes, settings=settings)
+                   text=TextInput() if args.text else None, minutes=minutes, settings=settings,
+                   view=view)
     print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
     resume_hint = f"resume with: interviewer practice --resume {session.id}"
     try:
