@@ -208,3 +208,23 @@ def test_full_disk_saves_the_session_and_exits_cleanly(home, answers):
     assert "Traceback" not in p.stderr
     assert (home / "recordings" / "full" / "session.json").exists()
     assert sf.info(str(answers["baseline"])).frames > 0  # the input is untouched
+
+
+def test_live_view_shows_phase_clock_level_and_running_transcript():
+    from rich.console import Console
+
+    from interviewer.audio.mic import LiveStatus
+    from interviewer.interview.view import LiveView
+
+    view = LiveView(None, {"clarify": "Clarify requirements"})
+    view.state = {"phase": "clarify", "time_used": {"clarify": 65.0}, "budget_s": {"clarify": 420.0},
+                  "minutes": 45, "clock": 80.0}
+    view.turn, view.text = 2, ["how many requests per second"]
+    view.status = LiveStatus(12.3, -22.0, True, 1.4, 4.0)
+    console = Console(width=100, record=True)
+    console.print(view._render())
+    screen = console.export_text()
+    for expected in ("turn 2", "Clarify requirements", "1:05.0 of 7 minutes", "1:32.3 of 45 minutes",
+                     "silence 1.4 of 4 s", "press Enter", "how many requests per second"):
+        assert expected in screen, expected
+    assert screen.count("#") == 12  # -22 dBFS on a 20-step meter from -60
