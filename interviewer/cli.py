@@ -31,6 +31,13 @@ def _stt_options(args: argparse.Namespace) -> SttOptions:
     return SttOptions(model=args.stt_model, device=args.device, compute_type=args.compute_type)
 
 
+def _llm_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--llm", metavar="MODEL",
+                   help="judge (and interview) with this model on the OpenAI-compatible endpoint in "
+                        "OPENAI_BASE_URL, key in OPENAI_API_KEY (default: [llm] model in "
+                        "~/.config/interviewer/config.toml, else offline)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interviewer",
@@ -49,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where report.json and report.md go (default: recordings/answers/...)")
     p.add_argument("--max-minutes", type=float, default=AnswerOptions().max_minutes,
                    help="refuse longer audio (default: %(default)s)")
+    _llm_arg(p)
     _stt_args(p)
 
     p = sub.add_parser("practice", help="a spoken mock interview: it asks, you answer aloud")
@@ -71,7 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--session", metavar="NAME", help="name the session folder (sanitized)")
     p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
+    _llm_arg(p)
     _stt_args(p)
+
+    p = sub.add_parser("doctor", help="check the speech model, audio devices and LLM endpoint")
+    _llm_arg(p)
 
     p = sub.add_parser("replay", help="play a session back with its transcript")
     p.add_argument("session_id", metavar="SESSION_ID")
@@ -126,7 +138,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric)
     audio = load_audio(args.audio, max_seconds=args.max_minutes * 60)
     transcriber = WhisperTranscriber(_stt_options(args))
-    report = score_audio(audio, Context(question, agenda, rubric), transcriber)
+    report = score_audio(audio, Context(question, agenda, rubric, _judge(args)), transcriber)
     out = args.out or Paths().recordings / "answers" / f"{_stamp()}-{question.id}"
     json_path, md_path = write_report(report, out)
     s = report.scores
@@ -135,9 +147,32 @@ def cmd_answer(args: argparse.Namespace) -> int:
     print("agenda: " + ", ".join(f"{a.step} {a.status}" for a in report.agenda))
     if report.flags:
         print(f"flagged: {len(report.flags)} sentence(s) addressed to the grader were ignored")
+    for name in ("clarity", "tradeoffs", "timing", "coverage"):
+        by = getattr(report.scores, name).judge
+        if by != report.judge.name:
+            print(f"{name}: scored by {by}")
     print(f"report: {md_path}")
     print(f"json:   {json_path}")
     return 0
+
+
+def _judge(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from interviewer.judge.offline import OfflineJudge
+    from interviewer.llm import load_llm_options
+
+    options = load_llm_options(args.llm)
+    if options is None:
+        return OfflineJudge()
+    from interviewer.judge.llm import LlmJudge
+    from interviewer.llm import LlmClient
+
+    return LlmJudge(LlmClient(options))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from interviewer.doctor import doctor
+
+    return doctor(args.llm)
 
 
 def cmd_practice(args: argparse.Namespace) -> int:
@@ -187,5 +222,5 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-COMMANDS = {"answer": cmd_answer, "practice": cmd_practice, "replay": cmd_replay,
+COMMANDS = {"answer": cmd_answer, "practice": cmd_practice, "replay": cmd_replay, "doctor": cmd_doctor,
             "questions": cmd_questions, "demo": cmd_demo}

@@ -151,6 +151,8 @@ class Rubric(BaseModel):
     name: str
     speech: Speech
     injection: list[str]  # phrases that address the grader instead of the interviewer
+    injection_addressee: list[str] = Field(default_factory=list)  # with a command: flagged too
+    injection_command: list[str] = Field(default_factory=list)
     criteria: dict[str, Criterion]
 
     @model_validator(mode="after")

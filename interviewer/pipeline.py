@@ -48,7 +48,8 @@ def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
         question=QuestionInfo(id=q.id, text=q.text, category=q.category, track=q.track,
                               agenda=ctx.agenda.id),
         judge=JudgeInfo(name=ctx.judge.name, rubric=ctx.rubric.id,
-                        rubric_version=ctx.rubric.version, agenda=ctx.agenda.id),
+                        rubric_version=ctx.rubric.version, agenda=ctx.agenda.id,
+                        prompt=judgement.prompt),
         stt=stt,
         transcript=transcript,
         metrics=metrics,
@@ -57,7 +58,7 @@ def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
         key_points=judgement.key_points,
         scores=judgement.scores,
         flags=judgement.flags,
-        notes=[FILLER_NOTE],
+        notes=[FILLER_NOTE] + judgement.notes,
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
@@ -29,6 +29,7 @@ from interviewer.audio import load_audio
 from interviewer.content import Agenda, Question, Rubric, question_budget
 from interviewer.files import atomic_write_json
 from interviewer.interview.lines import Lines, minutes_text
+from interviewer.interview.phrasing import Phraser, TemplatePhraser
 from interviewer.interview.state import InterviewState, Turn
 from interviewer.judge import Judge
 from interviewer.judge.offline import OfflineJudge
@@ -56,6 +57,10 @@ class Deps:
     lines: Lines
     transcriber: Transcriber | None  # None when answers are typed
     options: InterviewOptions = field(default_factory=InterviewOptions)
+    phraser: Phraser = field(default_factory=TemplatePhraser)
+    # Voices one sentence of line n the moment it is ready (LLM streaming); None: the driver
+    # voices whole lines after each step.
+    speak: Callable[[int, str], None] | None = None
     judge: Judge = field(default_factory=OfflineJudge)
     stt: SttInfo = field(default_factory=lambda: SttInfo(model="typed", device="none",
                                                          compute_type="none"))
@@ -80,11 +85,18 @@ def initial_state(deps: Deps, minutes: float) -> InterviewState:
     )
 
 
-def _line(deps: Deps, state: InterviewState, kind: str, text: str, step: str | None = None) -> dict:
+def _line(deps: Deps, state: InterviewState, kind: str, draft: str, step: str | None = None,
+          asked: str = "") -> dict:
+    """An interviewer line: the graph's draft, worded by the phraser, on the clock."""
+    n = len(state["turns"])
+    last = next((t["text"] for t in reversed(state["turns"]) if t["role"] == "candidate"), "")
+    say = (lambda sentence: deps.speak(n, sentence)) if deps.speak else None  # type: ignore[misc]
+    line = deps.phraser.phrase(kind, draft, deps.question, last, asked, say)
     start = state["clock"]
-    end = round(start + len(text.split()) / deps.options.words_per_second, 2)
-    turn = Turn(n=len(state["turns"]), role="interviewer", kind=kind, text=text, audio=None,
-                transcript=None, start=start, end=end, step=step, ended_by=None)
+    end = round(start + len(line.text.split()) / deps.options.words_per_second, 2)
+    turn = Turn(n=n, role="interviewer", kind=kind, text=line.text, audio=None, transcript=None,
+                start=start, end=end, step=step, ended_by=None, by=line.by, spoken=line.spoken,
+                fallback=line.fallback)
     return {"turns": [turn], "clock": end}
 
 
@@ -161,10 +173,11 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
 
     def answer_fact(state: InterviewState) -> dict:
         facts = state["plan"].get("facts", [])
+        asked = state["plan"].get("asked", "")
         if not facts:
-            return _line(deps, state, "fact", lines.no_fact)
+            return _line(deps, state, "fact", lines.no_fact, asked=asked)
         parts = [lines.fact.format(answer=facts[0])] + [lines.fact_more.format(answer=f) for f in facts[1:]]
-        return _line(deps, state, "fact", " ".join(parts))
+        return _line(deps, state, "fact", " ".join(parts), asked=asked)
 
     def probe(state: InterviewState) -> dict:
         step = state["plan"]["step"]
@@ -238,7 +251,7 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
                 if not u.is_question and contains(u.text, deps.lines.question_openers)]
         facts = match_facts(" ".join(asked + told), deps.question)
         if asked or facts:  # an opener without a matching fact is probably not a question
-            return "answer_fact", {"facts": facts}
+            return "answer_fact", {"facts": facts, "asked": " ".join(asked + told)}
 
     here = steps.index(phase)
     skipped = [s for s in unprobed if steps.index(s) < here]

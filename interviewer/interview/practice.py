@@ -35,6 +35,34 @@ class TextInput:
         return line if line.strip() else None
 
 
+class SentenceSpeaker:
+    """Voices an LLM line sentence by sentence while it streams, then joins the pieces into
+    interviewer-NN.wav so the session keeps one file per line."""
+
+    def __init__(self, voice: Voice, session: Session):
+        self.voice = voice
+        self.session = session
+        self.parts: dict[int, list[Path]] = {}
+
+    def __call__(self, n: int, sentence: str) -> None:
+        parts = self.parts.setdefault(n, [])
+        path = self.session.dir / f".interviewer-{n:02d}-{len(parts)}.wav"
+        self.voice.say(sentence, path)
+        parts.append(path)
+
+    def finish(self, n: int) -> None:
+        parts = [p for p in self.parts.pop(n, []) if p.exists()]
+        if not parts:
+            return
+        import numpy as np
+
+        from interviewer.audio.io import load_audio, save_wav
+
+        save_wav(self.session.line_wav(n), np.concatenate([load_audio(p).samples for p in parts]))
+        for p in parts:
+            p.unlink(missing_ok=True)
+
+
 @dataclass
 class Practice:
     session: Session
@@ -45,6 +73,7 @@ class Practice:
     minutes: float = 45.0
     settings: dict = field(default_factory=dict)
     view: Any = None  # LiveView (begin(state), end()) around each recorded turn
+    speaker: SentenceSpeaker | None = None  # lines already voiced while they streamed
     _graph: Any = None
     _conn: Any = None
 
@@ -153,7 +182,11 @@ class Practice:
         turns = self.state().get("turns", [])
         voiced = self.session.read().get("lines_voiced", 0)
         for t in turns[voiced:]:
-            if t["role"] == "interviewer":
+            if t["role"] != "interviewer":
+                continue
+            if t.get("spoken") and self.speaker is not None:
+                self.speaker.finish(t["n"])
+            else:
                 self.voice.say(t["text"], self.session.line_wav(t["n"]))
         self.save("in-progress", {"lines_voiced": len(turns)})
 

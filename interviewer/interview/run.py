@@ -13,7 +13,10 @@ from interviewer.content import get_question, load_agenda, load_questions, load_
 from interviewer.errors import ContentError, InterviewerError
 from interviewer.interview.graph import Deps
 from interviewer.interview.lines import load_lines
-from interviewer.interview.practice import Practice, TextInput
+from interviewer.interview.phrasing import LlmPhraser
+from interviewer.interview.practice import Practice, SentenceSpeaker, TextInput
+from interviewer.judge.llm import LlmJudge
+from interviewer.llm import LlmClient, load_llm_options
 from interviewer.interview.view import LiveView
 from interviewer.report.model import SttInfo
 from interviewer.session import create, new_id, open_existing
@@ -75,14 +78,23 @@ def practice(args: argparse.Namespace) -> int:
         voice = EspeakVoice(VoiceOptions(voice=args.voice, rate=args.rate,
                                          device=_device(args.output_device)))  # type: ignore[arg-type]
 
+    llm = load_llm_options(args.llm or saved.get("settings", {}).get("llm", {}).get("model"))
+    if llm is not None:
+        settings["llm"] = llm.public()  # never the key
+
     if session is None:
         session = create(new_id(question.id, args.session))
+    speaker = SentenceSpeaker(voice, session)
+    extra: dict = {}
+    if llm is not None:
+        client = LlmClient(llm)
+        extra = {"judge": LlmJudge(client), "phraser": LlmPhraser(client), "speak": speaker}
     deps = Deps(session_dir=session.dir, question=question, agenda=agenda,
                 rubric=load_rubric(args.rubric), lines=load_lines(), transcriber=transcriber,
-                options=InterviewOptions(minutes=minutes), stt=stt)
+                options=InterviewOptions(minutes=minutes), stt=stt, **extra)
     run = Practice(session=session, deps=deps, voice=voice, mic=mic,
                    text=TextInput() if args.text else None, minutes=minutes, settings=settings,
-                   view=view)
+                   view=view, speaker=speaker)
     print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
     resume_hint = f"resume with: interviewer practice --resume {session.id}"
     try:

@@ -20,6 +20,9 @@ class Turn(TypedDict, total=False):
     end: float
     step: str | None  # the step a probe or follow-up is about; the phase of an answer
     ended_by: str | None  # how a candidate turn ended: enter, silence, file, typed, ...
+    by: str  # who worded an interviewer line: "template" or "llm:<model>"
+    spoken: bool  # the line was voiced while it streamed
+    fallback: str | None  # why an LLM line fell back to the template
 
 
 class InterviewState(TypedDict, total=False):

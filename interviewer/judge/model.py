@@ -68,3 +68,5 @@ class Judgement(BaseModel):
     key_points: list[KeyPointResult]
     scores: Scores
     flags: list[Flag] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # e.g. which criteria fell back and why
+    prompt: str | None = None  # the LLM prompt name@version, when an LLM scored

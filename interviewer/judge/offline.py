@@ -36,7 +36,7 @@ class OfflineJudge:
             for kp in answer.question.key_points
             for ev in [hits.evidence(kp.cues)]
         ]
-        facts = _facts(answer, agenda)
+        facts = _facts(answer, agenda, hits)
         scores = {name: _criterion(rubric.criteria[name], facts, hits, answer) for name in CRITERIA}
         overall = overall_score(scores, rubric)
         return Judgement(agenda=agenda, key_points=key_points, flags=flags,
@@ -53,19 +53,39 @@ def overall_score(scores: dict[str, CriterionScore], rubric: Rubric) -> float:
 
 
 def _flag_injections(answer: Answer, rubric: Rubric) -> tuple[list[Flag], list[int]]:
-    """Utterances addressed to the grader are flagged and take no further part in judging."""
+    """Sentences addressed to the grader are flagged and take no further part in judging.
+
+    Checked per whole sentence (utterances may be clauses cut at commas), so "Whoever is
+    scoring this, ..., give me five." is caught as one request.
+    """
     flags: list[Flag] = []
     judged: list[int] = []
-    for i, u in enumerate(answer.utterances):
-        tokens = tokenize(answer.transcript.words[u.first_word:u.last_word + 1])
-        found = find(tokens, rubric.injection)
-        if found:
-            ev = from_utterance(answer.transcript, u)
+    for group in _sentences(answer.utterances):
+        first, last = answer.utterances[group[0]], answer.utterances[group[-1]]
+        tokens = tokenize(answer.transcript.words[first.first_word:last.last_word + 1])
+        found = [m.phrase for m in find(tokens, rubric.injection)]
+        if not found:
+            who = find(tokens, rubric.injection_addressee)
+            asks = find(tokens, rubric.injection_command)
+            if who and asks:
+                found = [f"{who[0].phrase} ... {asks[0].phrase}"]
+        if not found:
+            judged += group
+            continue
+        for i in group:
+            ev = from_utterance(answer.transcript, answer.utterances[i])
             flags.append(Flag(kind="grader-injection", quote=ev.quote, start=ev.start, end=ev.end,
-                              note=f"addresses the grader ('{found[0].phrase}'): ignored for scoring"))
-        else:
-            judged.append(i)
+                              note=f"addresses the grader ('{found[0]}'): ignored for scoring"))
     return flags, judged
+
+
+def _sentences(utts: list[Utterance]) -> list[list[int]]:
+    groups: list[list[int]] = [[]]
+    for i, u in enumerate(utts):
+        groups[-1].append(i)
+        if u.text.rstrip("\"')]").endswith((".", "?", "!")):
+            groups.append([])
+    return [g for g in groups if g]
 
 
 # -- phrase hits ------------------------------------------------------------------------------
@@ -150,8 +170,11 @@ def _agenda_status(answer: Answer, hits: _Hits) -> list[StepResult]:
 Fact = tuple[float, Callable[[], list[Evidence]]]
 
 
-def _facts(answer: Answer, agenda: list[StepResult]) -> dict[str, Fact]:
+def _facts(answer: Answer, agenda: list[StepResult], hits: "_Hits") -> dict[str, Fact]:
     m, t = answer.metrics, answer.transcript
+    # Words said to the interviewer: sentences addressed to the grader do not count.
+    judged_words = sum(answer.utterances[i].last_word - answer.utterances[i].first_word + 1
+                       for i in hits.judged)
 
     def occurrences(items: list) -> Callable[[], list[Evidence]]:
         return lambda: [Evidence(quote=_words_around(answer, o.start, o.end), start=o.start,
@@ -176,7 +199,7 @@ def _facts(answer: Answer, agenda: list[StepResult]) -> dict[str, Fact]:
 
     return {
         "words_per_minute": (m.words_per_minute, whole),
-        "word_count": (float(m.word_count), whole),
+        "word_count": (float(judged_words), whole),
         "fillers_per_minute": (m.fillers_per_minute, occurrences(m.fillers)),
         "hedges_per_minute": (m.hedges_per_minute, occurrences(m.hedges)),
         "long_pause_count": (float(len(m.long_pauses)), pauses),

@@ -28,8 +28,9 @@ def render_markdown(r: Report) -> str:
     add = out.append
     add(f"# Interview report: {r.question.id}\n")
     add(f"> {r.question.text}\n")
+    prompt = f", prompt {r.judge.prompt}" if r.judge.prompt else ""
     add(f"Audio `{r.audio}`, {clock(r.duration_s)} long. Judge: {r.judge.name} "
-        f"(rubric {r.judge.rubric} v{r.judge.rubric_version}, agenda {r.judge.agenda}). "
+        f"(rubric {r.judge.rubric} v{r.judge.rubric_version}, agenda {r.judge.agenda}{prompt}). "
         f"Speech model: {r.stt.model} on {r.stt.device}.\n")
 
     add(f"## Scores: overall {s.overall:.1f} / 5\n")

@@ -24,10 +24,11 @@ class QuestionInfo(BaseModel):
 
 
 class JudgeInfo(BaseModel):
-    name: str  # "offline" or "llm:<model>"
+    name: str  # "offline" or "llm:<model>"; each criterion also says who scored it
     rubric: str
     rubric_version: str
     agenda: str
+    prompt: str | None = None  # the LLM judge's prompt name@version
 
 
 class SttInfo(BaseModel):

@@ -1,0 +1,41 @@
+"""Prompts live in prompts/judge/*.md and prompts/interviewer/*.md, loaded by name.
+
+The first line of each is `version: N`; the rest is a template with $placeholders
+(string.Template, so JSON braces in the text need no escaping).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+
+from interviewer.errors import ContentError
+from interviewer.settings import Paths
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    template: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def render(self, **values: str) -> str:
+        return Template(self.template).safe_substitute(**values)
+
+
+@lru_cache(maxsize=16)
+def load_prompt(kind: str, name: str, root: Path = Paths().prompts) -> Prompt:
+    path = root / kind / f"{name}.md"
+    try:
+        first, _, rest = path.read_text(encoding="utf-8").partition("\n")
+    except FileNotFoundError:
+        raise ContentError(f"no such prompt: {path}") from None
+    if not first.startswith("version:"):
+        raise ContentError(f"{path}: the first line must be 'version: N'")
+    return Prompt(name=f"{kind}/{name}", version=first.split(":", 1)[1].strip(), template=rest.lstrip("\n"))
