@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 from conftest import ROOT, assert_clean_error
-from speech import compose
+from speech import compose, spoken_text
 
 from interviewer.audio import SAMPLE_RATE, save_wav
+from interviewer.wer import word_error_rate
 
 ANSWER = [
     "Before I start, how many requests per second do we expect, and what is the latency budget?",
@@ -66,7 +67,7 @@ def test_answer_writes_reports_with_the_promised_schema(cli, answer_wav, tmp_pat
 
 @pytest.mark.parametrize("fmt", ["flac", "mp3", "stereo-44k.wav", "8k.wav"])
 def test_other_formats_rates_and_channels(cli, answer_wav, tmp_path, fmt):
-    path, _ = answer_wav
+    path, pieces = answer_wav
     samples, _ = sf.read(str(path), dtype="float32")
     target = tmp_path / f"answer.{fmt.split('.')[-1]}"
     if fmt == "stereo-44k.wav":
@@ -81,8 +82,9 @@ def test_other_formats_rates_and_channels(cli, answer_wav, tmp_path, fmt):
     run = cli("answer", str(target), "--question", "recsys-low-latency", "--out", str(out))
     assert run.code == 0, run.err
     r = json.loads((out / "report.json").read_text())
-    text = r["transcript"]["text"].lower()
-    assert "regression" in text and "monitor" in text, text
+    text = r["transcript"]["text"]
+    limit = 0.45 if fmt == "8k.wav" else 0.25  # telephone bandwidth costs tiny.en accuracy
+    assert word_error_rate(spoken_text(pieces), text) <= limit, text
     assert r["metrics"]["long_pauses"], "the 2.5 s pause survives resampling and mixing"
 
 
