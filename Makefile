@@ -21,11 +21,14 @@ demo: setup
 	$(BIN)/interviewer demo
 
 test: setup
+	@bash scripts/system-deps.sh --test
 	$(BIN)/python -m pytest -q
 
 bench: setup
 	$(BIN)/python bench/stt.py
 	$(BIN)/python bench/answer.py
+	$(BIN)/python bench/turn_latency.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) bench/out .pytest_cache

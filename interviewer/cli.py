@@ -91,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-audio", action="store_true", help="print the timeline only")
     p.add_argument("--output-device", help="speaker name or index")
 
+    p = sub.add_parser("report", help="rebuild a session's report from its saved audio and transcripts")
+    p.add_argument("session_id", metavar="SESSION_ID")
+    p.add_argument("--rescore", action="store_true",
+                   help="transcribe the saved audio again (batched) instead of using saved transcripts")
+    p.add_argument("--open", action="store_true", help="open report.html in the browser")
+    p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
+    _llm_arg(p)
+    _stt_args(p)
+
+    sub.add_parser("sessions", help="list your sessions with their scores")
+    sub.add_parser("progress", help="your scores over time")
+
     p = sub.add_parser("questions", help="list the question bank")
     p.add_argument("--category", help="only this category")
 
@@ -124,7 +136,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     from interviewer.audio import load_audio
     from interviewer.content import custom_question, get_question, load_agenda, load_rubric
     from interviewer.pipeline import Context, score_audio
-    from interviewer.report import write_report
+    from interviewer.session import save_answer
     from interviewer.stt import WhisperTranscriber
 
     if args.question:
@@ -139,8 +151,9 @@ def cmd_answer(args: argparse.Namespace) -> int:
     audio = load_audio(args.audio, max_seconds=args.max_minutes * 60)
     transcriber = WhisperTranscriber(_stt_options(args))
     report = score_audio(audio, Context(question, agenda, rubric, _judge(args)), transcriber)
-    out = args.out or Paths().recordings / "answers" / f"{_stamp()}-{question.id}"
-    json_path, md_path = write_report(report, out)
+    out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
+    json_path = save_answer(out, audio, report)
+    md_path = json_path.with_suffix(".md")
     s = report.scores
     print(f"overall {s.overall:.1f}/5  clarity {s.clarity.score}  trade-offs {s.tradeoffs.score}  "
           f"timing {s.timing.score}  coverage {s.coverage.score}")
@@ -188,6 +201,57 @@ def cmd_replay(args: argparse.Namespace) -> int:
                   device=args.output_device)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from interviewer.rebuild import rebuild
+
+    json_path = rebuild(args.session_id, rescore=args.rescore, rubric=args.rubric,
+                        judge=_judge(args), stt=_stt_options(args))
+    html = json_path.with_suffix(".html")
+    print(f"report: {json_path.with_suffix('.md')}")
+    print(f"html:   {html}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(html.resolve().as_uri())
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from interviewer.index import refresh
+
+    points = refresh()
+    if not points:
+        print("no sessions yet: try `interviewer practice` or `interviewer demo`")
+        return 0
+    print(f"{'date':<17} {'session':<40} {'question':<26} {'overall':>7} {'coverage':>8} "
+          f"{'fillers/min':>11} {'longest pause':>13}")
+    for p in points:
+        print(f"{p.created_at[:16].replace('T', ' '):<17} {p.session[:40]:<40} {p.question[:26]:<26} "
+              f"{p.overall:>7.1f} {p.coverage:>8} {p.fillers_per_minute:>11.1f} {p.longest_pause_s:>12.1f}s")
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from interviewer.index import refresh
+
+    points = refresh()
+    if len(points) < 2:
+        print(f"{len(points)} session(s) so far: progress needs at least two")
+        return 0
+    print(f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12} {'fillers/min':>11} "
+          f"{'longest pause':>13}")
+    for i, p in enumerate(points, 1):
+        bar = "#" * int(round(p.overall * 2))
+        print(f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} {p.overall:>7.1f} {bar:<12} "
+              f"{p.fillers_per_minute:>11.1f} {p.longest_pause_s:>12.1f}s")
+    first, last = points[0], points[-1]
+    print(f"since your first session: overall {first.overall:.1f} -> {last.overall:.1f} "
+          f"({last.overall - first.overall:+.1f}), fillers per minute {first.fillers_per_minute:.1f} -> "
+          f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
+          f"{last.longest_pause_s:.1f} s")
+    return 0
+
+
 def cmd_questions(args: argparse.Namespace) -> int:
     from interviewer.content import load_questions
 
@@ -223,4 +287,5 @@ def _stamp() -> str:
 
 
 COMMANDS = {"answer": cmd_answer, "practice": cmd_practice, "replay": cmd_replay, "doctor": cmd_doctor,
+            "report": cmd_report, "sessions": cmd_sessions, "progress": cmd_progress,
             "questions": cmd_questions, "demo": cmd_demo}

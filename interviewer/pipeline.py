@@ -12,6 +12,7 @@ from interviewer.judge import Answer, Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.metrics import measure
 from interviewer.phases import PhaseSpan, segment
+from interviewer.report.advice import next_time
 from interviewer.report.model import JudgeInfo, QuestionInfo, Report, SttInfo
 from interviewer.stt import WhisperTranscriber
 from interviewer.transcript import Transcript, utterances
@@ -41,7 +42,7 @@ def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
                     question=ctx.question, agenda=ctx.agenda, probed=probed or {})
     judgement = ctx.judge.score(answer, ctx.rubric)
     q = ctx.question
-    return Report(
+    report = Report(
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         audio=audio_name,
         duration_s=transcript.duration_s,
@@ -60,6 +61,8 @@ def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
         flags=judgement.flags,
         notes=[FILLER_NOTE] + judgement.notes,
     )
+    report.next_time = next_time(report)
+    return report
 
 
 def score_audio(audio: Audio, ctx: Context, transcriber: WhisperTranscriber) -> Report:

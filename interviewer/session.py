@@ -8,11 +8,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
 from interviewer.settings import Paths
+
+if TYPE_CHECKING:
+    from interviewer.audio import Audio
+    from interviewer.report import Report
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID = 80
@@ -83,3 +87,25 @@ def open_existing(session_id: str, root: Path | None = None) -> Session:
         hint = f" (recent: {', '.join(known)})" if known else ""
         raise SessionError(f"no session '{session_id}' in {root}{hint}")
     return Session(clean, path)
+
+
+def save_answer(folder: Path, audio: "Audio", report: "Report") -> Path:
+    """A recorded answer as a one-turn session folder: a 16 kHz copy of the audio, its
+    transcript, session.json and the reports, so `report`, `replay` and the index treat it
+    like any session. Returns report.json."""
+    from interviewer.audio.io import save_wav
+    from interviewer.scoring import publish
+
+    folder.mkdir(parents=True, exist_ok=True)
+    save_wav(folder / "turn-01.wav", audio.samples)
+    atomic_write_json(folder / "turn-01.json", report.transcript.model_dump(mode="json"))
+    turn = {"n": 0, "role": "candidate", "kind": "answer", "text": report.transcript.text,
+            "audio": "turn-01.wav", "transcript": "turn-01.json", "start": 0.0,
+            "end": report.duration_s, "step": None, "ended_by": "file", "source": report.audio}
+    report.turns = [turn]
+    Session(folder.name, folder).write({
+        "id": folder.name, "kind": "answer", "status": "finished", "created_at": report.created_at,
+        "question": {"id": report.question.id, "text": report.question.text},
+        "agenda_id": report.question.agenda, "turns": [turn], "probed": {}, "clock": report.duration_s,
+        "stt": report.stt.model_dump()})
+    return publish(report, folder)

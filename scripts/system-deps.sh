@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages the program needs are present: espeak-ng (pyttsx3's voice on
-# Linux), libportaudio2 (sounddevice) and sox (test audio). Installs them when it can (as root,
-# or with password-less sudo); otherwise stops and prints the exact command to run.
+# Linux), libportaudio2 (sounddevice) and sox (test audio); with --test also chromium and
+# chromium-driver (the HTML report's browser tests). Installs them when it can (as root, or with
+# password-less sudo); otherwise stops and prints the exact command to run.
 set -eu
 packages="espeak-ng libportaudio2 sox"
+[ "${1:-}" = "--test" ] && packages="$packages chromium chromium-driver"
 
 if ! command -v dpkg >/dev/null 2>&1; then
   # Not Debian/Ubuntu: check for the programs themselves and say what is missing.

@@ -104,8 +104,10 @@ def test_default_out_dir_is_under_recordings(cli, answer_wav, tmp_path):
         (home / d).symlink_to(ROOT / d)
     run = cli("answer", str(path), "--question", "rag-support-bot", env={"INTERVIEWER_HOME": str(home)})
     assert run.code == 0, run.err
-    reports = list((home / "recordings" / "answers").glob("*-rag-support-bot/report.json"))
+    reports = list((home / "recordings").glob("*-rag-support-bot-answer/report.json"))
     assert len(reports) == 1
+    folder = reports[0].parent
+    assert (folder / "turn-01.wav").exists() and (folder / "session.json").exists()
 
 
 # -- bad input: one clean line, non-zero exit, never a traceback ------------------------------

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
@@ -29,6 +30,9 @@ VAD_WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
 VAD_CONTEXT = 31  # windows of history re-run with each block: Silero's state restarts per call
 CHUNK_SILENCE_S = 0.7  # a silence this long inside a turn closes a chunk for the live transcript
 DEVICE_GONE_S = 2.0  # no audio from a running stream for this long: the device went away
+# ALSA's file plugin (the tests' and benchmarks' sound card) has no clock and delivers a whole
+# file at once; this makes it deliver in real time, like a microphone. Never set in normal use.
+PACE_INPUT = os.environ.get("INTERVIEWER_PACE_INPUT") == "1"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Recording:
     duration_s: float
     ended_by: str  # enter | silence | max | file | no-speech
     overflows: int = 0  # input blocks PortAudio dropped because we read too slowly
+    ended_at: float = 0.0  # time.monotonic() when the end of the turn was detected
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,8 @@ class WavMicrophone:
             return None
         audio = load_audio(self.files.pop(0))
         save_wav(path, audio.samples)
-        return Recording(path=path, duration_s=audio.duration_s, ended_by="file")
+        return Recording(path=path, duration_s=audio.duration_s, ended_by="file",
+                         ended_at=time.monotonic())
 
 
 class WavWriter:
@@ -241,10 +247,18 @@ class DeviceMicrophone:
         overflows = [0]
         last_block = [time.monotonic()]
 
+        pace_start = [0.0, 0]  # (wall time of the first block, samples delivered)
+
         def callback(indata: Any, frames: int, when: Any, status: Any) -> None:
             # Runs on PortAudio's thread: copy and queue, nothing else.
             if status.input_overflow:
                 overflows[0] += 1
+            if PACE_INPUT:  # a virtual device with no clock: hold each block until it is due
+                if not pace_start[0]:
+                    pace_start[0] = time.monotonic()
+                pace_start[1] += frames
+                due = pace_start[0] + pace_start[1] / o.sample_rate
+                time.sleep(max(0.0, due - time.monotonic()))
             blocks.put(bytes(indata))
             last_block[0] = time.monotonic()
 
@@ -252,6 +266,7 @@ class DeviceMicrophone:
         endpointer = Endpointer(o)
         stop = threading.Event()
         verdict: list[str | None] = [None]
+        ended_at = [0.0]
         failure: list[BaseException] = []
 
         def write_loop() -> None:
@@ -276,6 +291,7 @@ class DeviceMicrophone:
                     if verdict[0] is None:
                         verdict[0] = endpointer.verdict()
                         if verdict[0]:
+                            ended_at[0] = time.monotonic()
                             stop.set()
             except BaseException as exc:  # surfaced on the main thread
                 failure.append(exc)
@@ -298,6 +314,7 @@ class DeviceMicrophone:
                 while not stop.wait(0.05):
                     if self.keys.pressed():
                         ended_by = "enter"
+                        ended_at[0] = time.monotonic()
                         break
                     if time.monotonic() - last_block[0] > DEVICE_GONE_S:
                         raise DeviceError(
@@ -315,4 +332,4 @@ class DeviceMicrophone:
         if verdict[0]:
             ended_by = verdict[0]
         return Recording(path=path, duration_s=writer.frames / o.sample_rate, ended_by=ended_by,
-                         overflows=overflows[0])
+                         overflows=overflows[0], ended_at=ended_at[0] or time.monotonic())

@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,9 +39,13 @@ def print_line(text: str) -> None:
 class SilentVoice:
     def __init__(self, words_per_second: float = 2.5):
         self.words_per_second = words_per_second
+        # When a reply first reached the screen (time.monotonic()); the driver resets it to 0
+        # at the end of each turn to time the next reply.
+        self.first_sample_at = 0.0
 
     def say(self, text: str, path: Path | None = None) -> float:
         print_line(text)
+        self.first_sample_at = self.first_sample_at or time.monotonic()
         return len(text.split()) / self.words_per_second
 
 
@@ -57,6 +62,8 @@ class EspeakVoice:
         self.engine.connect("finished-utterance", lambda **_: self._finished.set())
         self.sd = sounddevice()
         self._stream: Any = None
+        # When a reply's first block went to the device; reset to 0 by the driver each turn.
+        self.first_sample_at = 0.0
 
     def render(self, text: str, path: Path) -> np.ndarray:
         path = path.resolve()  # pyttsx3 wants an absolute path
@@ -81,7 +88,10 @@ class EspeakVoice:
                 raise DeviceError(f"no usable speaker ({str(exc).splitlines()[0]}); "
                                   "use --no-voice to read the questions instead") from None
         pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
-        self._stream.write(pcm.tobytes())
+        head = self.o.sample_rate // 50  # 20 ms first, so the reply's start is timed exactly
+        self._stream.write(pcm[:head].tobytes())
+        self.first_sample_at = self.first_sample_at or time.monotonic()
+        self._stream.write(pcm[head:].tobytes())
 
     def say(self, text: str, path: Path | None = None) -> float:
         print_line(text)

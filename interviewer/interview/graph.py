@@ -33,13 +33,13 @@ from interviewer.interview.phrasing import Phraser, TemplatePhraser
 from interviewer.interview.state import InterviewState, Turn
 from interviewer.judge import Judge
 from interviewer.judge.offline import OfflineJudge
-from interviewer.pipeline import Context, assess_turn, judge_transcript
-from interviewer.report import write_report
+from interviewer.pipeline import Context, assess_turn
+from interviewer.scoring import publish, session_report
 from interviewer.report.model import SttInfo
 from interviewer.settings import InterviewOptions
 from interviewer.stt import Transcriber
 from interviewer.textmatch import contains
-from interviewer.transcript import Transcript, combine, typed, utterances
+from interviewer.transcript import Transcript, typed, utterances
 
 Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
@@ -215,16 +215,9 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         return _line(deps, state, "wrap", text)
 
     def score(state: InterviewState) -> dict:
-        answers = [t for t in state["turns"] if t["role"] == "candidate"]
-        parts = [(t["start"], t["end"], load_turn_transcript(deps.session_dir, t)) for t in answers]
-        session = combine(parts, state["clock"])
-        report = judge_transcript(session, deps.ctx(), str(deps.session_dir), deps.stt,
-                                  probed=state["probed"])
-        report.turns = [dict(t) for t in state["turns"]]
-        if any(t.get("ended_by") == "typed" for t in answers):
-            report.notes.append("Answers were typed: pace, pauses and fillers were not measured.")
-        json_path, _ = write_report(report, deps.session_dir)
-        return {"report": str(json_path)}
+        report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
+                                state["probed"], state["clock"])
+        return {"report": str(publish(report, deps.session_dir))}
 
     return {f.__name__: f for f in (pose, await_turn, transcribe, assess, answer_fact, probe,
                                      follow_up, curveball, nudge, go_on, empty, wrap_up, score)}

@@ -76,6 +76,7 @@ class Practice:
     speaker: SentenceSpeaker | None = None  # lines already voiced while they streamed
     _graph: Any = None
     _conn: Any = None
+    _turn_ended_at: float = 0.0
 
     @property
     def config(self) -> dict:
@@ -119,7 +120,10 @@ class Practice:
             "lines_voiced": old.get("lines_voiced", 0),
             "partial_recordings": old.get("partial_recordings", []),
             "overflows": old.get("overflows", 0),
+            "latency_ms": old.get("latency_ms", []),
+            "first_line_at": old.get("first_line_at"),
             "report": values.get("report"),
+            "stt": self.deps.stt.model_dump(),
             **(extra or {}),
         }
         self.session.write(data)
@@ -144,6 +148,8 @@ class Practice:
                 self._graph.invoke(initial_state(self.deps, self.minutes), self.config)
             while True:
                 self._voice_new_lines()
+                if self._turn_ended_at:
+                    self._log_latency()
                 snapshot = self._graph.get_state(self.config)
                 if not snapshot.next:
                     break
@@ -175,8 +181,19 @@ class Practice:
             return {"end": True}
         if rec.overflows:
             self.save("in-progress", {"overflows": self.session.read().get("overflows", 0) + rec.overflows})
+        self._turn_ended_at = rec.ended_at
+        if hasattr(self.voice, "first_sample_at"):
+            self.voice.first_sample_at = 0.0  # time the reply to this turn
         return {"audio": rec.path.name, "duration_s": rec.duration_s, "ended_by": rec.ended_by,
                 "overflows": rec.overflows}
+
+    def _log_latency(self) -> None:
+        """End of the candidate's turn to the first sample of the reply, per turn, in ms."""
+        first = getattr(self.voice, "first_sample_at", 0.0)
+        if first > self._turn_ended_at:
+            latencies = self.session.read().get("latency_ms", []) + [round((first - self._turn_ended_at) * 1000, 1)]
+            self.save("in-progress", {"latency_ms": latencies})
+        self._turn_ended_at = 0.0
 
     def _voice_new_lines(self) -> None:
         turns = self.state().get("turns", [])
@@ -188,7 +205,10 @@ class Practice:
                 self.speaker.finish(t["n"])
             else:
                 self.voice.say(t["text"], self.session.line_wav(t["n"]))
-        self.save("in-progress", {"lines_voiced": len(turns)})
+        extra: dict = {"lines_voiced": len(turns)}
+        if voiced == 0 and getattr(self.voice, "first_sample_at", 0.0):
+            extra["first_line_at"] = self.voice.first_sample_at  # time.monotonic(), for bench/
+        self.save("in-progress", extra)
 
     def _say_resume(self) -> None:
         turns = self.state().get("turns", [])

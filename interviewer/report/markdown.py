@@ -46,6 +46,12 @@ def render_markdown(r: Report) -> str:
             add(f"- {clock(e.start)}-{clock(e.end)} \"{_quote(e.quote)}\"")
         add("")
 
+    if r.next_time:
+        add("## Next time\n")
+        for i, tip in enumerate(r.next_time, 1):
+            add(f"{i}. {tip}")
+        add("")
+
     if r.flags:
         add("## Flagged\n")
         for f in r.flags:
@@ -97,6 +103,14 @@ def render_markdown(r: Report) -> str:
         f"Hedges: {len(m.hedges)} ({m.hedges_per_minute:.1f} a minute).\n")
     for note in r.notes:
         add(f"_{note}_\n")
+
+    if len(r.progress) >= 2:
+        first, last = r.progress[0], r.progress[-1]
+        add("## Progress\n")
+        add(f"Since your first session ({first.created_at[:10]}): overall {first.overall:.1f} -> "
+            f"{last.overall:.1f}, fillers per minute {first.fillers_per_minute:.1f} -> "
+            f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
+            f"{last.longest_pause_s:.1f} s.\n")
 
     add("## Transcript\n")
     if not r.transcript.segments:

@@ -37,6 +37,16 @@ class SttInfo(BaseModel):
     compute_type: str
 
 
+class ProgressPoint(BaseModel):
+    session: str
+    created_at: str
+    question: str
+    overall: float
+    coverage: int
+    fillers_per_minute: float
+    longest_pause_s: float
+
+
 class Report(BaseModel):
     schema_version: int = SCHEMA_VERSION
     created_at: str
@@ -53,15 +63,22 @@ class Report(BaseModel):
     scores: Scores
     flags: list[Flag] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    # A live session's turns in order (who spoke, text, audio file, start and end on the clock).
+    # The turns in order (who spoke, text, audio file name in the report's folder, start and end
+    # on the clock). A single recorded answer is one candidate turn starting at 0.
     turns: list[dict] = Field(default_factory=list)
+    # The changes that would raise the score most, most valuable first (report/advice.py).
+    next_time: list[str] = Field(default_factory=list)
+    # Earlier sessions for the trend ("since your first session"), oldest first.
+    progress: list["ProgressPoint"] = Field(default_factory=list)
 
 
 def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
-    """report.json and report.md, each written atomically."""
+    """report.json, report.md and report.html, each written atomically."""
+    from interviewer.report.html import render_html
     from interviewer.report.markdown import render_markdown
 
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = atomic_write_json(out_dir / "report.json", report.model_dump(mode="json"))
     md_path = atomic_write_text(out_dir / "report.md", render_markdown(report))
+    atomic_write_text(out_dir / "report.html", render_html(report, out_dir))
     return json_path, md_path

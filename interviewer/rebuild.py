@@ -1,0 +1,45 @@
+"""`interviewer report <session-id>`: rebuild a report from a session folder's saved turns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from interviewer.content import custom_question, get_question, load_agenda, load_rubric
+from interviewer.errors import SessionError
+from interviewer.judge import Judge
+from interviewer.pipeline import Context
+from interviewer.report.model import SttInfo
+from interviewer.scoring import publish, session_report
+from interviewer.session import open_existing
+from interviewer.settings import SttOptions
+
+
+def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
+            judge: Judge | None = None, stt: SttOptions = SttOptions()) -> Path:
+    session = open_existing(session_id)
+    data = session.read()
+    turns = data.get("turns") or []
+    if not any(t.get("role") == "candidate" for t in turns):
+        raise SessionError(f"session '{session_id}' has no answers to score")
+    q = data.get("question") or {}
+    if q.get("id") == "custom":
+        agenda = load_agenda(data.get("agenda_id") or "ml-design")
+        question = custom_question(q.get("text", ""), agenda)
+    else:
+        question = get_question(q.get("id", ""))
+        agenda = load_agenda(question.agenda)
+    ctx = Context(question, agenda, load_rubric(rubric), *([judge] if judge else []))
+    transcriber = None
+    info = SttInfo(**data["stt"]) if data.get("stt") else SttInfo(model="saved transcripts", device="none",
+                                                                    compute_type="none")
+    if rescore:
+        from interviewer.stt import WhisperTranscriber
+
+        transcriber = WhisperTranscriber(stt)
+        transcriber.load()
+        info = SttInfo(model=transcriber.model_name, device=transcriber.device,
+                       compute_type=transcriber.compute_type)
+    clock = float(data.get("clock") or max(t["end"] for t in turns))
+    report = session_report(session.dir, turns, ctx, info, data.get("probed") or {}, clock,
+                            transcriber=transcriber, rescore=rescore)
+    return publish(report, session.dir)
