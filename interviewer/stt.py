@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -99,6 +100,7 @@ class WhisperTranscriber:
         self.vad = vad
         self._model: Any = None
         self._batched: Any = None
+        self._loading = threading.RLock()
         self.device = pick_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
 
@@ -118,7 +120,24 @@ class WhisperTranscriber:
             return str(path)
         return name  # a faster-whisper model name, downloaded where a network exists
 
+    def check(self) -> None:
+        """Fail now on a bad model path or checksum (before an interview starts)."""
+        self._source()
+
+    def load_in_background(self) -> None:
+        """Start loading the model; the first transcription waits for it (and re-raises)."""
+        def work() -> None:
+            try:
+                self.load()
+            except Exception:
+                pass  # load() runs again on first use and raises there, with the session saved
+        threading.Thread(target=work, daemon=True, name="stt-load").start()
+
     def load(self) -> Any:
+        with self._loading:  # loaded once, even when a warm-up thread and a turn race for it
+            return self._load()
+
+    def _load(self) -> Any:
         if self._model is not None:
             return self._model
         from faster_whisper import WhisperModel
@@ -134,7 +153,7 @@ class WhisperTranscriber:
         except Exception as exc:
             if self.device == "cuda" and self.options.device == "auto" and _looks_like_cuda_failure(exc):
                 self._fall_back_to_cpu(exc)
-                return self.load()
+                return self._load()
             raise ModelError(
                 f"could not load speech model '{self.model_name}' on {self.device} "
                 f"({str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__}); "

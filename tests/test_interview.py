@@ -216,10 +216,11 @@ def test_live_view_shows_phase_clock_level_and_running_transcript():
     from interviewer.audio.mic import LiveStatus
     from interviewer.interview.view import LiveView
 
-    view = LiveView(None, {"clarify": "Clarify requirements"})
+    view = LiveView({"clarify": "Clarify requirements"})
     view.state = {"phase": "clarify", "time_used": {"clarify": 65.0}, "budget_s": {"clarify": 420.0},
                   "minutes": 45, "clock": 80.0}
-    view.turn, view.text = 2, ["how many requests per second"]
+    view.turn = 2
+    view.stream = type("Stream", (), {"text": "how many requests per second"})()
     view.status = LiveStatus(12.3, -22.0, True, 1.4, 4.0)
     console = Console(width=100, record=True)
     console.print(view._render())

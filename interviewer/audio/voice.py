@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from interviewer.audio.hardware import pyttsx3_engine, sounddevice
-from interviewer.audio.io import load_audio
+from interviewer.audio.io import load_audio, save_wav
 from interviewer.errors import DeviceError
 from interviewer.settings import VoiceOptions
 
@@ -62,10 +62,33 @@ class EspeakVoice:
         self.engine.connect("finished-utterance", lambda **_: self._finished.set())
         self.sd = sounddevice()
         self._stream: Any = None
+        # Lines rendered ahead of time (while the candidate talks), by text. One engine, so
+        # rendering is serialized by a lock.
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
         # When a reply's first block went to the device; reset to 0 by the driver each turn.
         self.first_sample_at = 0.0
 
     def render(self, text: str, path: Path) -> np.ndarray:
+        cached = self._cache.get(text)
+        if cached is not None:
+            save_wav(path, cached)
+            return cached
+        with self._lock:
+            samples = self._render(text, path)
+        self._cache[text] = samples
+        return samples
+
+    def prerender(self, texts: list[str]) -> None:
+        """Render lines the interview may need, so saying them later starts at once."""
+        scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-pre-{os.getpid()}.wav"
+        for text in texts:
+            if text not in self._cache:
+                with self._lock:
+                    self._cache[text] = self._render(text, scratch)
+        scratch.unlink(missing_ok=True)
+
+    def _render(self, text: str, path: Path) -> np.ndarray:
         path = path.resolve()  # pyttsx3 wants an absolute path
         path.unlink(missing_ok=True)
         self._finished.clear()

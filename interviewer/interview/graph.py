@@ -127,6 +127,9 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         if got.get("text") is not None:
             t = typed(got["text"], deps.options.words_per_second)
             audio, duration = None, t.duration_s
+        elif got.get("transcript"):  # transcribed while it was spoken (streaming)
+            t = Transcript.model_validate_json((deps.session_dir / got["transcript"]).read_text())
+            audio, duration = str(got["audio"]), float(got["duration_s"])
         else:
             if deps.transcriber is None:
                 raise RuntimeError("an audio turn arrived but no transcriber is configured")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,8 +21,10 @@ from langgraph.types import Command
 from interviewer.audio.mic import Microphone, Recording
 from interviewer.audio.voice import Voice
 from interviewer.errors import SessionError
+from interviewer.files import atomic_write_json
 from interviewer.interview.graph import Deps, build_graph, initial_state
 from interviewer.session import Session
+from interviewer.streaming import StreamingTurn
 
 
 class TextInput:
@@ -74,6 +77,7 @@ class Practice:
     settings: dict = field(default_factory=dict)
     view: Any = None  # LiveView (begin(state), end()) around each recorded turn
     speaker: SentenceSpeaker | None = None  # lines already voiced while they streamed
+    transcriber: Any = None  # for transcribing while the candidate speaks (microphone only)
     _graph: Any = None
     _conn: Any = None
     _turn_ended_at: float = 0.0
@@ -170,22 +174,34 @@ class Practice:
             line = self.text.read()
             return {"end": True} if line is None else {"text": line}
         assert self.mic is not None
+        path = self.session.turn_wav(n)
+        stream = None
+        if self.transcriber is not None and hasattr(self.mic, "on_chunk"):
+            # Transcribe while the candidate talks: only the tail is left when the turn ends.
+            stream = StreamingTurn(self.transcriber, path)
+            self.mic.on_chunk = lambda _path, start, end: stream.add_chunk(start, end)  # type: ignore[union-attr]
         if self.view is not None:
-            self.view.begin(self.state(), n)
+            self.view.begin(self.state(), n, stream)
         try:
-            rec: Recording | None = self.mic.record(self.session.turn_wav(n))
+            rec: Recording | None = self.mic.record(path)
         finally:
             if self.view is not None:
                 self.view.end()
         if rec is None:
             return {"end": True}
+        payload: dict = {}
+        if stream is not None:
+            transcript = stream.finish(rec.duration_s)
+            name = f"turn-{n:02d}.json"
+            atomic_write_json(self.session.dir / name, transcript.model_dump(mode="json"))
+            payload["transcript"] = name
         if rec.overflows:
             self.save("in-progress", {"overflows": self.session.read().get("overflows", 0) + rec.overflows})
         self._turn_ended_at = rec.ended_at
         if hasattr(self.voice, "first_sample_at"):
             self.voice.first_sample_at = 0.0  # time the reply to this turn
         return {"audio": rec.path.name, "duration_s": rec.duration_s, "ended_by": rec.ended_by,
-                "overflows": rec.overflows}
+                "overflows": rec.overflows, **payload}
 
     def _log_latency(self) -> None:
         """End of the candidate's turn to the first sample of the reply, per turn, in ms."""
@@ -208,7 +224,32 @@ class Practice:
         extra: dict = {"lines_voiced": len(turns)}
         if voiced == 0 and getattr(self.voice, "first_sample_at", 0.0):
             extra["first_line_at"] = self.voice.first_sample_at  # time.monotonic(), for bench/
+        if voiced == 0:
+            threading.Thread(target=self._warm_up, daemon=True, name="warm-up").start()
         self.save("in-progress", extra)
+
+    def _warm_up(self) -> None:
+        """While the question is heard: warm the model on the spoken question, and render the
+        lines the interviewer may need so that replies start at once."""
+        try:
+            first = self.session.line_wav(0)
+            if self.transcriber is not None and first.exists():
+                from interviewer.audio.io import load_audio
+
+                self.transcriber.transcribe(load_audio(first))
+            if hasattr(self.voice, "prerender"):
+                self.voice.prerender(self.known_lines())
+        except Exception:
+            pass  # an optimisation only: every line can still be rendered when needed
+
+    def known_lines(self) -> list[str]:
+        d, lines = self.deps, self.deps.lines
+        texts = list(lines.go_on) + [lines.no_fact, lines.wrap_time, lines.wrap_done]
+        texts += [lines.probe.format(probe=s.probe) for s in d.agenda.steps]
+        texts += [lines.follow_up.format(text=f.text) for f in d.question.follow_ups]
+        texts += [lines.curveball.format(text=c) for c in d.question.curveballs]
+        texts += [lines.fact.format(answer=f.answer) for f in d.question.facts]
+        return texts
 
     def _say_resume(self) -> None:
         turns = self.state().get("turns", [])

@@ -56,7 +56,11 @@ def practice(args: argparse.Namespace) -> int:
     if not args.text:
         transcriber = WhisperTranscriber(SttOptions(model=args.stt_model, device=args.device,
                                                     compute_type=args.compute_type))
-        transcriber.load()  # fail on a bad model before the interview starts
+        transcriber.check()  # a bad path or checksum fails before the interview starts
+        if args.answers:
+            transcriber.load()  # a bad model name too; nothing is waiting on a voice here
+        else:
+            transcriber.load_in_background()  # loads while the question is being spoken
         stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
                       compute_type=transcriber.compute_type)
 
@@ -66,11 +70,11 @@ def practice(args: argparse.Namespace) -> int:
         mic = WavMicrophone([Path(a) for a in args.answers])
     elif not args.text:
         if sys.stdout.isatty():
-            view = LiveView(transcriber, {s.id: s.name for s in agenda.steps})
+            view = LiveView({s.id: s.name for s in agenda.steps})
         mic = DeviceMicrophone(
             RecorderOptions(patience_s=args.patience, push_to_talk=args.push_to_talk,
                             device=_device(args.input_device)),  # type: ignore[arg-type]
-            on_status=view.on_status if view else None, on_chunk=view.on_chunk if view else None)
+            on_status=view.on_status if view else None)
     voice: Voice
     if args.no_voice or args.text:
         voice = SilentVoice()
@@ -94,7 +98,7 @@ def practice(args: argparse.Namespace) -> int:
                 options=InterviewOptions(minutes=minutes), stt=stt, **extra)
     run = Practice(session=session, deps=deps, voice=voice, mic=mic,
                    text=TextInput() if args.text else None, minutes=minutes, settings=settings,
-                   view=view, speaker=speaker)
+                   view=view, speaker=speaker, transcriber=transcriber)
     print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
     resume_hint = f"resume with: interviewer practice --resume {session.id}"
     try:

@@ -1,43 +1,40 @@
 """The live terminal view while the candidate talks: phase, clock against budget, input level,
 a running transcript of the current answer, and what the interviewer is waiting for.
 
-The running transcript comes from chunks the microphone closes at short silences, transcribed on
-a background thread; the turn's final transcript is still made from the whole WAV.
+The running transcript is the streaming transcriber's text so far (chunks closed at short
+silences, transcribed in the background while the candidate goes on).
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-from pathlib import Path
 from typing import Any
 
-from interviewer.audio.io import SAMPLE_RATE, Audio
 from interviewer.audio.mic import LiveStatus
 from interviewer.interview.lines import minutes_text
 from interviewer.report.markdown import clock
 
 
 class LiveView:
-    def __init__(self, transcriber: Any, agenda_names: dict[str, str]):
+    def __init__(self, agenda_names: dict[str, str]):
         from rich.console import Console
 
         self.console = Console()
-        self.transcriber = transcriber
         self.names = agenda_names
         self.live: Any = None
         self.status: LiveStatus | None = None
         self.state: dict = {}
         self.turn = 0
-        self.text: list[str] = []
-        self.chunks: queue.Queue[tuple[Path, float, float] | None] = queue.Queue()
-        threading.Thread(target=self._transcribe_chunks, daemon=True, name="live-stt").start()
+        self.stream: Any = None  # StreamingTurn: its text so far is the running transcript
+
+    @property
+    def text(self) -> str:
+        return self.stream.text if self.stream is not None else ""
 
     # -- hooks ----------------------------------------------------------------------------------
-    def begin(self, state: dict, turn: int) -> None:
+    def begin(self, state: dict, turn: int, stream: Any = None) -> None:
         from rich.live import Live
 
-        self.state, self.turn, self.text, self.status = state, turn, [], None
+        self.state, self.turn, self.stream, self.status = state, turn, stream, None
         self.live = Live(self._render(), console=self.console, refresh_per_second=8, transient=True)
         self.live.start()
 
@@ -45,34 +42,11 @@ class LiveView:
         if self.live is not None:
             self.live.stop()
             self.live = None
-        if self.text:
-            self.console.print(f"[dim]you: {' '.join(self.text)}[/dim]")
 
     def on_status(self, status: LiveStatus) -> None:
         self.status = status
         if self.live is not None:
             self.live.update(self._render())
-
-    def on_chunk(self, path: Path, start: float, end: float) -> None:
-        self.chunks.put((path, start, end))
-
-    # -- work -----------------------------------------------------------------------------------
-    def _transcribe_chunks(self) -> None:
-        import soundfile as sf
-
-        while True:
-            item = self.chunks.get()
-            if item is None:
-                return
-            path, start, end = item
-            try:
-                samples, _ = sf.read(str(path), start=int(start * SAMPLE_RATE),
-                                     stop=int(end * SAMPLE_RATE), dtype="float32")
-                text = self.transcriber.transcribe(Audio(samples)).text
-            except Exception:
-                continue  # the live transcript is a convenience; the final one is what counts
-            if text:
-                self.text.append(text)
 
     def _render(self) -> Any:
         from rich.panel import Panel
@@ -96,5 +70,5 @@ class LiveView:
             waiting = (f"listening; silence {st.silence_s:.1f} of {st.patience_s:.0f} s ends the turn, "
                        "or press Enter")
         body = Text("\n").join([line1, meter, Text(waiting, style="italic"),
-                                Text(" ".join(self.text[-6:]) or "...", style="cyan")])
+                                Text(self.text[-400:] or "...", style="cyan")])
         return Panel(body, title=f"turn {self.turn}")

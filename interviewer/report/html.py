@@ -1,0 +1,428 @@
+"""report.html: one scored session as a single offline page you can click through and listen to.
+
+Rendered server-side: every piece of text from the report (the transcript is user speech, judge
+output may quote it) goes through html.escape here, and the page's script only seeks and plays
+audio, so it never builds markup from data. Every moment on the page (a quote, a pause, a filler,
+a word) carries its session-clock time in data-start and the id of the turn audio that holds it in
+data-audio; the script plays that file from data-start minus the turn's start.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+from interviewer.judge.model import CRITERIA, Evidence
+from interviewer.metrics import Occurrence
+from interviewer.report.markdown import clock
+from interviewer.report.model import Report
+from interviewer.transcript import Word, normalize
+
+AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".mp3": "audio/mpeg",
+               ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".webm": "audio/webm"}
+STEP_COLOURS = 6  # --step0 .. --step5 in report.css; more steps reuse them
+# A word Whisper timed a hair outside its turn still belongs to it.
+TURN_SLACK_S = 0.05
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _t(seconds: float) -> str:
+    """Times in data attributes: always three decimals, so tests and scripts can match them."""
+    return f"{seconds:.3f}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _template(name: str) -> str:
+    return resources.files("interviewer.report").joinpath("templates", name).read_text("utf-8")
+
+
+@dataclass
+class _Turn:
+    n: int
+    role: str
+    kind: str
+    text: str
+    start: float
+    end: float
+    audio: str | None  # the file name the report gives, if any
+    src: str | None = None  # what the <audio> element loads; None when the file is missing
+    label: str = ""  # "Answer 2": how the page names a candidate turn
+
+    @property
+    def player(self) -> str:
+        return f"audio-{self.n}"
+
+
+def _single_audio(r: Report, folder: Path) -> str | None:
+    """A report without turns: its audio beside it, else its own name (shown as missing)."""
+    given = Path(r.audio).name if r.audio else ""
+    found = [n for n in (given, "turn-01.wav") if n and (folder / n).is_file()]
+    return found[0] if found else given if Path(given).suffix.lower() in AUDIO_TYPES else None
+
+
+def _load_turns(r: Report, folder: Path, embed_limit_mb: float) -> list[_Turn]:
+    raw = r.turns or [{  # an older single-answer report: one candidate turn from 0
+        "n": 0, "role": "candidate", "kind": "answer", "text": r.transcript.text,
+        "audio": _single_audio(r, folder), "start": 0.0, "end": r.duration_s}]
+    turns = []
+    for i, t in enumerate(raw):
+        # Only a bare name beside the report: a report never makes the page read other files.
+        name = Path(t["audio"]).name if t.get("audio") else None
+        turns.append(_Turn(n=int(t.get("n", i)), role=t.get("role", "candidate"),
+                           kind=t.get("kind", ""), text=t.get("text", ""),
+                           start=float(t.get("start", 0.0)), end=float(t.get("end", 0.0)),
+                           audio=name))
+    for k, t in enumerate([t for t in turns if t.role == "candidate"], start=1):
+        t.label = f"Answer {k}"
+    files = {t.audio: folder / t.audio for t in turns if t.audio and (folder / t.audio).is_file()}
+    # Embedded audio makes the page one file you can mail; past the limit it would be too heavy
+    # to open, so the page points at the files beside it instead.
+    embed = sum(p.stat().st_size for p in files.values()) <= embed_limit_mb * 1024 * 1024
+    srcs = {name: _data_uri(path) if embed else quote(name) for name, path in files.items()}
+    for t in turns:
+        t.src = srcs.get(t.audio) if t.audio else None
+    return turns
+
+
+def _data_uri(path: Path) -> str:
+    kind = AUDIO_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def _filler_words(words: list[Word], fillers: list[Occurrence]) -> set[int]:
+    """Indices of the words each filler is made of ("you know" is two words; Whisper may
+    give the second one zero length, so times alone cannot tell where a filler ends)."""
+    out: set[int] = set()
+    for f in fillers:
+        need = len(normalize(f.word))
+        i = next((i for i, w in enumerate(words) if w.start >= f.start - 0.01), len(words))
+        while need > 0 and i < len(words):
+            out.add(i)
+            need -= max(1, len(normalize(words[i].word)))
+            i += 1
+    return out
+
+
+class _Page:
+    def __init__(self, r: Report, turns: list[_Turn]):
+        self.r = r
+        self.turns = turns
+        self.answers = [t for t in turns if t.role == "candidate"]
+        self.colour: dict[str, str] = {}  # step -> its colour, in agenda order
+        for step in [s.step for s in r.agenda] + [p.step for p in r.metrics.per_phase]:
+            self.colour.setdefault(step, f"var(--step{len(self.colour) % STEP_COLOURS})")
+        self.step_name = {s.step: s.name for s in r.agenda}
+
+    def col(self, step: str) -> str:
+        return self.colour.get(step, "var(--step0)")
+
+    # -- moments ------------------------------------------------------------------------------
+    def turn_at(self, t: float) -> _Turn | None:
+        for turn in self.answers:
+            if turn.start - TURN_SLACK_S <= t < turn.end + TURN_SLACK_S:
+                return turn
+        before = [a for a in self.answers if a.start <= t]
+        return before[-1] if before else None
+
+    def moment(self, kind: str, start: float, end: float, inner: str, cls: str,
+               title: str = "", style: str = "", tag: str = "button") -> str:
+        """A clickable moment when its turn's audio exists; the same text, inert, when not.
+        Words are spans, not buttons, so the transcript still reads and copies as text."""
+        turn = self.turn_at(start)
+        attrs = (f'class="{cls}" data-kind="{kind}" data-start="{_t(start)}" data-end="{_t(end)}"'
+                 + (f' style="{style}"' if style else ""))
+        if turn is None or turn.src is None:
+            return f'<span {attrs} title="{esc(title)}">{inner}</span>'
+        tip = f"{title} - play from {clock(start)}" if title else f"Play from {clock(start)}"
+        kind_attr = ' type="button"' if tag == "button" else ""
+        return (f'<{tag}{kind_attr} {attrs} data-audio="{turn.player}" '
+                f'title="{esc(tip)}">{inner}</{tag}>')
+
+    def quotes(self, evidence: list[Evidence]) -> str:
+        if not evidence:
+            return ""
+        items = "".join(
+            "<li>" + self.moment("quote", e.start, e.end,
+                                 f'<span class="at">{clock(e.start)}</span> '
+                                 f'<q>{esc(e.quote)}</q>', "q") + "</li>"
+            for e in evidence)
+        return f'<ul class="quotes">{items}</ul>'
+
+    # -- sections -----------------------------------------------------------------------------
+    def header(self) -> str:
+        r, q = self.r, self.r.question
+        try:
+            d = datetime.fromisoformat(r.created_at)
+            when = f"{d.day} {d:%b %Y, %H:%M} {d.tzname() or ''}".strip()
+        except ValueError:
+            when = r.created_at
+        judges = sorted({getattr(r.scores, c).judge for c in CRITERIA})
+        prompt = f", prompt {r.judge.prompt}" if r.judge.prompt else ""
+        meta = [("Date", when), ("Duration", clock(r.duration_s)),
+                ("Judge", f"{r.judge.name}{prompt}"
+                 + (f" (criteria by {', '.join(judges)})" if judges != [r.judge.name] else "")),
+                ("Rubric", f"{r.judge.rubric} v{r.judge.rubric_version}, agenda {r.judge.agenda}"),
+                ("Speech model", f"{r.stt.model} on {r.stt.device}")]
+        rows = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in meta)
+        return (f'<header id="summary"><div class="overall" title="weighted mean of the criteria">'
+                f'<span class="big">{r.scores.overall:.1f}</span><span>/ 5 overall</span></div>'
+                f'<p class="eyebrow">Mock interview report &middot; {esc(q.id)} &middot; '
+                f'{esc(q.category)} / {esc(q.track)}</p>'
+                f'<h1>{esc(q.text)}</h1><dl class="meta">{rows}</dl></header>')
+
+    def scores(self) -> str:
+        cards = []
+        for name in CRITERIA:
+            c = getattr(self.r.scores, name)
+            pips = "".join(f'<i class="{"on" if i < c.score else ""}"></i>' for i in range(5))
+            cards.append(
+                f'<article class="card score s{c.score}" id="score-{name}">'
+                f'<h3>{esc(name)} <span class="val">{c.score}/5</span></h3>'
+                f'<div class="pips" aria-hidden="true">{pips}</div>'
+                f'<p class="level">{esc(c.level)}</p><p>{esc(c.rationale)}</p>'
+                f'<p class="by">scored by {esc(c.judge)}</p>{self.quotes(c.evidence)}</article>')
+        return (f'<section id="scores"><h2>Scores</h2><div class="grid">{"".join(cards)}</div>'
+                f"</section>")
+
+    def flags(self) -> str:
+        if not self.r.flags:
+            return ""
+        items = "".join(
+            "<li>" + self.moment("flag", f.start, f.end, f'<span class="at">{clock(f.start)}'
+                                 f"</span> <q>{esc(f.quote)}</q>", "q") + f" {esc(f.note)}</li>"
+            for f in self.r.flags)
+        return (f'<section id="flags" class="warn"><h2>Flagged</h2><p>Lines that tried to steer '
+                f"the grader; they were not taken as instructions.</p><ul>{items}</ul></section>")
+
+    def agenda(self) -> str:
+        cards = []
+        for st in self.r.agenda:
+            checks = "".join(
+                f'<li class="{"hit" if c.hit else "miss"}"><span class="mark">'
+                f'{"&#10003;" if c.hit else "&#10007;"}</span> {esc(c.name)} '
+                + " ".join(self.moment("quote", e.start, e.end, clock(e.start), "chip", e.quote)
+                           for e in c.evidence[:3]) + "</li>"
+                for c in st.checks)
+            unhit = [k.point for k in self.r.key_points if k.step == st.step and not k.hit]
+            advice = ""
+            if st.status != "covered":
+                items = "".join(f"<li>{esc(p)}</li>" for p in unhit)
+                advice = (f'<div class="advice"><h4>What a strong answer would have added</h4>'
+                          f'<p>{esc(st.expect)}</p>{f"<ul>{items}</ul>" if items else ""}</div>')
+            elif unhit:
+                items = "".join(f"<li>{esc(p)}</li>" for p in unhit)
+                advice = (f'<div class="advice soft"><h4>Also worth saying</h4><ul>{items}</ul>'
+                          f"</div>")
+            cards.append(
+                f'<article class="card step {st.status}" data-step="{esc(st.step)}">'
+                f'<h3><span class="swatch" style="background:{self.col(st.step)}"></span>'
+                f'{esc(st.name)} <span class="status {st.status}">{st.status}</span></h3>'
+                f'{self.quotes(st.evidence)}'
+                f'{f"<ul class=checks>{checks}</ul>" if checks else ""}{advice}</article>')
+        legend = ('<p class="legend"><span class="status covered">covered</span> unprompted '
+                  '<span class="status prompted">prompted</span> after the interviewer asked '
+                  '<span class="status missed">missed</span> never shown</p>')
+        return f'<section id="agenda"><h2>Agenda</h2>{legend}{"".join(cards)}</section>'
+
+    def track(self, turn: _Turn) -> str:
+        """One answer as a strip: phase band, speech against silence, long pauses, fillers."""
+        m, span = self.r.metrics, max(turn.end - turn.start, 1e-6)
+
+        def pct(t: float) -> float:
+            return min(max((t - turn.start) / span * 100, 0.0), 100.0)
+
+        def box(a: float, b: float) -> str:
+            return f"left:{pct(a):.2f}%;width:{max(pct(b) - pct(a), 0.3):.2f}%"
+
+        def inside(a: float, b: float) -> bool:
+            return a < turn.end and b > turn.start
+
+        parts = [f'<div class="band" style="{box(p.start, p.end)};background:{self.col(p.step)}" '
+                 f'title="{esc(self.step_name.get(p.step, p.step))}"></div>'
+                 for p in self.r.phases if inside(p.start, p.end)]
+        parts += [f'<div class="speech" style="{box(s.start, s.end)}"></div>'
+                  for s in self.r.transcript.speech_regions if inside(s.start, s.end)]
+        parts += [self.moment("pause", p.start, p.end, f"{p.duration:.1f}s", "pause",
+                              f"{p.duration:.1f} s pause after \u201c{p.before}\u201d",
+                              box(p.start, p.end))
+                  for p in m.long_pauses if turn.start <= p.start < turn.end]
+        parts += [self.moment("filler", f.start, f.end, "", "filler",
+                              f"filler \u201c{f.word}\u201d", f"left:{pct(f.start):.2f}%")
+                  for f in m.fillers if turn.start <= f.start < turn.end]
+        if turn.src:  # anywhere on the strip plays from there
+            attrs = (f'data-audio="{turn.player}" data-turn-start="{_t(turn.start)}" '
+                     f'data-turn-end="{_t(turn.end)}"')
+            nofile = ""
+        else:
+            attrs, nofile = "data-noaudio", '<small class="nofile">no audio</small>'
+        return (f'<div class="trow"><div class="tlabel">{turn.label}<small>{clock(turn.start)}'
+                f'&ndash;{clock(turn.end)}</small>{nofile}</div><div class="track" {attrs}>'
+                f'{"".join(parts)}<div class="playhead"></div></div></div>')
+
+    def timeline(self) -> str:
+        m = self.r.metrics
+        steps = "".join(f'<span><i style="background:{c}"></i>{esc(self.step_name.get(s, s))}'
+                        f"</span>" for s, c in self.colour.items())
+        heard = ", ".join(m.fillers_heard) or "none"
+        facts = (f"Thinking time before the first word {m.thinking_time_s:.1f} s &middot; "
+                 f"{m.words_per_minute:.0f} words a minute over {m.word_count} words &middot; "
+                 f"{_count(len(m.long_pauses), 'long pause')} of {m.long_pause_threshold_s:g} s "
+                 f"or more (longest {m.longest_pause_s:.1f} s) &middot; "
+                 f"{m.fillers_per_minute:.1f} fillers a minute ({esc(heard)}) &middot; "
+                 f"{_count(len(m.hedges), 'hedge')}")
+        rows = "".join(self.track(t) for t in self.answers)
+        return (f'<section id="timeline"><h2>Timeline</h2><p class="facts">{facts}</p>'
+                f'<div class="tlegend"><span><i class="speech"></i>speech</span>'
+                f'<span><i class="silence"></i>silence</span><span><i class="pause"></i>long pause'
+                f'</span><span><i class="filler"></i>filler</span>{steps}</div>{rows}'
+                f'<p class="hint">Click a pause, a filler or anywhere on an answer to hear it.</p>'
+                f"</section>")
+
+    def per_phase(self) -> str:
+        m = self.r.metrics
+        if not m.per_phase:
+            return ('<section id="per-phase"><h2>Per phase</h2>'
+                    '<p>No agenda budget for this question.</p></section>')
+        bars, rows = [], []
+        for p in m.per_phase:
+            name = esc(self.step_name.get(p.step, p.step))
+            bars.append(f'<div class="brow"><span class="bname">{name}</span><div class="bars">'
+                        f'<div class="used" style="width:{p.share * 100:.1f}%;'
+                        f'background:{self.col(p.step)}"></div><div class="budget" '
+                        f'style="width:{p.budget_share * 100:.1f}%"></div></div><span class="bval">'
+                        f"{p.share:.0%} <small>vs {p.budget_share:.0%}</small></span></div>")
+            over = "over" if p.share > p.budget_share * 1.5 and p.time_s else ""
+            rows.append(f'<tr class="{over}"><th scope="row">{name}</th>'
+                        f"<td>{clock(p.time_s)}</td><td>{p.share:.0%}</td>"
+                        f"<td>{p.budget_min:g} min ({p.budget_share:.0%})</td>"
+                        f'<td>{p.words_per_minute:.0f}</td><td>{p.fillers_per_minute:.1f}</td>'
+                        f'<td>{p.long_pauses}</td></tr>')
+        return (f'<section id="per-phase"><h2>Per phase</h2><div class="chart" role="img" '
+                f'aria-label="time used per phase against the budget share">'
+                f'<div class="blegend"><span><i class="used"></i>time used</span><span>'
+                f'<i class="budget"></i>budget share</span></div>{"".join(bars)}</div>'
+                f'<table><thead><tr><th>phase</th><th>time used</th><th>share</th><th>budget</th>'
+                f'<th>words/min</th><th>fillers/min</th><th>long pauses</th></tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table><p class="hint">Time split '
+                f'{m.budget_deviation:.0%} away from the budget&rsquo;s shares.</p></section>')
+
+    def next_time(self) -> str:
+        if not self.r.next_time:
+            body = "<p>Nothing stands out: keep doing what you did.</p>"
+        else:
+            body = "<ol>" + "".join(f"<li>{esc(x)}</li>" for x in self.r.next_time) + "</ol>"
+        return f'<section id="next-time"><h2>Next time</h2>{body}</section>'
+
+    def progress(self) -> str:
+        pts = self.r.progress
+        if len(pts) < 2:
+            return ""
+        w, h, left, right, top, bottom = 640, 220, 40, 48, 16, 34
+        fmax = max(max(p.fillers_per_minute for p in pts), 1.0)
+
+        def x(i: int) -> float:
+            return left + i * (w - left - right) / (len(pts) - 1)
+
+        def y(v: float, top_value: float) -> float:  # overall on 0-5, fillers on 0-fmax
+            return top + (1 - v / top_value) * (h - top - bottom)
+
+        grid = "".join(f'<line class="grid" x1="{left}" x2="{w - right}" y1="{y(v, 5):.1f}" '
+                       f'y2="{y(v, 5):.1f}"/><text class="ax" x="{left - 8}" '
+                       f'y="{y(v, 5) + 4:.1f}" text-anchor="end">{v}</text>' for v in range(6))
+        grid += "".join(f'<text class="ax" x="{w - right + 8}" y="{y(v, fmax) + 4:.1f}">'
+                        f"{v:g}</text>" for v in (round(fmax, 1), 0))
+        series = (("l-overall", [y(p.overall, 5) for p in pts]),
+                  ("l-fillers", [y(p.fillers_per_minute, fmax) for p in pts]))
+        lines = "".join(f'<polyline class="{cls}" points="'
+                        + " ".join(f"{x(i):.1f},{v:.1f}" for i, v in enumerate(ys)) + '"/>'
+                        for cls, ys in series)
+        dots = "".join(
+            f'<circle class="l-overall" cx="{x(i):.1f}" cy="{y(p.overall, 5):.1f}" r="4"><title>'
+            f"{esc(p.session)} ({esc(p.created_at[:10])}): overall {p.overall:.1f}, "
+            f"{p.fillers_per_minute:.1f} fillers/min</title></circle>"
+            f'<circle class="l-fillers" cx="{x(i):.1f}" cy="{series[1][1][i]:.1f}" r="3"/>'
+            f'<text class="ax" x="{x(i):.1f}" y="{h - 12}" text-anchor="middle">{i + 1}</text>'
+            for i, p in enumerate(pts))
+        a, b = pts[0], pts[-1]
+        return (f'<section id="progress"><h2>Progress</h2><p class="since">Since your first '
+                f"session: overall {a.overall:.1f} &rarr; {b.overall:.1f}, fillers per minute "
+                f"{a.fillers_per_minute:.1f} &rarr; {b.fillers_per_minute:.1f}.</p>"
+                f'<svg class="plot" viewBox="0 0 {w} {h}" role="img" aria-label="overall score '
+                f'and fillers per minute over sessions">{grid}{lines}{dots}</svg>'
+                f'<div class="blegend"><span><i class="l-overall"></i>overall (0-5, left)</span>'
+                f'<span><i class="l-fillers"></i>fillers per minute (right)</span>'
+                f"<span>sessions, oldest first</span></div></section>")
+
+    def transcript(self) -> str:
+        words = self.r.transcript.words
+        filler_words = _filler_words(words, self.r.metrics.fillers)
+        out = []
+        for turn in self.turns:
+            who = "Interviewer" if turn.role == "interviewer" else f"You &middot; {turn.label}"
+            kind = "" if turn.role == "candidate" else f'<span class="kind">{esc(turn.kind)}</span>'
+            head = f'<div class="who">{who}<small>{clock(turn.start)}</small>{kind}</div>'
+            if turn.src:
+                player = (f'<audio id="{turn.player}" controls preload="metadata" src="{turn.src}" '
+                          f'data-label="{esc(turn.label or "Interviewer")}" '
+                          f'data-start="{_t(turn.start)}" data-end="{_t(turn.end)}"></audio>')
+            elif turn.audio:
+                player = f'<p class="missing">audio missing: {esc(turn.audio)}</p>'
+            else:
+                player = ""
+            mine = [(i, w) for i, w in enumerate(words)
+                    if turn.start - TURN_SLACK_S <= w.start < turn.end]
+            if turn.role == "interviewer" or not mine:
+                body = f"<p>{esc(turn.text)}</p>"
+            else:
+                pauses = [p for p in self.r.metrics.long_pauses
+                          if turn.start <= p.start < turn.end]
+                spans, prev = [], ""
+                for i, w in mine:
+                    while pauses and pauses[0].start <= w.start:
+                        p = pauses.pop(0)
+                        spans.append(" " + self.moment("pause-inline", p.start, p.end,
+                                                       f"{p.duration:.1f}s", "ipause",
+                                                       "long pause"))
+                    text = w.word.strip()
+                    # Whisper's word pieces ("two" "-tower", "10" ",000") join without a space.
+                    gap = "" if not prev or text[:1] in "-,.%'?!:;" or prev.endswith("-") else " "
+                    spans.append(gap + self.moment("word", w.start, w.end, esc(text),
+                                                   "w fill" if i in filler_words else "w",
+                                                   tag="span"))
+                    prev = text
+                body = f'<p class="words">{"".join(spans)}</p>'
+            out.append(f'<div class="turn {turn.role}" id="turn-{turn.n}">{head}{player}{body}'
+                       f"</div>")
+        return (f'<section id="transcript"><h2>Transcript</h2><p class="hint">Click any word to '
+                f'play from there; fillers are underlined.</p>{"".join(out)}</section>')
+
+    def notes(self) -> str:
+        if not self.r.notes:
+            return ""
+        items = "".join(f"<li>{esc(n)}</li>" for n in self.r.notes)
+        return f'<section id="notes"><h2>Notes</h2><ul>{items}</ul></section>'
+
+
+def render_html(report: Report, folder: Path, embed_limit_mb: float = 25.0) -> str:
+    """The whole page. Turn audio in `folder` is embedded as data: URIs while it totals at most
+    embed_limit_mb MiB, and linked by file name (so the page must stay beside it) past that."""
+    page = _Page(report, _load_turns(report, Path(folder), embed_limit_mb))
+    sections = (page.header, page.scores, page.flags, page.agenda, page.timeline,
+                page.per_phase, page.next_time, page.progress, page.transcript, page.notes)
+    body = "".join(section() for section in sections)
+    parts = {"title": esc(f"Interview report: {report.question.id}"), "body": body,
+             "css": _template("report.css"), "js": _template("report.js")}
+    # One pass, so text that happens to contain "{{js}}" is never expanded again.
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], _template("report.html"))
