@@ -1,17 +1,30 @@
-"""interviewer: a local, voice-based mock interviewer for AI/ML system-design interviews."""
+"""interviewer: a local, voice-based mock interviewer for AI/ML system-design interviews.
 
-from interviewer.audio import Audio, load_audio
-from interviewer.content import Agenda, Question, Rubric, get_question, load_agenda, load_rubric
-from interviewer.errors import AudioError, ContentError, InterviewerError, ModelError
-from interviewer.pipeline import Context, judge_transcript, score_audio
-from interviewer.report import Report
-from interviewer.settings import SttOptions, VadOptions
-from interviewer.stt import Transcriber, WhisperTranscriber
-from interviewer.transcript import Transcript, Word
+The public API is loaded on first use (PEP 562), so `interviewer practice` can start speaking
+before the heavier parts (LangGraph, faster-whisper) have finished importing.
+"""
 
-__all__ = [
-    "Agenda", "Audio", "AudioError", "ContentError", "Context", "InterviewerError", "ModelError",
-    "Question", "Report", "Rubric", "SttOptions", "Transcriber", "Transcript", "VadOptions",
-    "WhisperTranscriber", "Word", "get_question", "judge_transcript", "load_agenda", "load_audio",
-    "load_rubric", "score_audio",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "Agenda": "content", "Question": "content", "Rubric": "content", "get_question": "content",
+    "load_agenda": "content", "load_rubric": "content",
+    "Audio": "audio", "load_audio": "audio",
+    "AudioError": "errors", "ContentError": "errors", "InterviewerError": "errors", "ModelError": "errors",
+    "Context": "pipeline", "judge_transcript": "pipeline", "score_audio": "pipeline",
+    "Report": "report",
+    "SttOptions": "settings", "VadOptions": "settings",
+    "Transcriber": "stt", "WhisperTranscriber": "stt",
+    "Transcript": "transcript", "Word": "transcript",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'interviewer' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"interviewer.{_WHERE[name]}"), name)

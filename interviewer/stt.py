@@ -25,6 +25,7 @@ BUNDLED_SHA256 = {
 
 # Segments Whisper emits with both a high no-speech probability and a low log-probability are
 # the classic hallucination on noise ("Thank you.", "Bye."); faster-whisper's own thresholds.
+ONE_WINDOW_S = 28.0  # Whisper's window is 30 s; keep a margin for VAD padding
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
 
@@ -176,11 +177,18 @@ class WhisperTranscriber:
     def transcribe(self, audio: Audio) -> Transcript:
         return self._run(audio, batched=False)
 
+    def transcribe_chunk(self, audio: Audio) -> Transcript:
+        """A piece of a turn cut at a silence (streaming). Under 30 s it is decoded as one
+        window without timestamp tokens: with them, Whisper sometimes jumps its timestamp to
+        the end of a short clip and drops the sentences in between (seen on 15 s chunks).
+        Word times still come from the alignment."""
+        return self._run(audio, batched=False, one_window=audio.duration_s <= ONE_WINDOW_S)
+
     def transcribe_batched(self, audio: Audio) -> Transcript:
         """Batched inference over VAD chunks: faster on long audio (re-scoring, benchmarks)."""
         return self._run(audio, batched=True)
 
-    def _run(self, audio: Audio, batched: bool) -> Transcript:
+    def _run(self, audio: Audio, batched: bool, one_window: bool = False) -> Transcript:
         regions = speech_regions(audio.samples, self.vad)
         result = Transcript(
             duration_s=round(audio.duration_s, 3),
@@ -190,12 +198,12 @@ class WhisperTranscriber:
         if not regions:
             return result  # silence or noise: never hand it to Whisper, which would invent words
         try:
-            segments = self._decode(audio, batched)
+            segments = self._decode(audio, batched, one_window)
         except Exception as exc:
             if self.device == "cuda" and self.options.device == "auto" and _looks_like_cuda_failure(exc):
                 # CUDA libraries can load lazily and fail only on the first real call.
                 self._fall_back_to_cpu(exc)
-                segments = self._decode(audio, batched)
+                segments = self._decode(audio, batched, one_window)
             else:
                 raise
         kept = [s for s in segments if _is_real_speech(s, regions)]
@@ -212,7 +220,7 @@ class WhisperTranscriber:
         result.text = " ".join(s.text for s in result.segments).strip()
         return result
 
-    def _decode(self, audio: Audio, batched: bool) -> list[Any]:
+    def _decode(self, audio: Audio, batched: bool, one_window: bool = False) -> list[Any]:
         model = self.load()
         common: dict[str, Any] = dict(
             language=self.options.language,
@@ -220,6 +228,8 @@ class WhisperTranscriber:
             word_timestamps=True,
             vad_filter=True,
         )
+        if one_window and not batched:
+            common["without_timestamps"] = True
         if batched:
             if self._batched is None:
                 from faster_whisper import BatchedInferencePipeline

@@ -48,7 +48,14 @@ def test_spoken_interview_through_the_virtual_sound_card(tmp_path, home, transcr
     assert len(speech) / SAMPLE_RATE - 4.5 < info.duration < len(speech) / SAMPLE_RATE - 1.5
     answer = next(t for t in s["turns"] if t["role"] == "candidate")
     assert answer["ended_by"] == "silence"
-    assert "regression" in answer["text"].lower()
+    assert "regression" in answer["text"].lower()  # streamed while it was spoken
+    # ...and re-transcribed in one pass for the report: the same as a one-shot transcription
+    from interviewer.audio import load_audio
+    from interviewer.transcript import Transcript
+
+    saved = Transcript.model_validate_json((folder / "turn-01.json").read_text())
+    assert saved.text == transcriber.transcribe(load_audio(first)).text
+    assert s["latency_ms"] and all(x > 0 for x in s["latency_ms"])
 
     # the voice path: the question went out through the speaker
     heard = transcriber.transcribe(Audio(raw(speaker))).text.lower()

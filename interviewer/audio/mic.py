@@ -29,6 +29,8 @@ from interviewer.settings import RecorderOptions
 VAD_WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
 VAD_CONTEXT = 31  # windows of history re-run with each block: Silero's state restarts per call
 CHUNK_SILENCE_S = 0.7  # a silence this long inside a turn closes a chunk for the live transcript
+CHUNK_MAX_S = 20.0  # past this length a chunk closes at a shorter silence...
+CHUNK_SILENCE_LONG_S = 0.3  # ...this long
 DEVICE_GONE_S = 2.0  # no audio from a running stream for this long: the device went away
 # ALSA's file plugin (the tests' and benchmarks' sound card) has no clock and delivers a whole
 # file at once; this makes it deliver in real time, like a microphone. Never set in normal use.
@@ -167,12 +169,17 @@ class Endpointer:
             return "no-speech"
         return None
 
-    def chunk_ready(self) -> tuple[int, int] | None:
-        """A finished stretch of speech (ended by a short silence) for the live transcript."""
+    def chunk_ready(self) -> tuple[int, int, int] | None:
+        """A finished stretch of speech, ended by a short silence, for transcription while the
+        candidate goes on: (chunk start, cut, end of its last speech) in samples."""
         if self.last_speech is None or self.last_speech <= self.chunk_start:
             return None
-        if (self.total - self.last_speech) / self.o.sample_rate >= CHUNK_SILENCE_S:
-            span = (self.chunk_start, self.total)
+        rate = self.o.sample_rate
+        silence = (self.total - self.last_speech) / rate
+        # Long chunks are cut at shorter silences: Whisper decodes under 30 s in one window.
+        long_chunk = (self.total - self.chunk_start) / rate >= CHUNK_MAX_S
+        if silence >= CHUNK_SILENCE_S or (long_chunk and silence >= CHUNK_SILENCE_LONG_S):
+            span = (self.chunk_start, self.total, self.last_speech)
             self.chunk_start = self.total
             return span
         return None
@@ -216,11 +223,11 @@ class DeviceMicrophone:
 
     def __init__(self, options: RecorderOptions = RecorderOptions(),
                  on_status: Callable[[LiveStatus], None] | None = None,
-                 on_chunk: Callable[[Path, float, float], None] | None = None,
+                 on_chunk: Callable[[Path, float, float, float], None] | None = None,
                  keys: EnterKey | None = None, stream_factory: Callable[..., Any] | None = None):
         self.o = options
         self.on_status = on_status
-        self.on_chunk = on_chunk  # (wav path, chunk start s, chunk end s)
+        self.on_chunk = on_chunk  # (wav path, chunk start s, cut s, end of its speech s)
         self.keys = keys or EnterKey.shared()
         self.sd = sounddevice()
         self._stream_factory = stream_factory or self.sd.RawInputStream
@@ -282,7 +289,7 @@ class DeviceMicrophone:
                     endpointer.feed(pcm.astype(np.float32) / 32768)
                     chunk = endpointer.chunk_ready()
                     if chunk and self.on_chunk:
-                        self.on_chunk(path, chunk[0] / o.sample_rate, chunk[1] / o.sample_rate)
+                        self.on_chunk(path, *(x / o.sample_rate for x in chunk))
                     if self.on_status:
                         level = float(np.sqrt(np.mean((pcm.astype(np.float32) / 32768) ** 2)) + 1e-9)
                         self.on_status(LiveStatus(endpointer.total / o.sample_rate,

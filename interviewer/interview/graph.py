@@ -28,7 +28,7 @@ from langgraph.types import interrupt
 from interviewer.audio import load_audio
 from interviewer.content import Agenda, Question, Rubric, question_budget
 from interviewer.files import atomic_write_json
-from interviewer.interview.lines import Lines, minutes_text
+from interviewer.interview.lines import Lines, minutes_text, opening
 from interviewer.interview.phrasing import Phraser, TemplatePhraser
 from interviewer.interview.state import InterviewState, Turn
 from interviewer.judge import Judge
@@ -61,6 +61,8 @@ class Deps:
     # Voices one sentence of line n the moment it is ready (LLM streaming); None: the driver
     # voices whole lines after each step.
     speak: Callable[[int, str], None] | None = None
+    # Called before the final scoring: waits for turns still being re-transcribed.
+    before_scoring: Callable[[], None] | None = None
     judge: Judge = field(default_factory=OfflineJudge)
     stt: SttInfo = field(default_factory=lambda: SttInfo(model="typed", device="none",
                                                          compute_type="none"))
@@ -111,8 +113,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
     lines = deps.lines
 
     def pose(state: InterviewState) -> dict:
-        text = lines.greeting.format(minutes=minutes_text(state["minutes"] * 60)) + " " + deps.question.text
-        return _line(deps, state, "question", text)
+        return _line(deps, state, "question", opening(lines, deps.question.text, state["minutes"]))
 
     def await_turn(state: InterviewState) -> dict:
         got = interrupt({"waiting_for": "answer", "phase": state["phase"],
@@ -218,6 +219,8 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         return _line(deps, state, "wrap", text)
 
     def score(state: InterviewState) -> dict:
+        if deps.before_scoring is not None:
+            deps.before_scoring()
         report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
                                 state["probed"], state["clock"])
         return {"report": str(publish(report, deps.session_dir))}

@@ -49,3 +49,8 @@ def minutes_text(seconds: float) -> str:
     if minutes < 1:
         return f"{int(seconds)} seconds"
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def opening(lines: Lines, question_text: str, minutes: float) -> str:
+    """The interviewer's first line: the greeting, then the question."""
+    return lines.greeting.format(minutes=minutes_text(minutes * 60)) + " " + question_text

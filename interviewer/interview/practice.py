@@ -24,7 +24,7 @@ from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
 from interviewer.interview.graph import Deps, build_graph, initial_state
 from interviewer.session import Session
-from interviewer.streaming import StreamingTurn
+from interviewer.streaming import Refiner, StreamingTurn
 
 
 class TextInput:
@@ -78,6 +78,8 @@ class Practice:
     view: Any = None  # LiveView (begin(state), end()) around each recorded turn
     speaker: SentenceSpeaker | None = None  # lines already voiced while they streamed
     transcriber: Any = None  # for transcribing while the candidate speaks (microphone only)
+    refiner: Refiner | None = None  # one-pass re-transcription of each turn for the report
+    early_line: Any = None  # run.EarlyLine: the opening line, already being spoken
     _graph: Any = None
     _conn: Any = None
     _turn_ended_at: float = 0.0
@@ -179,7 +181,7 @@ class Practice:
         if self.transcriber is not None and hasattr(self.mic, "on_chunk"):
             # Transcribe while the candidate talks: only the tail is left when the turn ends.
             stream = StreamingTurn(self.transcriber, path)
-            self.mic.on_chunk = lambda _path, start, end: stream.add_chunk(start, end)  # type: ignore[union-attr]
+            self.mic.on_chunk = lambda _path, *span: stream.add_chunk(*span)  # type: ignore[union-attr]
         if self.view is not None:
             self.view.begin(self.state(), n, stream)
         try:
@@ -195,6 +197,8 @@ class Practice:
             name = f"turn-{n:02d}.json"
             atomic_write_json(self.session.dir / name, transcript.model_dump(mode="json"))
             payload["transcript"] = name
+            if self.refiner is not None:
+                self.refiner.submit(path, self.session.dir / name)
         if rec.overflows:
             self.save("in-progress", {"overflows": self.session.read().get("overflows", 0) + rec.overflows})
         self._turn_ended_at = rec.ended_at
@@ -216,6 +220,9 @@ class Practice:
         voiced = self.session.read().get("lines_voiced", 0)
         for t in turns[voiced:]:
             if t["role"] != "interviewer":
+                continue
+            if t["n"] == 0 and self.early_line is not None:
+                self.early_line.join()  # spoken while the program started up
                 continue
             if t.get("spoken") and self.speaker is not None:
                 self.speaker.finish(t["n"])

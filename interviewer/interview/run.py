@@ -7,21 +7,41 @@ import random
 import sys
 from pathlib import Path
 
+import threading
+
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
 from interviewer.errors import ContentError, InterviewerError
-from interviewer.interview.graph import Deps
-from interviewer.interview.lines import load_lines
-from interviewer.interview.phrasing import LlmPhraser
-from interviewer.interview.practice import Practice, SentenceSpeaker, TextInput
-from interviewer.judge.llm import LlmJudge
-from interviewer.llm import LlmClient, load_llm_options
-from interviewer.interview.view import LiveView
-from interviewer.report.model import SttInfo
+from interviewer.interview.lines import load_lines, opening
+from interviewer.llm.config import load_llm_options
 from interviewer.session import create, new_id, open_existing
 from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
 from interviewer.stt import WhisperTranscriber
+
+# The graph, the LLM client and the live view are imported only after the first line has
+# started playing: LangGraph alone takes over a second to import on a small machine.
+
+
+class EarlyLine:
+    """The opening line, spoken on a thread while the rest of the program starts up."""
+
+    def __init__(self, voice: Voice, text: str, path: Path):
+        self.error: BaseException | None = None
+
+        def speak() -> None:
+            try:
+                voice.say(text, path)
+            except BaseException as exc:  # re-raised on the main thread by join()
+                self.error = exc
+
+        self._thread = threading.Thread(target=speak, daemon=True, name="early-line")
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _device(value: str | None) -> str | int | None:
@@ -52,7 +72,6 @@ def practice(args: argparse.Namespace) -> int:
                 "push_to_talk": args.push_to_talk, "stt_model": args.stt_model}
 
     transcriber = None
-    stt = SttInfo(model="typed", device="none", compute_type="none")
     if not args.text:
         transcriber = WhisperTranscriber(SttOptions(model=args.stt_model, device=args.device,
                                                     compute_type=args.compute_type))
@@ -61,20 +80,16 @@ def practice(args: argparse.Namespace) -> int:
             transcriber.load()  # a bad model name too; nothing is waiting on a voice here
         else:
             transcriber.load_in_background()  # loads while the question is being spoken
-        stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
-                      compute_type=transcriber.compute_type)
 
     mic: Microphone | None = None
-    view = None
+    on_status = None
     if args.answers:
         mic = WavMicrophone([Path(a) for a in args.answers])
     elif not args.text:
-        if sys.stdout.isatty():
-            view = LiveView({s.id: s.name for s in agenda.steps})
         mic = DeviceMicrophone(
             RecorderOptions(patience_s=args.patience, push_to_talk=args.push_to_talk,
                             device=_device(args.input_device)),  # type: ignore[arg-type]
-            on_status=view.on_status if view else None)
+            on_status=lambda status: on_status and on_status(status))
     voice: Voice
     if args.no_voice or args.text:
         voice = SilentVoice()
@@ -86,20 +101,48 @@ def practice(args: argparse.Namespace) -> int:
     if llm is not None:
         settings["llm"] = llm.public()  # never the key
 
+    lines = load_lines()
+    early: EarlyLine | None = None
     if session is None:
         session = create(new_id(question.id, args.session))
+        print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
+        # Speak the question now, while the rest starts up; the graph's first line is the same.
+        first = opening(lines, question.text, minutes)
+        early = EarlyLine(voice, first, session.line_wav(0))
+
+    from interviewer.interview.graph import Deps
+    from interviewer.interview.practice import Practice, SentenceSpeaker, TextInput
+    from interviewer.interview.view import LiveView
+    from interviewer.report.model import SttInfo
+    from interviewer.streaming import Refiner
+
+    view = None
+    if isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
+        view = LiveView({s.id: s.name for s in agenda.steps})
+        on_status = view.on_status
+    stt = SttInfo(model="typed", device="none", compute_type="none")
+    if transcriber is not None:
+        stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
+                      compute_type=transcriber.compute_type)
     speaker = SentenceSpeaker(voice, session)
-    extra: dict = {}
+    refiner = Refiner(transcriber) if transcriber is not None and not args.answers else None
+    extra: dict = {"before_scoring": refiner.wait} if refiner else {}
     if llm is not None:
+        from interviewer.interview.phrasing import LlmPhraser
+        from interviewer.judge.llm import LlmJudge
+        from interviewer.llm import LlmClient
+
         client = LlmClient(llm)
-        extra = {"judge": LlmJudge(client), "phraser": LlmPhraser(client), "speak": speaker}
+        extra.update(judge=LlmJudge(client), phraser=LlmPhraser(client), speak=speaker)
     deps = Deps(session_dir=session.dir, question=question, agenda=agenda,
-                rubric=load_rubric(args.rubric), lines=load_lines(), transcriber=transcriber,
+                rubric=load_rubric(args.rubric), lines=lines, transcriber=transcriber,
                 options=InterviewOptions(minutes=minutes), stt=stt, **extra)
     run = Practice(session=session, deps=deps, voice=voice, mic=mic,
                    text=TextInput() if args.text else None, minutes=minutes, settings=settings,
-                   view=view, speaker=speaker, transcriber=transcriber)
-    print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
+                   view=view, speaker=speaker, transcriber=transcriber, refiner=refiner,
+                   early_line=early)
+    if args.resume:
+        print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
     resume_hint = f"resume with: interviewer practice --resume {session.id}"
     try:
         report = run.run(resume=bool(args.resume))
