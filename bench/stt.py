@@ -7,12 +7,15 @@ Prints a table, then one machine-readable line: `stt rtf_sequential=X rtf_batche
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
+from pathlib import Path
 
 from common import PARAGRAPHS, compose, long_speech, machine
 
-from interviewer.audio import SAMPLE_RATE, Audio
+from interviewer.audio import SAMPLE_RATE, Audio, save_wav
 from interviewer.settings import SttOptions
+from interviewer.streaming import transcribe_like_live
 from interviewer.stt import WhisperTranscriber
 from interviewer.wer import word_error_rate
 
@@ -56,6 +59,8 @@ def main() -> int:
     prompted_wt = " ".join(s.text for s in model.transcribe(
         answer, language="en", beam_size=5, initial_prompt=DISFLUENT_PROMPT, word_timestamps=True,
         condition_on_previous_text=False)[0])
+    with tempfile.TemporaryDirectory() as tmp:  # the live path: chunks cut at silences, streamed
+        streamed, chunks = transcribe_like_live(t, save_wav(Path(tmp) / "turn.wav", answer))
 
     print(f"machine: {machine()}; device {t.device}, {t.compute_type}; model {t.model_name}")
     print(f"model load: {load_s:.2f} s")
@@ -68,6 +73,7 @@ def main() -> int:
     print(f"| ours (word timestamps + VAD) | {word_error_rate(reference, ours):.3f} |")
     print(f"| disfluent prompt | {word_error_rate(reference, prompted):.3f} |")
     print(f"| disfluent prompt + word timestamps, no conditioning | {word_error_rate(reference, prompted_wt):.3f} |")
+    print(f"| streamed while spoken ({chunks} chunks; live decisions only) | {word_error_rate(reference, streamed.text):.3f} |")
     print(f"| batched on the long run | {word_error_rate(' '.join(p.text for p in pieces if p.kind == 'speech'), bat.text):.3f} |")
     print(f"stt rtf_sequential={seq_s / seconds:.4f} rtf_batched={bat_s / seconds:.4f}")
     return 0

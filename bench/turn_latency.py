@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from common import compose, machine
+from common import compose, machine, virtual_audio
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER = ["For the baseline I would train a logistic regression model on click data,",
@@ -31,17 +30,12 @@ def run(minutes: float, patience: float, extra: list[str]) -> dict:
     speech, _ = compose(0.6, *ANSWER, patience + 2.0)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        infile, outfile = tmp / "mic.raw", tmp / "speaker.raw"
-        (np.clip(speech, -1, 1) * 32767).astype("<i2").tofile(infile)
-        (tmp / ".asoundrc").write_text(
-            "pcm.!default {\n  type asym\n"
-            f'  capture.pcm {{ type file slave.pcm "null" file "/dev/null" infile "{infile}" format "raw" }}\n'
-            f'  playback.pcm {{ type file slave.pcm "null" file "{outfile}" format "raw" }}\n}}\n')
+        sound_env, _ = virtual_audio(tmp, speech)
         home = tmp / "home"
         (home / "recordings").mkdir(parents=True)
         for d in ("prompts", "rubrics"):
             (home / d).symlink_to(ROOT / d)
-        env = {**os.environ, "HOME": str(tmp), "INTERVIEWER_HOME": str(home), "INTERVIEWER_PACE_INPUT": "1"}
+        env = {**os.environ, **sound_env, "INTERVIEWER_HOME": str(home), "INTERVIEWER_PACE_INPUT": "1"}
         t0 = time.monotonic()
         p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
                             "--minutes", str(minutes), "--patience", str(patience), "--session", "bench", *extra],

@@ -11,6 +11,8 @@ import pytest
 from interviewer.stt import WhisperTranscriber
 from interviewer.transcript import Span, Transcript, Word
 
+from speech import virtual_audio  # noqa: F401  (re-exported for the tests)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -50,22 +52,6 @@ def home(tmp_path):
     for d in ("prompts", "rubrics"):
         (h / d).symlink_to(ROOT / d)
     return h
-
-
-def virtual_audio(folder: Path, capture) -> tuple[dict, Path]:
-    """ALSA's file plugin as the sound card: the microphone reads `capture` (16 kHz mono
-    float samples, written as raw S16), the speaker writes raw S16 to the returned path.
-    sounddevice finds it through $HOME/.asoundrc."""
-    import numpy as np
-
-    folder.mkdir(parents=True, exist_ok=True)
-    infile, outfile = folder / "mic.raw", folder / "speaker.raw"
-    (np.clip(capture, -1, 1) * 32767).astype("<i2").tofile(infile)
-    (folder / ".asoundrc").write_text(
-        "pcm.!default {\n  type asym\n"
-        f'  capture.pcm {{ type file slave.pcm "null" file "/dev/null" infile "{infile}" format "raw" }}\n'
-        f'  playback.pcm {{ type file slave.pcm "null" file "{outfile}" format "raw" }}\n}}\n')
-    return {"HOME": str(folder)}, outfile
 
 
 def assert_clean_error(run: Run, *fragments: str) -> None:

@@ -60,3 +60,19 @@ def write(path: Path, *parts: str | float, speed: int = 165) -> tuple[Path, list
 
 def spoken_text(pieces: list[Piece]) -> str:
     return " ".join(p.text for p in pieces if p.kind == "speech")
+
+
+def virtual_audio(folder: Path, capture) -> tuple[dict, Path]:
+    """ALSA's file plugin as the sound card: the microphone reads `capture` (16 kHz mono
+    float samples, written as raw S16), the speaker writes raw S16 to the returned path.
+    sounddevice finds it through $HOME/.asoundrc."""
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    infile, outfile = folder / "mic.raw", folder / "speaker.raw"
+    (np.clip(capture, -1, 1) * 32767).astype("<i2").tofile(infile)
+    (folder / ".asoundrc").write_text(
+        "pcm.!default {\n  type asym\n"
+        f'  capture.pcm {{ type file slave.pcm "null" file "/dev/null" infile "{infile}" format "raw" }}\n'
+        f'  playback.pcm {{ type file slave.pcm "null" file "{outfile}" format "raw" }}\n}}\n')
+    return {"HOME": str(folder)}, outfile

@@ -103,3 +103,19 @@ def test_missing_wav_still_yields_a_report_that_says_so(cli, home, two_sessions)
 
 def test_report_for_an_unknown_session(cli, home):
     assert_clean_error(cli("report", "nope", env={"INTERVIEWER_HOME": str(home)}), "no session")
+
+
+def test_rescore_transcribes_all_turns_in_one_pass_and_splits_them_back(cli, home, two_sessions):
+    from interviewer.transcript import Transcript
+
+    folder = home / "recordings" / "s2-good"
+    before = [Transcript.model_validate_json((folder / f"turn-0{i}.json").read_text()) for i in (1, 2)]
+    run = cli("report", "s2-good", "--rescore", env=two_sessions)
+    assert run.code == 0, run.err
+    after = [Transcript.model_validate_json((folder / f"turn-0{i}.json").read_text()) for i in (1, 2)]
+    assert "latency" in after[0].text.lower() and "regression" not in after[0].text.lower()
+    assert "regression" in after[1].text.lower() and "latency" not in after[1].text.lower()
+    for old, new in zip(before, after):
+        assert 0 <= new.words[0].start < 2 and new.words[-1].end <= new.duration_s + 0.3
+        assert abs(new.duration_s - old.duration_s) < 0.05
+        assert abs(new.words[0].start - old.words[0].start) < 0.5

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer.errors import AudioError, DiskError
-from interviewer.files import DISK_FULL
+from interviewer.errors import AudioError
+from interviewer.files import atomic_write_bytes
 
 SAMPLE_RATE = 16000  # Hz: what Whisper and Silero VAD expect
 
@@ -85,24 +85,17 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -
 
 
 def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
-    """Write a 16-bit WAV atomically: a crash leaves the old file or the new one, never half."""
+    """Write a 16-bit WAV atomically: a crash leaves the old file or the new one, never half;
+    a full disk is a DiskError."""
     import soundfile as sf
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Encode in memory, write with Python's file I/O: a full disk then surfaces as an OSError
-    # with its errno (libsndfile only says "System error").
+    # Encode in memory, write with Python's file I/O: a full disk then surfaces with its errno
+    # (libsndfile only says "System error").
     buffer = io.BytesIO()
     sf.write(buffer, np.asarray(samples), rate, subtype="PCM_16", format="WAV")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(buffer.getvalue())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        if exc.errno in DISK_FULL:
-            raise DiskError(f"the disk is full while writing {path} ({exc.strerror})") from None
-        raise
+    atomic_write_bytes(path, buffer.getvalue())
     return path
 
 

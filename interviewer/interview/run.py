@@ -156,7 +156,12 @@ def practice(args: argparse.Namespace) -> int:
     finally:
         if isinstance(voice, EspeakVoice):
             voice.close()
+    overflows = session.read().get("overflows", 0)
+    if overflows:
+        print(f"warning: the microphone dropped {overflows} block(s) of audio (input overflow); "
+              "close other programs using the CPU if this repeats", file=sys.stderr)
     print(f"report: {report.with_suffix('.md')}")
+    print(f"html:   {report.with_suffix('.html')}")
     print(f"json:   {report}")
     return 0
 
