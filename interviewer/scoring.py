@@ -17,7 +17,7 @@ from interviewer.index import refresh
 from interviewer.pipeline import Context, judge_transcript
 from interviewer.report import Report, write_report
 from interviewer.report.model import SttInfo
-from interviewer.transcript import Span, Transcript, combine
+from interviewer.transcript import Segment, Span, Transcript, combine, join_words
 
 
 def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
@@ -31,7 +31,9 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
     if transcriber is not None:
         todo = [i for i, t in enumerate(answers) if _wav(folder, t) is not None
                 and (rescore or _saved(folder, t) is None)]
-        redo = retranscribe(transcriber, [_wav(folder, answers[i]) for i in todo])  # type: ignore[misc]
+        previous = [_saved(folder, answers[i]) for i in todo]
+        redo = retranscribe(transcriber, [_wav(folder, answers[i]) for i in todo],  # type: ignore[misc]
+                            [Transcript.model_validate_json(p.read_text()) if p else None for p in previous])
         redo = {todo[k]: tr for k, tr in redo.items()}
     for i, t in enumerate(answers):
         wav, saved = _wav(folder, t), _saved(folder, t)
@@ -68,9 +70,11 @@ def _saved(folder: Path, turn: dict) -> Path | None:
 GAP_S = 1.0  # silence between turns laid end to end for one batched pass
 
 
-def retranscribe(transcriber: Any, wavs: list[Path]) -> dict[int, Transcript]:
+def retranscribe(transcriber: Any, wavs: list[Path],
+                 saved: list[Transcript | None] | None = None) -> dict[int, Transcript]:
     """All the turns in one batched pass (fuller batches: ~13% faster than turn by turn),
-    split back into one transcript per turn with its own times."""
+    split back into one transcript per turn with its own times. Speech regions already saved
+    for a turn are reused (the VAD on the same audio gives the same regions)."""
     if not wavs:
         return {}
     clips = [load_audio(w).samples for w in wavs]
@@ -79,9 +83,12 @@ def retranscribe(transcriber: Any, wavs: list[Path]) -> dict[int, Transcript]:
     for c in clips:
         offsets.append(pos / SAMPLE_RATE)
         pos += len(c) + len(gap)
-    joins = [o + len(c) / SAMPLE_RATE + GAP_S / 2 for o, c in zip(offsets, clips)]
+    regions = None
+    if saved and all(t is not None for t in saved):
+        regions = [Span(start=round(r.start + o, 3), end=round(r.end + o, 3))
+                   for o, t in zip(offsets, saved) for r in t.speech_regions]  # type: ignore[union-attr]
     whole = transcriber.transcribe_batched(Audio(np.concatenate([x for c in clips for x in (c, gap)])),
-                                           breaks=joins)
+                                           regions=regions)
     out: dict[int, Transcript] = {}
     for k, (start, clip) in enumerate(zip(offsets, clips)):
         end = start + len(clip) / SAMPLE_RATE
@@ -90,8 +97,13 @@ def retranscribe(transcriber: Any, wavs: list[Path]) -> dict[int, Transcript]:
         t = Transcript(duration_s=round(end - start, 3), model=whole.model)
         t.words = [w.model_copy(update={"start": shift(w.start), "end": shift(w.end)})
                    for w in whole.words if inside(w.start)]
-        t.segments = [sg.model_copy(update={"start": shift(sg.start), "end": shift(sg.end)})
-                      for sg in whole.segments if inside(sg.start)]
+        # A batch may pack the end of one turn and the start of the next into one segment:
+        # segments are rebuilt from the words that fall in this turn.
+        for sg in whole.segments:
+            mine = [w for w in whole.words if inside(w.start) and sg.start - 0.01 <= w.start <= sg.end + 0.01]
+            if mine:
+                t.segments.append(Segment(text=join_words([w.word for w in mine]),
+                                          start=shift(mine[0].start), end=shift(mine[-1].end)))
         t.speech_regions = [Span(start=shift(r.start), end=min(shift(r.end), t.duration_s))
                             for r in whole.speech_regions if inside(r.start)]
         t.text = " ".join(sg.text for sg in t.segments).strip()
