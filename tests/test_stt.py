@@ -101,3 +101,24 @@ def test_local_model_directory_works(tmp_path, transcriber):
 def test_directory_without_model_fails_clearly(tmp_path):
     with pytest.raises(ModelError, match="no model.bin"):
         WhisperTranscriber(SttOptions(model=str(tmp_path))).load()
+
+
+def test_auto_device_falls_back_to_cpu_when_cuda_fails(monkeypatch, capsys):
+    """No GPU here: ctranslate2 is told one exists, so loading on CUDA really fails."""
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    t = WhisperTranscriber(SttOptions(device="auto"))
+    assert t.device == "cuda" and t.compute_type == "float16"
+    samples, _ = compose("Monitoring matters after launch.")
+    text = t.transcribe(Audio(samples)).text.lower()
+    assert "monitor" in text
+    assert t.device == "cpu" and t.compute_type == "int8"
+    warning = capsys.readouterr().err.strip().splitlines()
+    assert len(warning) == 1 and warning[0].startswith("warning: CUDA libraries failed to load")
+    assert warning[0].endswith("using the CPU")
+
+
+def test_explicit_cuda_without_a_gpu_is_a_clean_error():
+    with pytest.raises(ModelError, match="could not load speech model"):
+        WhisperTranscriber(SttOptions(device="cuda")).load()
