@@ -43,7 +43,7 @@ def main() -> int:
     t.transcribe(Audio(samples[: 5 * SAMPLE_RATE]))  # warm-up
 
     t0 = time.perf_counter()
-    seq = t.transcribe(audio)
+    t.transcribe(audio)
     seq_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     bat = t.transcribe_batched(audio)
@@ -64,11 +64,11 @@ def main() -> int:
 
     print(f"machine: {machine()}; device {t.device}, {t.compute_type}; model {t.model_name}")
     print(f"model load: {load_s:.2f} s")
-    print(f"| run | audio s | wall s | RTF |\n|---|---|---|---|")
+    print("| run | audio s | wall s | RTF |\n|---|---|---|---|")
     print(f"| sequential, word timestamps | {seconds:.0f} | {seq_s:.2f} | {seq_s / seconds:.4f} |")
     print(f"| batched (8), word timestamps | {seconds:.0f} | {bat_s:.2f} | {bat_s / seconds:.4f} |")
     print(f"\nWER on a {len(answer) / SAMPLE_RATE:.0f} s answer:")
-    print(f"| decoding | WER |\n|---|---|")
+    print("| decoding | WER |\n|---|---|")
     print(f"| plain | {word_error_rate(reference, plain):.3f} |")
     print(f"| ours (word timestamps + VAD) | {word_error_rate(reference, ours):.3f} |")
     print(f"| disfluent prompt | {word_error_rate(reference, prompted):.3f} |")

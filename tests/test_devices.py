@@ -17,7 +17,7 @@ from conftest import assert_clean_error, virtual_audio
 from speech import compose
 
 from interviewer.audio import SAMPLE_RATE, Audio
-from interviewer.audio.mic import DeviceMicrophone, EnterKey, WavWriter
+from interviewer.audio.mic import DeviceMicrophone, EnterKey
 from interviewer.errors import DeviceError
 from interviewer.settings import RecorderOptions
 

@@ -6,6 +6,7 @@ import argparse
 import random
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import threading
 
@@ -18,6 +19,9 @@ from interviewer.llm.config import load_llm_options
 from interviewer.session import create, new_id, open_existing
 from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
 from interviewer.stt import WhisperTranscriber
+
+if TYPE_CHECKING:
+    from interviewer.interview.practice import Practice
 
 # The graph, the LLM client and the live view are imported only after the first line has
 # started playing: LangGraph alone takes over a second to import on a small machine.
