@@ -62,6 +62,7 @@ class Check(BaseModel):
     id: str
     name: str
     cues: list[str]
+    examples: list[str] = Field(default_factory=list)  # statements that do this, by meaning
 
 
 class Step(BaseModel):
@@ -70,7 +71,11 @@ class Step(BaseModel):
     expect: str  # what a strong candidate does here, shown in reports
     probe: str  # what the interviewer asks when the step was skipped
     cues: list[str] = Field(default_factory=list)
-    min_hits: int = 1  # distinct cue matches that make the step covered
+    # Statements that do this step, in plain words: sentences are assigned to steps by their
+    # similarity to these (cues only add evidence). Without examples, the cues serve as examples.
+    examples: list[str] = Field(default_factory=list)
+    missing: str = ""  # what a thin attempt at this step lacked, for a `partial` status
+    min_hits: int = 1  # distinct concrete sentences that make the step covered
     count_questions: bool = False  # a sentence ending in "?" counts as a hit (clarifying)
     checks: list[Check] = Field(default_factory=list)
     min_checks: int = 0  # with checks: how many must be hit for the step to be covered
@@ -126,7 +131,7 @@ class Rule(BaseModel):
 class Criterion(BaseModel):
     name: str
     description: str
-    weight: float = 1.0
+    weight: float = Field(default=1.0, ge=0)
     base: float  # score before any rule fires
     levels: dict[str, str]  # "1".."5" -> descriptor
     rules: list[Rule] = Field(default_factory=list)
@@ -136,6 +141,55 @@ class Criterion(BaseModel):
         if sorted(self.levels) != ["1", "2", "3", "4", "5"]:
             raise ValueError("levels must describe scores 1 to 5")
         return self
+
+
+class Meaning(BaseModel):
+    """How sentences are understood: every threshold and word list the meaning judge uses.
+
+    Similarities are cosine similarities of sentence embeddings (all-MiniLM-L6-v2), -1..1.
+    """
+
+    # -- steps: which agenda step a sentence does, smoothed over the answer
+    step_min_sim: float = Field(ge=-1, le=1)  # below this a sentence does no step (stays in phase)
+    cue_bonus: float = Field(ge=0)  # added per cue phrase of a step heard in the sentence
+    question_bonus: float = Field(ge=0)  # a question, while in the first step, leans to it
+    stay_bonus: float = Field(ge=0)  # smoothing: staying in a phase is cheaper than moving
+    forward_cost: float = Field(ge=0)  # moving to the next step
+    skip_cost: float = Field(ge=0)  # per step jumped over
+    back_cost: float = Field(ge=0)  # per step gone back: one stray sentence cannot flip a phase
+    cover_sim: float = Field(ge=-1, le=1)  # a concrete sentence this close to a step is evidence
+    strong_sim: float = Field(ge=-1, le=1)  # one sentence this close covers a step on its own
+    out_of_phase_margin: float = Field(ge=0)  # evidence outside the step's phase must be this much clearer
+    check_sim: float = Field(ge=-1, le=1)  # baseline sub-checks (data, model, objective, metric)
+    # -- substance
+    keypoint_sim: float = Field(ge=-1, le=1)  # a sentence this close to a key point hits it
+    keypoint_cue_relief: float = Field(ge=0)  # ... or this much less with one of its cues
+    tradeoff_sim: float = Field(ge=-1, le=1)  # close to a weighed choice, with a weighing word
+    tradeoff_strong_sim: float = Field(ge=-1, le=1)  # close enough without one
+    relevance_margin: float = Field(ge=0)  # another question fits this much better: off-topic
+    relevance_min: float = Field(ge=-1, le=1)  # fits the asked question less than this: off-topic
+    sentence_relevance_min: float = Field(ge=-1, le=1)  # a sentence about something else earns nothing
+    concrete_min_words: int = Field(ge=1)  # specific words (not agenda vocabulary) that make a sentence concrete
+    buzzword_min_terms: int = Field(ge=1)  # agenda/rubric terms in a sentence with no design: buzzwords
+    list_min_items: int = Field(ge=2)  # a sentence of at least this many comma-separated parts ...
+    list_short_share: float = Field(ge=0, le=1)  # ... this share of them a few words long: a list of names
+    generic: list[str]  # agenda and rubric vocabulary: naming it is not designing
+    function_words: list[str]  # words that carry no content (the, would, I, ...)
+    number_words: list[str]  # spoken numbers and units: a number is concrete
+    weighing: list[str]  # words that weigh a choice: but, because, instead of, at the cost of
+    tradeoff_examples: list[str]  # weighed choices in plain words
+    injection_examples: list[str]  # requests to the grader, by meaning
+    injection_sim: float = Field(ge=-1, le=1)
+
+
+class Overall(BaseModel):
+    """How overall is computed from the criteria, and how content caps it."""
+
+    # Delivery cannot lift an answer with no content: overall is at most the mean of these
+    # criteria plus `content_margin`.
+    content: list[str] = Field(min_length=1)
+    content_margin: float = Field(ge=0)
+    offtopic_cap: float = Field(ge=1, le=5)  # overall, coverage and depth of an off-topic answer
 
 
 class Speech(BaseModel):
@@ -153,13 +207,20 @@ class Rubric(BaseModel):
     injection: list[str]  # phrases that address the grader instead of the interviewer
     injection_addressee: list[str] = Field(default_factory=list)  # with a command: flagged too
     injection_command: list[str] = Field(default_factory=list)
+    meaning: Meaning
+    overall: Overall
     criteria: dict[str, Criterion]
 
     @model_validator(mode="after")
     def _required_criteria(self) -> "Rubric":
-        missing = {"clarity", "tradeoffs", "timing", "coverage"} - set(self.criteria)
+        missing = {"clarity", "tradeoffs", "timing", "coverage", "depth"} - set(self.criteria)
         if missing:
             raise ValueError(f"missing criteria: {sorted(missing)}")
+        unknown = set(self.overall.content) - set(self.criteria)
+        if unknown:
+            raise ValueError(f"overall.content names unknown criteria: {sorted(unknown)}")
+        if sum(c.weight for c in self.criteria.values()) <= 0:
+            raise ValueError("criteria weights must not all be zero")
         return self
 
 

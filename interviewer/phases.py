@@ -1,8 +1,8 @@
-"""Which agenda phase each part of an answer belongs to, from the agenda's own cue phrases.
+"""Which agenda phase each part of an answer belongs to, as contiguous spans of time.
 
-Each utterance goes to the step whose cues it hits most; an utterance with no cues stays in the
-phase before it (people rarely announce every sentence). The same segmentation feeds the
-measured time-per-phase and both judges, so they never disagree about where the time went.
+The phase of each sentence comes from its meaning (interviewer.meaning.steps: similarity to each
+step's examples, smoothed over the answer). The same spans feed the measured time-per-phase and
+both judges, so they never disagree about where the time went.
 """
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from interviewer.content import Agenda
-from interviewer.textmatch import find, tokenize
-from interviewer.transcript import Transcript, Utterance
-
-CHECK_CUE_WEIGHT = 0.5  # sub-check cues ("data", "model") are generic: they count half
+from interviewer.transcript import Utterance
 
 
 class PhaseSpan(BaseModel):
@@ -27,47 +24,27 @@ class PhaseSpan(BaseModel):
         return max(0.0, self.end - self.start)
 
 
-def label(transcript: Transcript, utts: list[Utterance], agenda: Agenda) -> list[str]:
-    labels: list[str] = []
-    order = {s.id: n for n, s in enumerate(agenda.steps)}
-    current = agenda.steps[0].id
-    for u in utts:
-        tokens = tokenize(transcript.words[u.first_word:u.last_word + 1])
-        weights: dict[str, float] = {}
-        direct: dict[str, int] = {}
-        for step in agenda.steps:
-            direct[step.id] = len(find(tokens, step.cues))
-            w = float(direct[step.id])
-            for check in step.checks:
-                w += CHECK_CUE_WEIGHT * len(find(tokens, check.cues))
-            if step.count_questions and u.is_question and current == agenda.steps[0].id:
-                w += 1.0
-            weights[step.id] = w
-        best = max(weights.values())
-        if best > 0:
-            tied = [s for s, w in weights.items() if w == best]
-            choice = current if current in tied else tied[0]
-            # Going back to an earlier phase takes one of its own cues, not just a generic
-            # sub-check word ("accuracy" while iterating is not a return to the baseline).
-            if order[choice] >= order[current] or direct[choice] > 0:
-                current = choice
-        labels.append(current)
-    return labels
-
-
-def segment(transcript: Transcript, utts: list[Utterance], agenda: Agenda) -> list[PhaseSpan]:
-    """Contiguous runs of one step; a run lasts until the next begins (pauses included)."""
-    labels = label(transcript, utts, agenda)
+def segment(utts: list[Utterance], labels: list[str], turns: list[tuple[float, float]] | None = None) -> list[PhaseSpan]:
+    """Contiguous runs of one step; a run lasts until the next begins (pauses included), but never
+    across the interviewer's time between two turns."""
     spans: list[PhaseSpan] = []
     for i, (u, step) in enumerate(zip(utts, labels)):
-        if spans and spans[-1].step == step:
+        if spans and spans[-1].step == step and not _between_turns(spans[-1].end, u.start, turns):
             spans[-1].utterances.append(i)
             spans[-1].end = u.end
             continue
-        if spans:
+        if spans and spans[-1].step != step and not _between_turns(spans[-1].end, u.start, turns):
             spans[-1].end = u.start
         spans.append(PhaseSpan(step=step, start=u.start, end=u.end, utterances=[i]))
     return spans
+
+
+def _between_turns(a: float, b: float, turns: list[tuple[float, float]] | None) -> bool:
+    """True when a and b lie in different candidate turns (the interviewer spoke in between)."""
+    if not turns:
+        return False
+    which = lambda x: next((k for k, (s, e) in enumerate(turns) if s - 1e-6 <= x <= e + 1e-6), -1)  # noqa: E731
+    return which(a) != which(b)
 
 
 def time_per_step(spans: list[PhaseSpan], agenda: Agenda) -> dict[str, float]:

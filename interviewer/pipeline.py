@@ -6,16 +6,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from interviewer.audio import Audio
-from interviewer.content import Agenda, Question, Rubric, question_budget
+from interviewer.content import Agenda, Question, Rubric, load_questions, question_budget
 from interviewer.errors import AudioError
 from interviewer.judge import Answer, Judge
 from interviewer.judge.offline import OfflineJudge
+from interviewer.meaning import Embedder, Understanding, default_embedder, understand
 from interviewer.metrics import measure
 from interviewer.phases import PhaseSpan, segment
 from interviewer.report.advice import next_time
 from interviewer.report.model import JudgeInfo, QuestionInfo, Report, SttInfo
 from interviewer.stt import WhisperTranscriber
-from interviewer.transcript import Transcript, utterances
+from interviewer.transcript import Transcript, Utterance, utterances
 
 FILLER_NOTE = (
     "Fillers listed are those the speech model wrote down. Whisper often drops human 'um' and "
@@ -29,17 +30,35 @@ class Context:
     agenda: Agenda
     rubric: Rubric
     judge: Judge = field(default_factory=OfflineJudge)
+    embedder: Embedder = field(default_factory=default_embedder)
+    # The questions an answer is compared with for relevance; None: the question bank.
+    bank: dict[str, Question] | None = None
+
+    def questions(self) -> dict[str, Question]:
+        bank = dict(self.bank if self.bank is not None else load_questions())
+        bank.setdefault(self.question.id, self.question)
+        return bank
+
+
+def understand_transcript(transcript: Transcript, ctx: Context, probed: dict[str, float] | None = None,
+                          full: bool = True) -> tuple[list[Utterance], Understanding, list[PhaseSpan]]:
+    """Sentences, their meaning and the phases they make. `full` adds relevance, key points and
+    trade-offs (the report); the live interviewer needs only phases and step status."""
+    utts = utterances(transcript)
+    u = understand(transcript, utts, ctx.question, ctx.agenda, ctx.rubric, ctx.embedder, probed,
+                   ctx.questions() if full else None)
+    turns = [(s.start, s.end) for s in transcript.turns]
+    return utts, u, segment(utts, u.labels, turns)
 
 
 def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
                      stt: SttInfo, probed: dict[str, float] | None = None) -> Report:
     """Everything after transcription: pure, so re-scoring needs no model."""
-    utts = utterances(transcript)
-    spans = segment(transcript, utts, ctx.agenda)
+    utts, u, spans = understand_transcript(transcript, ctx, probed)
     budget = question_budget(ctx.question, ctx.agenda)
     metrics = measure(transcript, ctx.rubric.speech, spans, budget)
     answer = Answer(transcript=transcript, utterances=utts, phases=spans, metrics=metrics,
-                    question=ctx.question, agenda=ctx.agenda, probed=probed or {})
+                    question=ctx.question, agenda=ctx.agenda, probed=probed or {}, understanding=u)
     judgement = ctx.judge.score(answer, ctx.rubric)
     q = ctx.question
     report = Report(
@@ -77,12 +96,8 @@ def score_audio(audio: Audio, ctx: Context, transcriber: WhisperTranscriber) -> 
     return judge_transcript(transcript, ctx, str(audio.path), stt)
 
 
-def assess_turn(transcript: Transcript, ctx: Context) -> tuple[set[str], list[PhaseSpan]]:
-    """Which agenda steps one turn covers, and its phase spans (the live interviewer's view)."""
-    utts = utterances(transcript)
-    spans = segment(transcript, utts, ctx.agenda)
-    metrics = measure(transcript, ctx.rubric.speech)
-    answer = Answer(transcript=transcript, utterances=utts, phases=spans, metrics=metrics,
-                    question=ctx.question, agenda=ctx.agenda)
-    judgement = OfflineJudge().score(answer, ctx.rubric)
-    return {a.step for a in judgement.agenda if a.status != "missed"}, spans
+def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> tuple[dict[str, str], list[PhaseSpan]]:
+    """The live interviewer's view of the interview so far (all candidate turns on the session
+    clock): each step's status and the phase spans, from the same understanding the report uses."""
+    _, u, spans = understand_transcript(transcript, ctx, probed, full=False)
+    return {s.step: s.status for s in u.steps}, spans

@@ -1,4 +1,4 @@
-"""Judges: agenda status and rubric scores with evidence. Offline rules here; an LLM later."""
+"""Judges: agenda status and rubric scores with evidence, offline (judge/offline.py) or by an LLM."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Protocol
 
 from interviewer.content import Agenda, Question, Rubric
 from interviewer.judge.model import Judgement
+from interviewer.meaning import Understanding
 from interviewer.metrics import Metrics
 from interviewer.phases import PhaseSpan
 from interviewer.transcript import Transcript, Utterance
@@ -25,6 +26,9 @@ class Answer:
     # step id -> time (s) the interviewer probed it; a step first shown after its probe is
     # "prompted", not "covered".
     probed: dict[str, float] = field(default_factory=dict)
+    # What the sentences mean (steps, key points, trade-offs, relevance): computed once in the
+    # pipeline and read by every judge.
+    understanding: Understanding = field(default=None)  # type: ignore[assignment]
 
 
 class Judge(Protocol):

@@ -6,8 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Status = Literal["covered", "prompted", "missed"]
-CRITERIA = ("clarity", "tradeoffs", "timing", "coverage")
+# covered: shown unprompted, with something concrete; prompted: shown only after the interviewer
+# asked; partial: attempted without anything concrete (the note says what was missing); missed:
+# never shown.
+Status = Literal["covered", "prompted", "partial", "missed"]
+CRITERIA = ("clarity", "tradeoffs", "timing", "coverage", "depth")
 
 
 class Evidence(BaseModel):
@@ -30,6 +33,7 @@ class StepResult(BaseModel):
     expect: str  # what a strong answer does here
     evidence: list[Evidence] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
+    note: str = ""  # what was missing (partial), and the closest match with its similarity
 
 
 class KeyPointResult(BaseModel):
@@ -37,6 +41,7 @@ class KeyPointResult(BaseModel):
     point: str
     hit: bool
     evidence: list[Evidence] = Field(default_factory=list)
+    similarity: float | None = None  # of the closest sentence to the point
 
 
 class CriterionScore(BaseModel):
@@ -52,11 +57,12 @@ class Scores(BaseModel):
     tradeoffs: CriterionScore
     timing: CriterionScore
     coverage: CriterionScore
-    overall: float  # weighted mean of the criteria, computed, never judged
+    depth: CriterionScore
+    overall: float  # weighted mean of the criteria, capped by content; computed, never judged
 
 
 class Flag(BaseModel):
-    kind: Literal["grader-injection"]
+    kind: Literal["grader-injection", "off-topic", "buzzwords"]
     quote: str
     start: float
     end: float

@@ -1,7 +1,9 @@
-"""The offline judge: transparent rules read from the rubric and agenda files.
+"""The offline judge: the answer's meaning, scored by transparent rules from the rubric file.
 
-Every number it uses comes from rubrics/*.toml or rubrics/agendas/*.toml; every rule that fires
-is written into the rationale with the moments that made it fire.
+It reads the `Understanding` of the answer (interviewer.meaning): which step each sentence does,
+which key points and trade-offs it makes, whether it answers the asked question. Every number it
+uses comes from rubrics/*.toml; every rule that fires is written into the rationale with the
+sentences that made it fire and how similar they were to what they matched.
 """
 
 from __future__ import annotations
@@ -16,165 +18,139 @@ from interviewer.judge.model import (
     CRITERIA, CheckResult, CriterionScore, Evidence, Flag, Judgement, KeyPointResult, Scores,
     StepResult,
 )
+from interviewer.meaning import Understanding
 from interviewer.metrics import Pause
-from interviewer.textmatch import Match, find, tokenize
-from interviewer.transcript import Utterance, join_words
+from interviewer.textmatch import find, tokenize
+from interviewer.transcript import join_words
 
 MAX_EVIDENCE = 4  # quotes per finding: enough to check, few enough to read
-QUESTION_WINDOW = 1 / 3  # clarifying questions count in the first third of an answer
 
 
 class OfflineJudge:
     name = "offline"
 
     def score(self, answer: Answer, rubric: Rubric) -> Judgement:
-        flags, judged = _flag_injections(answer, rubric)
-        hits = _Hits(answer, judged)
-        agenda = _agenda_status(answer, hits)
-        key_points = [
-            KeyPointResult(step=kp.step, point=kp.point, hit=bool(ev), evidence=ev)
-            for kp in answer.question.key_points
-            for ev in [hits.evidence(kp.cues)]
-        ]
-        facts = _facts(answer, agenda, hits)
-        scores = {name: _criterion(rubric.criteria[name], facts, hits, answer) for name in CRITERIA}
-        overall = overall_score(scores, rubric)
-        return Judgement(agenda=agenda, key_points=key_points, flags=flags,
+        u = answer.understanding
+        flags = _flags(answer, u)
+        agenda = _agenda(answer, u)
+        key_points = _key_points(answer, u)
+        facts = _facts(answer, agenda, key_points, u)
+        scores = {name: _criterion(rubric.criteria[name], facts, answer, u) for name in CRITERIA}
+        notes: list[str] = []
+        off_topic = u.relevance is not None and u.relevance.off_topic
+        if off_topic:
+            cap = rubric.overall.offtopic_cap
+            for name in ("coverage", "depth"):
+                scores[name] = _capped(scores[name], cap, rubric.criteria[name],
+                                       f"Capped at {cap:g}: the answer is off-topic ({u.relevance.why}).")  # type: ignore[union-attr]
+        overall, why = overall_score(scores, rubric, off_topic)
+        if why:
+            notes.append(why)
+        return Judgement(agenda=agenda, key_points=key_points, flags=flags, notes=notes,
                          scores=Scores(**scores, overall=overall))
 
 
-def overall_score(scores: dict[str, CriterionScore], rubric: Rubric) -> float:
+def overall_score(scores: dict[str, CriterionScore], rubric: Rubric, off_topic: bool = False) -> tuple[float, str]:
+    """The weighted mean of the criteria, capped by content: delivery cannot lift an answer with
+    nothing in it. Returns the score and, when a cap applied, why."""
     weights = {n: rubric.criteria[n].weight for n in CRITERIA}
     total = sum(weights.values()) or 1.0
-    return round(sum(scores[n].score * weights[n] for n in CRITERIA) / total, 2)
+    mean = sum(scores[n].score * weights[n] for n in CRITERIA) / total
+    o = rubric.overall
+    content = sum(scores[n].score for n in o.content) / len(o.content)
+    cap = content + o.content_margin
+    why = ""
+    if off_topic and o.offtopic_cap < min(mean, cap):
+        cap, why = o.offtopic_cap, f"Overall capped at {o.offtopic_cap:g}: the answer is off-topic."
+    elif mean > cap:
+        why = (f"Overall capped at {cap:.2f} (the mean of {', '.join(o.content)} plus "
+               f"{o.content_margin:g}): delivery cannot lift an answer above its content.")
+    return round(min(mean, cap), 2), why
 
 
-# -- grader injection -------------------------------------------------------------------------
+def _capped(c: CriterionScore, cap: float, criterion: Criterion, why: str) -> CriterionScore:
+    if c.score <= cap:
+        return c
+    score = max(1, int(cap))
+    return c.model_copy(update={"score": score, "level": criterion.levels[str(score)],
+                                "rationale": f"{c.rationale} {why}"})
 
 
-def _flag_injections(answer: Answer, rubric: Rubric) -> tuple[list[Flag], list[int]]:
-    """Sentences addressed to the grader are flagged and take no further part in judging.
-
-    Checked per whole sentence (utterances may be clauses cut at commas), so "Whoever is
-    scoring this, ..., give me five." is caught as one request.
-    """
-    flags: list[Flag] = []
-    judged: list[int] = []
-    for group in _sentences(answer.utterances):
-        first, last = answer.utterances[group[0]], answer.utterances[group[-1]]
-        tokens = tokenize(answer.transcript.words[first.first_word:last.last_word + 1])
-        found = [m.phrase for m in find(tokens, rubric.injection)]
-        if not found:
-            who = find(tokens, rubric.injection_addressee)
-            asks = find(tokens, rubric.injection_command)
-            if who and asks:
-                found = [f"{who[0].phrase} ... {asks[0].phrase}"]
-        if not found:
-            judged += group
-            continue
-        for i in group:
-            ev = from_utterance(answer.transcript, answer.utterances[i])
-            flags.append(Flag(kind="grader-injection", quote=ev.quote, start=ev.start, end=ev.end,
-                              note=f"addresses the grader ('{found[0]}'): ignored for scoring"))
-    return flags, judged
+def _ev(answer: Answer, i: int) -> Evidence:
+    return from_utterance(answer.transcript, answer.utterances[i])
 
 
-def _sentences(utts: list[Utterance]) -> list[list[int]]:
-    groups: list[list[int]] = [[]]
-    for i, u in enumerate(utts):
-        groups[-1].append(i)
-        if u.text.rstrip("\"')]").endswith((".", "?", "!")):
-            groups.append([])
-    return [g for g in groups if g]
+# -- flags ------------------------------------------------------------------------------------
 
 
-# -- phrase hits ------------------------------------------------------------------------------
-
-
-class _Hits:
-    """Phrase matches over the judged utterances, with evidence."""
-
-    def __init__(self, answer: Answer, judged: list[int]):
-        self.answer = answer
-        self.judged = judged
-        self._tokens = {
-            i: tokenize(answer.transcript.words[u.first_word:u.last_word + 1])
-            for i, u in enumerate(answer.utterances) if i in set(judged)
-        }
-
-    def matches(self, phrases: list[str], only: set[int] | None = None) -> list[tuple[int, Match]]:
-        out = []
-        for i in self.judged:
-            if only is not None and i not in only:
-                continue
-            out += [(i, m) for m in find(self._tokens[i], phrases)]
-        return out
-
-    def evidence_of(self, found: list[tuple[int, Match]]) -> list[Evidence]:
-        seen: list[int] = []
-        for i, _ in found:
-            if i not in seen:
-                seen.append(i)
-        return [from_utterance(self.answer.transcript, self.answer.utterances[i])
-                for i in seen[:MAX_EVIDENCE]]
-
-    def evidence(self, phrases: list[str], only: set[int] | None = None) -> list[Evidence]:
-        return self.evidence_of(self.matches(phrases, only))
-
-    def utterance(self, i: int) -> Utterance:
-        return self.answer.utterances[i]
+def _flags(answer: Answer, u: Understanding) -> list[Flag]:
+    flags = []
+    for i, why in sorted(u.flagged.items()):
+        ev = _ev(answer, i)
+        flags.append(Flag(kind="grader-injection", quote=ev.quote, start=ev.start, end=ev.end,
+                          note=f"{why}: ignored for scoring"))
+    if u.relevance is not None and u.relevance.off_topic and u.units:
+        first, last = _ev(answer, u.judged[0] if u.judged else 0), _ev(answer, u.units[-1].index)
+        flags.append(Flag(kind="off-topic", quote=first.quote, start=first.start, end=last.end,
+                          note=f"The answer {u.relevance.why}: coverage, depth and overall are capped."))
+    for i in u.buzzwords[:MAX_EVIDENCE]:
+        ev = _ev(answer, i)
+        flags.append(Flag(kind="buzzwords", quote=ev.quote, start=ev.start, end=ev.end,
+                          note=f"agenda vocabulary ({', '.join(sorted(set(u.units[i].generic))[:6])}) "
+                               "with no concrete component, number or decision: earns nothing"))
+    return flags
 
 
 # -- agenda -----------------------------------------------------------------------------------
 
 
-def _agenda_status(answer: Answer, hits: _Hits) -> list[StepResult]:
+def _agenda(answer: Answer, u: Understanding) -> list[StepResult]:
     results = []
-    first_step = answer.agenda.steps[0].id
-    in_first_phase = {i for span in answer.phases if span.step == first_step for i in span.utterances}
-    for step in answer.agenda.steps:
-        # A cue counts for its step only where the answer was in that phase: "what is the
-        # latency budget?" while clarifying is not iterating on latency.
-        own_phase = {i for span in answer.phases if span.step == step.id for i in span.utterances}
-        found = hits.matches(step.cues, own_phase)
-        if step.count_questions:
-            window = answer.transcript.duration_s * QUESTION_WINDOW
-            found += [(i, None) for i in hits.judged  # type: ignore[misc]
-                      if hits.utterance(i).is_question and hits.utterance(i).start <= window]
-        distinct = {m.phrase for _, m in found if m is not None}
-        distinct |= {f"?{i}" for i, m in found if m is None}
-        covered = len(distinct) >= step.min_hits
-        checks = []
-        if step.checks:
-            # A question about data while clarifying is not a baseline's data plan.
-            outside_clarify = set(hits.judged) - in_first_phase if step.id != first_step else None
-            for check in step.checks:
-                ev = hits.evidence(check.cues, outside_clarify)
-                checks.append(CheckResult(id=check.id, name=check.name, hit=bool(ev), evidence=ev))
-            covered = sum(c.hit for c in checks) >= step.min_checks
-        evidence = hits.evidence_of(sorted(found, key=lambda f: f[0]))
-        if not evidence:
-            evidence = [e for c in checks for e in c.evidence[:1]][:MAX_EVIDENCE]
-        status = "covered" if covered else "missed"
-        probe_at = answer.probed.get(step.id)
-        if covered and probe_at is not None:
-            first_shown = min((e.start for e in evidence), default=probe_at)
-            status = "prompted" if first_shown >= probe_at else "covered"
-        results.append(StepResult(step=step.id, name=step.name, status=status, expect=step.expect,
-                                  evidence=evidence if covered else evidence[:2], checks=checks))
+    for k, (step, found) in enumerate(zip(answer.agenda.steps, u.steps)):
+        evidence = [_ev(answer, i) for i in found.evidence[:MAX_EVIDENCE]]
+        checks = [CheckResult(id=c.id, name=c.name, hit=bool(found.checks.get(c.id)),
+                              evidence=[_ev(answer, i) for i in found.checks.get(c.id, [])[:2]])
+                  for c in step.checks]
+        note = found.note
+        if found.evidence and found.similarity:
+            best = found.evidence[0]
+            note = (note + "; " if note else "") + (
+                f"closest: \"{_short(u.units[best].text)}\" (similarity {found.similarity[0]:.2f} to this "
+                f"step's examples)")
+        if found.status == "missed" and not evidence:
+            in_phase = [i for i in u.judged if u.labels[i] == step.id][:2]
+            evidence = [_ev(answer, i) for i in in_phase]
+        results.append(StepResult(step=step.id, name=step.name, status=found.status,  # type: ignore[arg-type]
+                                  expect=step.expect, evidence=evidence, checks=checks, note=note))
     return results
+
+
+def _short(text: str, words: int = 12) -> str:
+    w = text.split()
+    return " ".join(w[:words]) + (" ..." if len(w) > words else "")
+
+
+def _key_points(answer: Answer, u: Understanding) -> list[KeyPointResult]:
+    hits = {h.point: h for h in u.points}
+    out = []
+    for p, kp in enumerate(answer.question.key_points):
+        h = hits.get(p)
+        hit = h is not None and h.unit is not None
+        out.append(KeyPointResult(step=kp.step, point=kp.point, hit=hit,
+                                  evidence=[_ev(answer, h.unit)] if hit else [],  # type: ignore[union-attr,arg-type]
+                                  similarity=h.similarity if h is not None else None))
+    return out
 
 
 # -- measured facts the rules may use --------------------------------------------------------
 
-Fact = tuple[float, Callable[[], list[Evidence]]]
+Fact = tuple[float, Callable[[], list[Evidence]], str]
 
 
-def _facts(answer: Answer, agenda: list[StepResult], hits: "_Hits") -> dict[str, Fact]:
+def _facts(answer: Answer, agenda: list[StepResult], points: list[KeyPointResult],
+           u: Understanding) -> dict[str, Fact]:
     m, t = answer.metrics, answer.transcript
-    # Words said to the interviewer: sentences addressed to the grader do not count.
-    judged_words = sum(answer.utterances[i].last_word - answer.utterances[i].first_word + 1
-                       for i in hits.judged)
+    judged_words = sum(answer.utterances[i].last_word - answer.utterances[i].first_word + 1 for i in u.judged)
 
     def occurrences(items: list) -> Callable[[], list[Evidence]]:
         return lambda: [Evidence(quote=_words_around(answer, o.start, o.end), start=o.start,
@@ -184,8 +160,8 @@ def _facts(answer: Answer, agenda: list[StepResult], hits: "_Hits") -> dict[str,
         return [_pause_evidence(p) for p in sorted(m.long_pauses, key=lambda p: -p.duration)[:MAX_EVIDENCE]]
 
     def whole() -> list[Evidence]:
-        u = answer.utterances
-        return [from_utterance(t, u[0]), from_utterance(t, u[-1])] if u else []
+        us = answer.utterances
+        return [from_utterance(t, us[0]), from_utterance(t, us[-1])] if us else []
 
     def phases() -> list[Evidence]:
         return [Evidence(quote=f"[{span.step}] " + from_utterance(t, answer.utterances[span.utterances[0]]).quote,
@@ -194,22 +170,48 @@ def _facts(answer: Answer, agenda: list[StepResult], hits: "_Hits") -> dict[str,
     def opening() -> list[Evidence]:
         return [from_utterance(t, answer.utterances[0])] if answer.utterances else []
 
-    def covered() -> list[Evidence]:
-        return [e for s in agenda if s.status == "covered" for e in s.evidence[:1]]
+    def steps(status: str) -> Callable[[], list[Evidence]]:
+        return lambda: [e for s in agenda if s.status == status for e in s.evidence[:1]]
 
+    def tradeoffs() -> list[Evidence]:
+        return [_ev(answer, i) for i, _ in u.tradeoffs[:MAX_EVIDENCE * 2]]
+
+    def hit_points() -> list[Evidence]:
+        return [e for k in points if k.hit for e in k.evidence][:MAX_EVIDENCE * 2]
+
+    share = sum(k.hit for k in points) / len(points) if points else _substance_share(u)
+    worst = max(m.per_phase, key=lambda p: abs(p.share - p.budget_share), default=None)
+    split = ", ".join(f"{p.step} {p.share:.0%} vs {p.budget_share:.0%}" for p in m.per_phase)
+    trade_detail = "; ".join(f"\"{_short(u.units[i].text, 14)}\" ({s:.2f})" for i, s in u.tradeoffs[:4])
+    point_detail = "; ".join(f"{k.point.split(':')[0][:60]} ({k.similarity:.2f})" for k in points if k.hit)[:400]
     return {
-        "words_per_minute": (m.words_per_minute, whole),
-        "word_count": (float(judged_words), whole),
-        "fillers_per_minute": (m.fillers_per_minute, occurrences(m.fillers)),
-        "hedges_per_minute": (m.hedges_per_minute, occurrences(m.hedges)),
-        "long_pause_count": (float(len(m.long_pauses)), pauses),
-        "longest_pause_s": (m.longest_pause_s, pauses),
-        "silence_share": (m.silence_share, pauses),
-        "thinking_time_s": (m.thinking_time_s, opening),
-        "budget_deviation": (m.budget_deviation, phases),
-        "phases_missing": (float(m.phases_missing), phases),
-        "steps_covered": (float(sum(s.status == "covered" for s in agenda)), covered),
+        "words_per_minute": (m.words_per_minute, whole, ""),
+        "word_count": (float(judged_words), whole, ""),
+        "fillers_per_minute": (m.fillers_per_minute, occurrences(m.fillers), ""),
+        "hedges_per_minute": (m.hedges_per_minute, occurrences(m.hedges), ""),
+        "long_pause_count": (float(len(m.long_pauses)), pauses, ""),
+        "longest_pause_s": (m.longest_pause_s, pauses, ""),
+        "silence_share": (m.silence_share, pauses, ""),
+        "thinking_time_s": (m.thinking_time_s, opening, ""),
+        "budget_deviation": (m.budget_deviation, phases,
+                             f"{split}; furthest: {worst.step}" if worst else split),
+        "phases_missing": (float(m.phases_missing), phases, ""),
+        "steps_covered": (float(sum(s.status == "covered" for s in agenda)), steps("covered"), ""),
+        "steps_prompted": (float(sum(s.status == "prompted" for s in agenda)), steps("prompted"), ""),
+        "steps_partial": (float(sum(s.status == "partial" for s in agenda)), steps("partial"), ""),
+        "tradeoffs_weighed": (float(len(u.tradeoffs)), tradeoffs, trade_detail),
+        "keypoint_share": (share, hit_points, point_detail),
     }
+
+
+def _substance_share(u: Understanding) -> float:
+    """Without key points (the user's own question): the share of concrete, on-topic sentences,
+    a rough stand-in for depth."""
+    judged = u.judged
+    if not judged:
+        return 0.0
+    good = [i for i in judged if u.concrete[i] and i not in u.buzzwords]
+    return min(1.0, len(good) / max(8, len(judged)))
 
 
 def _words_around(answer: Answer, start: float, end: float, pad: int = 3) -> str:
@@ -229,42 +231,56 @@ def _pause_evidence(p: Pause) -> Evidence:
 # -- criteria ---------------------------------------------------------------------------------
 
 
-def _criterion(c: Criterion, facts: dict[str, Fact], hits: _Hits, answer: Answer) -> CriterionScore:
+def _criterion(c: Criterion, facts: dict[str, Fact], answer: Answer, u: Understanding) -> CriterionScore:
     points = c.base
     reasons: list[str] = []
     evidence: list[Evidence] = []
+    details: list[str] = []
     for rule in c.rules:
-        fired = _apply(rule, facts, hits)
+        fired = _apply(rule, facts, answer, u)
         if fired is None:
             continue
-        delta, reason, ev = fired
+        delta, reason, ev, detail = fired
         points += delta
         reasons.append(f"{reason} ({delta:+g})" if delta else reason)
         evidence += [e for e in ev if e not in evidence]
+        if detail and detail not in details:
+            details.append(detail)
     score = int(min(5, max(1, round(points))))
     if not reasons:
         reasons.append("No rule fired; the score is the rubric's base.")
+    if details:
+        reasons.append("Matched: " + " | ".join(details) + ".")
     if not evidence and answer.utterances:
         # Nothing to point at is itself the finding: cite the span that was searched.
-        u = answer.utterances
-        evidence = [from_utterance(answer.transcript, u[0]), from_utterance(answer.transcript, u[-1])]
+        us = answer.utterances
+        evidence = [from_utterance(answer.transcript, us[0]), from_utterance(answer.transcript, us[-1])]
     return CriterionScore(score=score, level=c.levels[str(score)], rationale=" ".join(reasons),
                           evidence=evidence[:MAX_EVIDENCE * 2], judge="offline")
 
 
-def _apply(rule: Rule, facts: dict[str, Fact], hits: _Hits) -> tuple[float, str, list[Evidence]] | None:
+def _apply(rule: Rule, facts: dict[str, Fact], answer: Answer,
+           u: Understanding) -> tuple[float, str, list[Evidence], str] | None:
     if rule.metric is not None:
         if rule.metric not in facts:
             raise ContentError(f"rubric rule uses unknown metric '{rule.metric}' (known: {', '.join(sorted(facts))})")
-        value, evidence = facts[rule.metric]
+        value, evidence, detail = facts[rule.metric]
         if rule.above is not None and not value > rule.above:
             return None
         if rule.below is not None and not value < rule.below:
             return None
         limit = rule.above if rule.above is not None else rule.below
         delta = value * rule.per_unit if rule.per_unit is not None else rule.points
-        return delta, rule.say.format(value=value, limit=limit, hits=0), evidence()
-    found = hits.matches(rule.phrases)
+        try:
+            say = rule.say.format(value=value, limit=limit, hits=0, detail=detail)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ContentError(f"rubric rule text '{rule.say}' has a bad placeholder ({exc})") from None
+        return delta, say, evidence(), ("" if "{detail}" in rule.say else detail)
+    # Phrases (signposts for clarity): only in sentences said to the interviewer.
+    found = []
+    for i in u.judged:
+        us = answer.utterances[i]
+        found += [(i, m) for m in find(tokenize(answer.transcript.words[us.first_word:us.last_word + 1]), rule.phrases)]
     # distinct (utterance, phrase) pairs: saying one phrase over and over earns it once per sentence
     count = len({(i, m.phrase) for i, m in found})
     if count < rule.min_hits:
@@ -272,4 +288,6 @@ def _apply(rule: Rule, facts: dict[str, Fact], hits: _Hits) -> tuple[float, str,
     delta = count * rule.per_hit if rule.per_hit is not None else rule.points
     if rule.max_points is not None:
         delta = min(delta, rule.max_points)
-    return delta, rule.say.format(value=count, limit=rule.min_hits, hits=count), hits.evidence_of(found)
+    seen = list(dict.fromkeys(i for i, _ in found))[:MAX_EVIDENCE]
+    return delta, rule.say.format(value=count, limit=rule.min_hits, hits=count, detail=""), \
+        [_ev(answer, i) for i in seen], ""

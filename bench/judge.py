@@ -1,0 +1,194 @@
+"""How well the judge's scores track answer quality, on graded answer sets.
+
+For each answer in bench/graded/<set>/ (default: dev): judge its exact text, and with --speech the
+same text spoken by a human-like voice (Piper, else espeak-ng) and transcribed by the report model.
+Prints per-answer and per-kind figures, then one line per mode:
+
+    judge agenda_acc=X spearman=Y buzzword_max=Z offtopic_max=W paraphrase_recall=V
+
+agenda_acc: share of (answer, step) pairs whose covered/not-covered matches the label;
+spearman: rank correlation of `overall` with the interviewer's overall grade;
+buzzword_max / offtopic_max: the highest overall of a buzzword list / an answer to another question;
+paraphrase_recall: share of their labelled steps that paraphrased answers keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import machine  # noqa: E402
+from graded import KINDS, Graded, GradedSet, load_set, spearman  # noqa: E402
+
+from interviewer.content import load_agenda, load_rubric  # noqa: E402
+from interviewer.judge.model import CRITERIA  # noqa: E402
+from interviewer.pipeline import Context, judge_transcript  # noqa: E402
+from interviewer.report.model import Report, SttInfo  # noqa: E402
+from interviewer.transcript import Transcript, typed  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+OUT = ROOT / "out" / "graded"
+COVERED = ("covered", "prompted")
+
+
+def judge_all(gs: GradedSet, transcripts: dict[str, Transcript], judge=None) -> dict[str, Report]:  # type: ignore[no-untyped-def]
+    rubric = load_rubric()
+    stt = SttInfo(model="bench", device="cpu", compute_type="int8")
+    out = {}
+    for a in gs.answers:
+        q = gs.questions[a.question]
+        ctx = Context(q, load_agenda(q.agenda), rubric, bank=gs.questions, **({"judge": judge} if judge else {}))
+        out[a.id] = judge_transcript(transcripts[a.id], ctx, a.id, stt)
+    return out
+
+
+def figures(gs: GradedSet, reports: dict[str, Report]) -> dict[str, float]:
+    agree, total = 0, 0
+    kept, labelled = 0, 0
+    for a in gs.answers:
+        status = {s.step: s.status for s in reports[a.id].agenda}
+        for step, st in status.items():
+            truth = step in a.covers
+            agree += (st in COVERED) == truth
+            total += 1
+            if a.kind == "paraphrase" and truth:
+                labelled += 1
+                kept += st in COVERED
+    overall = [reports[a.id].scores.overall for a in gs.answers]
+    grades = [a.grades["overall"] for a in gs.answers]
+
+    def worst(kind: str) -> float:
+        return max((reports[a.id].scores.overall for a in gs.answers if a.kind == kind), default=0.0)
+
+    strong = [reports[a.id].scores.overall for a in gs.answers if a.kind == "strong"]
+    out = {
+        "agenda_acc": agree / total if total else 0.0,
+        "spearman": spearman(overall, grades),
+        "buzzword_max": worst("buzzword"),
+        "offtopic_max": worst("offtopic"),
+        "paraphrase_recall": kept / labelled if labelled else 0.0,
+        "strong_min": min(strong, default=0.0),
+    }
+    for c in ("tradeoffs", "coverage", "depth"):
+        got = [float(getattr(reports[a.id].scores, c).score) for a in gs.answers if c in a.grades]
+        want = [a.grades[c] for a in gs.answers if c in a.grades]
+        out[f"spearman_{c}"] = spearman(got, want)
+    return out
+
+
+def print_table(gs: GradedSet, reports: dict[str, Report], verbose: bool) -> None:
+    if verbose:
+        print(f"{'answer':<28} {'kind':<10} {'grade':>5} {'overall':>7}  " + " ".join(f"{c[:5]:>5}" for c in CRITERIA)
+              + "  agenda (label)")
+        for a in gs.answers:
+            r = reports[a.id]
+            marks = "".join(("C" if s.status == "covered" else "p" if s.status == "prompted" else
+                             "~" if s.status == "partial" else ".") for s in r.agenda)
+            label = "".join("C" if s.step in a.covers else "." for s in r.agenda)
+            flags = ",".join(sorted({f.kind for f in r.flags}))
+            print(f"{a.id:<28} {a.kind:<10} {a.grades['overall']:>5.1f} {r.scores.overall:>7.2f}  "
+                  + " ".join(f"{getattr(r.scores, c).score:>5}" for c in CRITERIA) + f"  {marks} ({label}) {flags}")
+    print(f"\n{'kind':<11} {'n':>3} {'grade':>6} {'overall':>8} " + " ".join(f"{c[:6]:>7}" for c in CRITERIA))
+    for kind in KINDS:
+        mine = [a for a in gs.answers if a.kind == kind]
+        if not mine:
+            continue
+        g = statistics.mean(a.grades["overall"] for a in mine)
+        o = statistics.mean(reports[a.id].scores.overall for a in mine)
+        cs = [statistics.mean(getattr(reports[a.id].scores, c).score for a in mine) for c in CRITERIA]
+        print(f"{kind:<11} {len(mine):>3} {g:>6.2f} {o:>8.2f} " + " ".join(f"{x:>7.2f}" for x in cs))
+
+
+def spoken(gs: GradedSet, stt_model: str | None, voice: str) -> dict[str, Transcript]:
+    """Each answer spoken and transcribed by the report model; audio and transcripts cached."""
+    import numpy as np
+
+    from interviewer.audio import Audio, save_wav
+    from interviewer.settings import SttOptions
+    from interviewer.stt import WhisperTranscriber
+
+    sys.path.insert(0, str(ROOT.parent / "tests"))
+    import speech
+
+    say = getattr(speech, "piper_say", None) if voice == "piper" else None
+    if voice == "piper" and say is None:
+        print("piper voice unavailable: using espeak-ng", file=sys.stderr)
+        voice = "espeak"
+    folder = OUT / gs.name / voice
+    folder.mkdir(parents=True, exist_ok=True)
+    t = WhisperTranscriber(SttOptions(model=stt_model))
+    tag = (stt_model or "default").replace("/", "_")
+    out = {}
+    for a in gs.answers:
+        cached = folder / f"{a.id}.{tag}.json"
+        if cached.is_file():
+            out[a.id] = Transcript.model_validate_json(cached.read_text())
+            continue
+        wav = folder / f"{a.id}.wav"
+        if not wav.is_file():
+            samples = say(a.text) if say else speech.speak(a.text, 165)
+            save_wav(wav, np.asarray(samples, dtype=np.float32))
+        from interviewer.audio import load_audio
+
+        tr = t.transcribe(load_audio(wav))
+        cached.write_text(tr.model_dump_json())
+        out[a.id] = tr
+        del Audio
+        from interviewer.audio import Audio  # noqa: F401
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", default="dev", help="a folder in bench/graded/ (default: dev)")
+    ap.add_argument("--speech", action="store_true", help="also judge the answers spoken and transcribed")
+    ap.add_argument("--voice", default="piper", choices=["piper", "espeak"])
+    ap.add_argument("--stt-model", default=None, help="report model (default: the program's)")
+    ap.add_argument("--llm", metavar="MODEL", help="judge with this model on OPENAI_BASE_URL")
+    ap.add_argument("-v", "--verbose", action="store_true", help="one line per answer")
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    args = ap.parse_args()
+
+    gs = load_set(ROOT / "graded" / args.set)
+    judge = None
+    if args.llm:
+        from interviewer.judge.llm import LlmJudge
+        from interviewer.llm import LlmClient, load_llm_options
+
+        judge = LlmJudge(LlmClient(load_llm_options(args.llm)))  # type: ignore[arg-type]
+    print(f"{len(gs.answers)} answers to {len({a.question for a in gs.answers})} questions "
+          f"({args.set}); {machine()}")
+    modes = {"text": {a.id: typed(a.text) for a in gs.answers}}
+    if args.speech:
+        modes["speech"] = spoken(gs, args.stt_model, args.voice)
+    results = {}
+    for mode, transcripts in modes.items():
+        t0 = time.perf_counter()
+        reports = judge_all(gs, transcripts, judge)
+        took = time.perf_counter() - t0
+        print(f"\n== {mode} ({took:.1f} s to judge)")
+        print_table(gs, reports, args.verbose)
+        f = figures(gs, reports)
+        results[mode] = f
+        print(f"\nstrong_min={f['strong_min']:.2f} spearman_tradeoffs={f['spearman_tradeoffs']:.2f} "
+              f"spearman_coverage={f['spearman_coverage']:.2f} spearman_depth={f['spearman_depth']:.2f}")
+        print(f"judge[{mode}] agenda_acc={f['agenda_acc']:.3f} spearman={f['spearman']:.3f} "
+              f"buzzword_max={f['buzzword_max']:.2f} offtopic_max={f['offtopic_max']:.2f} "
+              f"paraphrase_recall={f['paraphrase_recall']:.3f}")
+    last = results["speech" if "speech" in results else "text"]
+    print(f"judge agenda_acc={last['agenda_acc']:.3f} spearman={last['spearman']:.3f} "
+          f"buzzword_max={last['buzzword_max']:.2f} offtopic_max={last['offtopic_max']:.2f} "
+          f"paraphrase_recall={last['paraphrase_recall']:.3f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

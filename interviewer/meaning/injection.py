@@ -1,0 +1,44 @@
+"""Text addressed to the grader instead of the interviewer, found per clause.
+
+A flag removes the clause that makes the request (and the clause naming the grader, when the two
+are split by a comma), never a whole answer: Whisper often joins a fast answer into one long
+sentence with commas. Domain talk ("a shared system prompt across tenants") is not a request to
+the grader: a match by meaning also needs a grader word or a request word in the clause.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from interviewer.content import Rubric
+from interviewer.textmatch import find, tokenize
+from interviewer.transcript import Transcript, Utterance
+
+
+def same_sentence(utts: list[Utterance], i: int, j: int) -> bool:
+    lo, hi = min(i, j), max(i, j)
+    return all(not utts[k].text.rstrip("\"')]").endswith((".", "?", "!")) for k in range(lo, hi))
+
+
+def flag(transcript: Transcript, utts: list[Utterance], vectors: np.ndarray, examples: np.ndarray,
+         rubric: Rubric) -> dict[int, str]:
+    """Utterance index -> why it was flagged."""
+    tokens = [tokenize(transcript.words[u.first_word:u.last_word + 1]) for u in utts]
+    said = [[m.phrase for m in find(t, rubric.injection)] for t in tokens]
+    who = [[m.phrase for m in find(t, rubric.injection_addressee)] for t in tokens]
+    asks = [[m.phrase for m in find(t, rubric.injection_command)] for t in tokens]
+    sims = (vectors @ examples.T).max(axis=1) if len(vectors) and len(examples) else np.zeros(len(utts))
+    flagged: dict[int, str] = {}
+    for i in range(len(utts)):
+        if said[i]:
+            flagged[i] = f"addresses the grader ('{said[i][0]}')"
+            continue
+        if who[i]:
+            near = [j for j in (i - 1, i, i + 1) if 0 <= j < len(utts) and asks[j] and same_sentence(utts, i, j)]
+            if near:
+                for j in {i, *near}:
+                    flagged.setdefault(j, f"addresses the grader ('{who[i][0]} ... {asks[near[0]][0]}')")
+                continue
+        if sims[i] >= rubric.meaning.injection_sim and (who[i] or asks[i]):
+            flagged[i] = f"reads as a request to the grader (similarity {sims[i]:.2f})"
+    return flagged

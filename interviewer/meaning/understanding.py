@@ -1,0 +1,154 @@
+"""One answer, understood once: its sentences, their meaning, the phase each belongs to, and what
+each step, key point and trade-off rests on. The offline judge and the live interviewer both read
+this record, so they can never disagree about what was covered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from interviewer.content import Agenda, Question, Rubric
+from interviewer.meaning import injection, steps
+from interviewer.meaning.embedder import Embedder
+from interviewer.meaning.substance import (
+    PointHit, Relevance, key_points, relevance, weighs_choice,
+)
+from interviewer.meaning.units import Unit, is_buzzwords, is_concrete, make_units
+from interviewer.transcript import Transcript, Utterance
+
+QUESTION_WINDOW = 1 / 3  # questions in the first third of an answer count as clarifying
+
+
+@dataclass(frozen=True)
+class StepFinding:
+    step: str
+    status: str  # covered | prompted | partial | missed
+    evidence: list[int]  # unit indices, strongest first
+    similarity: list[float]  # of each evidence unit to the step's examples
+    checks: dict[str, list[int]] = field(default_factory=dict)  # check id -> units
+    note: str = ""
+
+
+@dataclass
+class Understanding:
+    units: list[Unit]
+    vectors: np.ndarray  # one unit-length row per unit
+    step_sims: np.ndarray  # units x steps: similarity to the step's examples
+    labels: list[str]  # the phase of each unit, smoothed
+    flagged: dict[int, str]  # grader-injection: unit -> why
+    buzzwords: list[int]
+    concrete: list[bool]
+    steps: list[StepFinding]
+    relevance: Relevance | None = None
+    on_topic: np.ndarray | None = None  # per unit: best similarity to the asked question
+    points: list[PointHit] = field(default_factory=list)
+    tradeoffs: list[tuple[int, float]] = field(default_factory=list)  # (unit, similarity)
+
+    @property
+    def judged(self) -> list[int]:
+        return [i for i in range(len(self.units)) if i not in self.flagged]
+
+    def status(self, step: str) -> str:
+        return next(s.status for s in self.steps if s.step == step)
+
+
+def understand(transcript: Transcript, utts: list[Utterance], question: Question, agenda: Agenda,
+               rubric: Rubric, embedder: Embedder, probed: dict[str, float] | None = None,
+               bank: dict[str, Question] | None = None) -> Understanding:
+    """With `bank`, also relevance, key points and trade-offs (the report); without, only what the
+    live interviewer needs to pick its next move: phases and step status."""
+    meaning = rubric.meaning
+    units = make_units(transcript, utts, meaning)
+    vectors = embedder.embed([u.text for u in units])
+    flagged = injection.flag(transcript, utts, vectors, embedder.embed(meaning.injection_examples), rubric)
+    examples = steps.examples_of(agenda)
+    sims = np.stack([steps.similarity(vectors, embedder.embed(ex)) for ex in examples], axis=1) \
+        if units else np.zeros((0, len(agenda.steps)))
+    cues = steps.cue_hits(transcript, utts, agenda)
+    score = steps.emissions(sims, cues, units, meaning)
+    for i in flagged:
+        score[i] = 0.0  # said to the grader: no part in the phases either
+    labels = [agenda.steps[k].id for k in steps.smooth(score, meaning)]
+    concrete = [is_concrete(u, meaning) for u in units]
+    buzz = [i for i, u in enumerate(units) if i not in flagged and is_buzzwords(u, meaning)]
+    result = Understanding(units=units, vectors=vectors, step_sims=sims, labels=labels,
+                           flagged=flagged, buzzwords=buzz, concrete=concrete, steps=[])
+    if bank is not None and units:
+        rel, on_topic = relevance(vectors[result.judged], question, bank, embedder, meaning)
+        result.relevance = rel
+        result.on_topic = np.zeros(len(units))
+        result.on_topic[result.judged] = on_topic
+    eligible = _eligible(result, meaning)
+    result.steps = [_step(result, agenda, k, eligible, cues, score, transcript, embedder, rubric, probed or {})
+                    for k in range(len(agenda.steps))]
+    if bank is not None:
+        result.points = key_points(vectors, units, eligible, question, embedder, meaning)
+        trade = steps.similarity(vectors, embedder.embed(meaning.tradeoff_examples)) if units else []
+        result.tradeoffs = [(i, float(trade[i])) for i in eligible
+                            if weighs_choice(units[i], float(trade[i]), meaning)]
+    return result
+
+
+def _eligible(r: Understanding, meaning) -> list[int]:  # type: ignore[no-untyped-def]
+    """Sentences that can count as substance: said to the interviewer, concrete, not buzzwords,
+    and about the asked question."""
+    out = []
+    for i in r.judged:
+        if not r.concrete[i] or i in r.buzzwords:
+            continue
+        if r.on_topic is not None and r.on_topic[i] < meaning.sentence_relevance_min:
+            continue
+        out.append(i)
+    return out
+
+
+def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: np.ndarray,
+          score: np.ndarray, transcript: Transcript, embedder: Embedder, rubric: Rubric,
+          probed: dict[str, float]) -> StepFinding:
+    meaning = rubric.meaning
+    step = agenda.steps[k]
+    off_topic = r.relevance is not None and r.relevance.off_topic
+    in_phase = [i for i in r.judged if r.labels[i] == step.id]
+    evidence: list[tuple[float, int]] = []
+    for i in eligible:
+        s = float(score[i, k])
+        own = r.labels[i] == step.id and s >= meaning.cover_sim
+        clear = int(np.argmax(score[i])) == k and s >= meaning.cover_sim + meaning.out_of_phase_margin
+        asked = (step.count_questions and r.labels[i] == step.id and r.units[i].is_question
+                 and r.units[i].start <= transcript.duration_s * QUESTION_WINDOW
+                 and s >= meaning.step_min_sim)
+        if own or clear or asked:
+            evidence.append((s, i))
+    evidence.sort(reverse=True)
+    checks: dict[str, list[int]] = {}
+    first = agenda.steps[0].id
+    for check in step.checks:
+        ex = embedder.embed(check.examples or check.cues)
+        sims = steps.similarity(r.vectors, ex) if r.units else np.zeros(0)
+        checks[check.id] = [i for i in eligible if r.labels[i] != first and sims[i] >= meaning.check_sim]
+    if step.checks:
+        covered = sum(bool(v) for v in checks.values()) >= step.min_checks
+    else:
+        covered = len(evidence) >= step.min_hits or (bool(evidence) and evidence[0][0] >= meaning.strong_sim)
+    units = [i for _, i in evidence]
+    if step.checks and covered and not units:
+        units = sorted({v[0] for v in checks.values() if v})
+    note = ""
+    if off_topic:
+        covered = False
+        note = "the answer is about another question"
+    attempted = bool(in_phase) or bool(units) or any(checks.values())
+    if covered:
+        status = "covered"
+        at = probed.get(step.id)
+        if at is not None and min(r.units[i].start for i in units) >= at:
+            status = "prompted"
+    elif attempted and not off_topic:
+        status = "partial"
+        lacking = [c.name.lower() for c in step.checks if not checks.get(c.id)]
+        note = f"missing: {', '.join(lacking)}" if lacking and step.checks else (step.missing or "nothing concrete")
+    else:
+        status = "missed"
+    return StepFinding(step=step.id, status=status, evidence=units,
+                       similarity=[round(s, 3) for s, _ in evidence], checks=checks, note=note)

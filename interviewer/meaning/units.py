@@ -1,0 +1,74 @@
+"""The sentences of an answer as units of meaning: their text, and whether they say anything
+concrete or only name agenda and rubric vocabulary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interviewer.content import Meaning
+from interviewer.transcript import Transcript, Utterance, normalize
+
+
+@dataclass(frozen=True)
+class Unit:
+    index: int  # the utterance it is
+    text: str
+    start: float
+    end: float
+    is_question: bool
+    specific: tuple[str, ...]  # content words outside the agenda/rubric vocabulary
+    generic: tuple[str, ...]  # agenda/rubric vocabulary it uses
+    has_number: bool
+    items: int  # comma-separated parts of the sentence
+    short_items: int  # of them, parts of three words or fewer: a list of names, not a design
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) -> list[Unit]:
+    generic = set(meaning.generic)
+    function = set(meaning.function_words)
+    numbers = set(meaning.number_words)
+    units = []
+    for i, u in enumerate(utts):
+        tokens = normalize(u.text)
+        has_number = any(t in numbers or any(c.isdigit() for c in t) for t in tokens)
+        content = [t for t in tokens if t not in function and (len(t) > 2 or t.isdigit())]
+        parts = [p for p in _LIST_SPLIT.split(u.text.lower()) if normalize(p)]
+        units.append(Unit(
+            index=i, text=u.text, start=u.start, end=u.end, is_question=u.is_question,
+            specific=tuple(t for t in content if t not in generic and t not in numbers),
+            generic=tuple(t for t in tokens if t in generic and t not in function),
+            has_number=has_number, items=len(parts),
+            short_items=sum(len(normalize(p)) <= LIST_ITEM_WORDS for p in parts)))
+    return units
+
+
+# A spoken list: "data drift, concept drift, alerting, A/B testing, champion challenger".
+_LIST_SPLIT = re.compile(r",|;|\band\b|\bor\b|\bthen\b")
+LIST_ITEM_WORDS = 3
+
+
+def is_list(u: Unit, meaning: Meaning) -> bool:
+    """A run of names ("feature store, embeddings, ensembles, canary deployments"): most of its
+    comma-separated parts are a few words each, with nothing tying them to a purpose."""
+    return u.items >= meaning.list_min_items and u.short_items >= meaning.list_short_share * u.items
+
+
+def is_concrete(u: Unit, meaning: Meaning) -> bool:
+    """Names something of its own: a value, or enough words beyond the agenda's vocabulary, said
+    as a statement rather than as a list of names."""
+    if u.has_number:
+        return True
+    return len(set(u.specific)) >= meaning.concrete_min_words and not is_list(u, meaning)
+
+
+def is_buzzwords(u: Unit, meaning: Meaning) -> bool:
+    """Mostly agenda or rubric vocabulary, or a list of names, with no concrete component, number
+    or decision."""
+    if is_concrete(u, meaning):
+        return False
+    return len(set(u.generic)) >= meaning.buzzword_min_terms or is_list(u, meaning)
