@@ -172,7 +172,8 @@ class Meaning(BaseModel):
     concrete_min_words: int = Field(ge=1)  # specific words (not agenda vocabulary) that make a sentence concrete
     buzzword_min_terms: int = Field(ge=1)  # agenda/rubric terms in a sentence with no design: buzzwords
     list_min_items: int = Field(ge=2)  # a sentence of at least this many comma-separated parts ...
-    list_short_share: float = Field(ge=0, le=1)  # ... this share of them a few words long: a list of names
+    list_short_share: float = Field(ge=0, le=1)  # ... this share of them a few words long: a list
+    list_min_generic: int = Field(ge=0)  # a list with this many vocabulary terms is buzzwords
     generic: list[str]  # agenda and rubric vocabulary: naming it is not designing
     function_words: list[str]  # words that carry no content (the, would, I, ...)
     number_words: list[str]  # spoken numbers and units: a number is concrete
@@ -190,6 +191,9 @@ class Overall(BaseModel):
     content: list[str] = Field(min_length=1)
     content_margin: float = Field(ge=0)
     offtopic_cap: float = Field(ge=1, le=5)  # overall, coverage and depth of an off-topic answer
+    # An answer whose sentences are mostly buzzwords is a list of terms, not a design.
+    buzzword_share: float = Field(ge=0, le=1)
+    buzzword_cap: float = Field(ge=1, le=5)
 
 
 class Speech(BaseModel):

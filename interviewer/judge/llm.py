@@ -17,7 +17,7 @@ from interviewer.content import Rubric
 from interviewer.judge import Answer
 from interviewer.judge.evidence import locate
 from interviewer.judge.model import CRITERIA, CriterionScore, Evidence, Judgement, Scores
-from interviewer.judge.offline import OfflineJudge, overall_score
+from interviewer.judge.offline import OfflineJudge, buzzword_share, overall_score
 from interviewer.llm.client import LlmClient, LlmFailure
 from interviewer.llm.prompts import load_prompt
 from interviewer.report.markdown import clock
@@ -92,9 +92,17 @@ class LlmJudge:
         if reply.addressed_grader and not offline.flags:
             notes.append("The LLM judge reports text addressed to the grader that the phrase lists "
                          "did not catch; it earned nothing.")
+        u = answer.understanding
+        off_topic = u is not None and u.relevance is not None and u.relevance.off_topic
+        if off_topic:  # the LLM scores the content; whether it answers this question is measured
+            for name in ("coverage", "depth"):
+                if scores[name].judge != "offline":
+                    scores[name] = getattr(offline.scores, name)
+        overall, why = overall_score(scores, rubric, off_topic, buzzword_share(u) if u else 0.0)
         return Judgement(agenda=offline.agenda, key_points=offline.key_points, flags=offline.flags,
-                         scores=Scores(**scores, overall=overall_score(scores, rubric)),
-                         notes=offline.notes + notes, prompt=self.prompt.id)
+                         scores=Scores(**scores, overall=overall),
+                         notes=offline.notes + notes + ([why] if why and why not in offline.notes else []),
+                         prompt=self.prompt.id)
 
     @staticmethod
     def _fallback(offline: CriterionScore, why: str, notes: list[str], name: str) -> CriterionScore:
@@ -120,7 +128,7 @@ class LlmJudge:
             f"{len(m.hedges)} ({m.hedges_per_minute:.1f} per minute)",
             "- time per phase vs budget share: " + "; ".join(
                 f"{p.step} {p.time_s:.0f} s ({p.share:.0%} vs {p.budget_share:.0%})" for p in m.per_phase),
-            "- agenda steps (measured from cue phrases): " + ", ".join(
+            "- agenda steps (measured by meaning): " + ", ".join(
                 f"{s.step} {s.status}" for s in offline.agenda),
         ]
         criteria = []

@@ -43,14 +43,20 @@ class OfflineJudge:
             for name in ("coverage", "depth"):
                 scores[name] = _capped(scores[name], cap, rubric.criteria[name],
                                        f"Capped at {cap:g}: the answer is off-topic ({u.relevance.why}).")  # type: ignore[union-attr]
-        overall, why = overall_score(scores, rubric, off_topic)
+        buzz = buzzword_share(u)
+        overall, why = overall_score(scores, rubric, off_topic, buzz)
         if why:
             notes.append(why)
         return Judgement(agenda=agenda, key_points=key_points, flags=flags, notes=notes,
                          scores=Scores(**scores, overall=overall))
 
 
-def overall_score(scores: dict[str, CriterionScore], rubric: Rubric, off_topic: bool = False) -> tuple[float, str]:
+def buzzword_share(u: Understanding) -> float:
+    return len(u.buzzwords) / len(u.judged) if u.judged else 0.0
+
+
+def overall_score(scores: dict[str, CriterionScore], rubric: Rubric, off_topic: bool = False,
+                  buzzwords: float = 0.0) -> tuple[float, str]:
     """The weighted mean of the criteria, capped by content: delivery cannot lift an answer with
     nothing in it. Returns the score and, when a cap applied, why."""
     weights = {n: rubric.criteria[n].weight for n in CRITERIA}
@@ -62,6 +68,9 @@ def overall_score(scores: dict[str, CriterionScore], rubric: Rubric, off_topic: 
     why = ""
     if off_topic and o.offtopic_cap < min(mean, cap):
         cap, why = o.offtopic_cap, f"Overall capped at {o.offtopic_cap:g}: the answer is off-topic."
+    elif buzzwords >= o.buzzword_share and o.buzzword_cap < min(mean, cap):
+        cap, why = o.buzzword_cap, (f"Overall capped at {o.buzzword_cap:g}: {buzzwords:.0%} of the sentences "
+                                    "name agenda or rubric terms with no design behind them.")
     elif mean > cap:
         why = (f"Overall capped at {cap:.2f} (the mean of {', '.join(o.content)} plus "
                f"{o.content_margin:g}): delivery cannot lift an answer above its content.")

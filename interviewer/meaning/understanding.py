@@ -127,12 +127,14 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
         ex = embedder.embed(check.examples or check.cues)
         sims = steps.similarity(r.vectors, ex) if r.units else np.zeros(0)
         checks[check.id] = [i for i in eligible if r.labels[i] != first and sims[i] >= meaning.check_sim]
-    if step.checks:
-        covered = sum(bool(v) for v in checks.values()) >= step.min_checks
-    else:
-        covered = len(evidence) >= step.min_hits or (bool(evidence) and evidence[0][0] >= meaning.strong_sim)
+    # Sub-checks (data, model, objective, metric) are one way to show a baseline; a first version
+    # described in other terms (serving a model, a rollout plan) shows it through the step's own
+    # examples, like any other step.
+    by_checks = bool(step.checks) and sum(bool(v) for v in checks.values()) >= step.min_checks
+    covered = by_checks or len(evidence) >= step.min_hits or (
+        bool(evidence) and evidence[0][0] >= meaning.strong_sim)
     units = [i for _, i in evidence]
-    if step.checks and covered and not units:
+    if by_checks and not units:
         units = sorted({v[0] for v in checks.values() if v})
     note = ""
     if off_topic:

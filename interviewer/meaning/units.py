@@ -58,17 +58,20 @@ def is_list(u: Unit, meaning: Meaning) -> bool:
     return u.items >= meaning.list_min_items and u.short_items >= meaning.list_short_share * u.items
 
 
-def is_concrete(u: Unit, meaning: Meaning) -> bool:
-    """Names something of its own: a value, or enough words beyond the agenda's vocabulary, said
-    as a statement rather than as a list of names."""
-    if u.has_number:
-        return True
-    return len(set(u.specific)) >= meaning.concrete_min_words and not is_list(u, meaning)
-
-
 def is_buzzwords(u: Unit, meaning: Meaning) -> bool:
-    """Mostly agenda or rubric vocabulary, or a list of names, with no concrete component, number
-    or decision."""
-    if is_concrete(u, meaning):
+    """Mostly agenda or rubric vocabulary with no concrete component, number or decision, or a
+    list of such terms ("data drift, concept drift, alerting, A/B testing"). A list of the
+    problem's own things ("amount, merchant type, card age, device fingerprint") is not."""
+    if u.has_number:
         return False
-    return len(set(u.generic)) >= meaning.buzzword_min_terms or is_list(u, meaning)
+    generic = len(set(u.generic))
+    if generic >= meaning.buzzword_min_terms and len(set(u.specific)) < meaning.concrete_min_words:
+        return True
+    return is_list(u, meaning) and generic >= meaning.list_min_generic
+
+
+def is_concrete(u: Unit, meaning: Meaning) -> bool:
+    """Names something of its own: a value, or enough words beyond the agenda's vocabulary."""
+    if is_buzzwords(u, meaning):
+        return False
+    return u.has_number or len(set(u.specific)) >= meaning.concrete_min_words
