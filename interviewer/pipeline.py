@@ -11,6 +11,7 @@ from interviewer.errors import AudioError
 from interviewer.judge import Answer, Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.meaning import Embedder, Understanding, default_embedder, understand
+from interviewer.meaning.injection import isolate
 from interviewer.metrics import measure
 from interviewer.phases import PhaseSpan, segment
 from interviewer.report.advice import next_time
@@ -44,7 +45,7 @@ def understand_transcript(transcript: Transcript, ctx: Context, probed: dict[str
                           full: bool = True) -> tuple[list[Utterance], Understanding, list[PhaseSpan]]:
     """Sentences, their meaning and the phases they make. `full` adds relevance, key points and
     trade-offs (the report); the live interviewer needs only phases and step status."""
-    utts = utterances(transcript)
+    utts = isolate(transcript, utterances(transcript), ctx.rubric)
     u = understand(transcript, utts, ctx.question, ctx.agenda, ctx.rubric, ctx.embedder, probed,
                    ctx.questions() if full else None)
     turns = [(s.start, s.end) for s in transcript.turns]

@@ -44,9 +44,10 @@ def test_agendas_have_fixed_step_ids():
     assert [s.id for s in load_agenda("star").steps] == ["situation", "task", "action", "result"]
 
 
-def test_rubric_has_four_criteria_with_five_levels():
+def test_rubric_has_five_criteria_with_five_levels():
     r = load_rubric()
-    assert set(r.criteria) == {"clarity", "tradeoffs", "timing", "coverage"}
+    assert set(r.criteria) == {"clarity", "tradeoffs", "timing", "coverage", "depth"}
+    assert set(r.overall.content) <= set(r.criteria)
     assert r.speech.long_pause_s == 2.0
     for c in r.criteria.values():
         assert sorted(c.levels) == ["1", "2", "3", "4", "5"] and c.rules

@@ -33,13 +33,16 @@ from interviewer.interview.phrasing import Phraser, TemplatePhraser
 from interviewer.interview.state import InterviewState, Turn
 from interviewer.judge import Judge
 from interviewer.judge.offline import OfflineJudge
-from interviewer.pipeline import Context, assess_turn
+from interviewer.meaning import Embedder, default_embedder
+from interviewer.phases import time_per_step
+from interviewer.pipeline import Context
+from interviewer.pipeline import assess as assess_so_far
 from interviewer.scoring import publish, session_report
 from interviewer.report.model import SttInfo
 from interviewer.settings import InterviewOptions
 from interviewer.stt import Transcriber
 from interviewer.textmatch import contains
-from interviewer.transcript import Transcript, typed, utterances
+from interviewer.transcript import Transcript, combine, typed, utterances
 
 Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
@@ -66,13 +69,14 @@ class Deps:
     judge: Judge = field(default_factory=OfflineJudge)
     stt: SttInfo = field(default_factory=lambda: SttInfo(model="typed", device="none",
                                                          compute_type="none"))
+    embedder: Embedder = field(default_factory=default_embedder)
 
     @property
     def steps(self) -> list[str]:
         return [s.id for s in self.agenda.steps]
 
     def ctx(self) -> Context:
-        return Context(self.question, self.agenda, self.rubric, self.judge)
+        return Context(self.question, self.agenda, self.rubric, self.judge, self.embedder)
 
 
 def initial_state(deps: Deps, minutes: float) -> InterviewState:
@@ -104,6 +108,13 @@ def _line(deps: Deps, state: InterviewState, kind: str, draft: str, step: str | 
 
 def load_turn_transcript(session_dir: Path, turn: Turn) -> Transcript:
     return Transcript.model_validate_json((session_dir / str(turn["transcript"])).read_text())
+
+
+def session_so_far(session_dir: Path, turns: list[Turn]) -> Transcript:
+    """Every candidate turn so far on the session clock, as the final report combines them."""
+    parts = [(t["start"], t["end"], load_turn_transcript(session_dir, t))
+             for t in turns if t["role"] == "candidate" and t.get("transcript")]
+    return combine(parts, turns[-1]["end"] if turns else 0.0)
 
 
 # -- nodes --------------------------------------------------------------------------------------
@@ -156,20 +167,14 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         if t.is_empty:
             return {"route": "empty", "plan": {}}
 
-        covered, spans = assess_turn(t, deps.ctx())
-        agenda = dict(state["agenda"])
-        for step in covered:
-            if agenda[step] == "pending":
-                agenda[step] = "prompted" if step in state["probed"] else "covered"
-        reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in spans])
+        # The whole interview so far, judged as the report will judge it: the same meaning, the
+        # same probe times, so the interviewer never probes what the report calls covered.
+        status, spans = assess_so_far(session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"])
+        agenda = {step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()}
+        mine = [s for s in spans if s.start >= turn["start"] - 1e-6]
+        reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in mine])
         phase = steps[reached]
-        time_used = dict(state["time_used"])
-        spoken = sum(s.duration for s in spans) or 1.0
-        duration = turn["end"] - turn["start"]
-        for s in spans:
-            time_used[s.step] = round(time_used[s.step] + duration * s.duration / spoken, 2)
-        if not spans:
-            time_used[phase] = round(time_used[phase] + duration, 2)
+        time_used = {k: round(v, 2) for k, v in time_per_step(spans, deps.agenda).items()}
         update = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
         route, plan = _decide(deps, state, t, agenda, phase, time_used)
@@ -240,7 +245,7 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
         return "wrap_up", {"why": "time"}
 
     unprobed = [s for s in steps if agenda[s] == "pending" and s not in state["probed"]]
-    if contains(t.text, deps.lines.done_phrases):
+    if says_done(t, deps):
         # Finishing with a step never shown: ask for it once before letting them go.
         return ("probe", {"step": unprobed[0]}) if unprobed else ("wrap_up", {"why": "done"})
 
@@ -264,12 +269,34 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
               if f.step == phase and i not in state["follow_ups_used"]]
     asked_here = [i for i in state["follow_ups_used"] if deps.question.follow_ups[i].step == phase]
     if unused and not asked_here and agenda[phase] != "pending":
-        return "follow_up", {"index": unused[0]}
+        return "follow_up", {"index": closest_follow_up(t, unused, deps)}
 
     if (here >= len(steps) // 2 and asked_here and deps.question.curveballs
             and not state["curveballs_used"]):
         return "curveball", {"index": 0}
     return "go_on", {}
+
+
+def says_done(t: Transcript, deps: Deps) -> bool:
+    """"I'm done", or the last sentences of the turn close in meaning to finishing ("I think I've
+    covered my design")."""
+    if contains(t.text, deps.lines.done_phrases):
+        return True
+    tail = [u.text for u in utterances(t)][-2:]
+    if not tail or not deps.lines.done_examples:
+        return False
+    e = deps.embedder
+    return float((e.embed(tail) @ e.embed(deps.lines.done_examples).T).max()) >= deps.lines.done_sim
+
+
+def closest_follow_up(t: Transcript, candidates: list[int], deps: Deps) -> int:
+    """Of the phase's follow-ups, the one closest in meaning to what the candidate just said."""
+    if len(candidates) == 1 or not t.words:
+        return candidates[0]
+    e = deps.embedder
+    said = e.embed([u.text for u in utterances(t)])
+    options = e.embed([deps.question.follow_ups[i].text for i in candidates])
+    return candidates[int((said @ options.T).max(axis=0).argmax())]
 
 
 def match_facts(asked: str, question: Question, limit: int = MAX_FACTS) -> list[str]:

@@ -28,6 +28,8 @@ class Lines(BaseModel):
     wrap_done: str
     resume: str
     done_phrases: list[str]
+    done_examples: list[str] = []
+    done_sim: float = 1.0  # similarity to done_examples that ends a turn (1.0: phrases only)
     question_openers: list[str]
 
     def rotate(self, options: list[str], n: int) -> str:

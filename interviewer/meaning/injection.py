@@ -12,7 +12,40 @@ import numpy as np
 
 from interviewer.content import Rubric
 from interviewer.textmatch import find, tokenize
-from interviewer.transcript import Transcript, Utterance
+from interviewer.transcript import Transcript, Utterance, join_words
+
+
+def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> list[Utterance]:
+    """Utterances with any clause addressed to the grader cut out on its own, so that a flag
+    removes that clause and not the sentence around it."""
+    out: list[Utterance] = []
+    for u in utts:
+        words = transcript.words[u.first_word:u.last_word + 1]
+        cuts = [k + 1 for k, w in enumerate(words[:-1]) if w.word.endswith((",", ";", ":"))]
+        bounds = list(zip([0] + cuts, cuts + [len(words)]))
+        if len(bounds) == 1:
+            out.append(u)
+            continue
+        suspect = []
+        for a, b in bounds:
+            tokens = tokenize(words[a:b])
+            suspect.append(bool(find(tokens, rubric.injection) or find(tokens, rubric.injection_addressee)
+                                or find(tokens, rubric.injection_command)))
+        if not any(suspect):
+            out.append(u)
+            continue
+        # Runs of clauses: each suspect clause alone, the clean ones between them together.
+        groups: list[tuple[int, int]] = []
+        for (a, b), bad in zip(bounds, suspect):
+            if groups and not bad and not groups[-1][2]:  # type: ignore[misc]
+                groups[-1] = (groups[-1][0], b, False)  # type: ignore[assignment]
+            else:
+                groups.append((a, b, bad))  # type: ignore[arg-type]
+        for a, b, _ in groups:  # type: ignore[misc]
+            chunk = words[a:b]
+            out.append(Utterance(text=join_words([w.word for w in chunk]), start=chunk[0].start,
+                                 end=chunk[-1].end, first_word=u.first_word + a, last_word=u.first_word + b - 1))
+    return out
 
 
 def same_sentence(utts: list[Utterance], i: int, j: int) -> bool:

@@ -15,6 +15,7 @@ from interviewer.meaning.substance import (
     PointHit, Relevance, key_points, relevance, weighs_choice,
 )
 from interviewer.meaning.units import Unit, is_buzzwords, is_concrete, make_units
+from interviewer.textmatch import find, tokenize
 from interviewer.transcript import Transcript, Utterance
 
 QUESTION_WINDOW = 1 / 3  # questions in the first third of an answer count as clarifying
@@ -126,7 +127,11 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
     for check in step.checks:
         ex = embedder.embed(check.examples or check.cues)
         sims = steps.similarity(r.vectors, ex) if r.units else np.zeros(0)
-        checks[check.id] = [i for i in eligible if r.labels[i] != first and sims[i] >= meaning.check_sim]
+        # A named thing ("logistic regression", "cross entropy") in a concrete sentence of the
+        # step's own phase shows the check even when the whole sentence reads as something else.
+        named = {i for i in eligible if r.labels[i] == step.id
+                 and find(tokenize(transcript.words[r.units[i].first_word:r.units[i].last_word + 1]), check.cues)}
+        checks[check.id] = [i for i in eligible if r.labels[i] != first and (sims[i] >= meaning.check_sim or i in named)]
     # Sub-checks (data, model, objective, metric) are one way to show a baseline; a first version
     # described in other terms (serving a model, a rollout plan) shows it through the step's own
     # examples, like any other step.

@@ -13,6 +13,8 @@ from interviewer.transcript import Transcript, Utterance, normalize
 @dataclass(frozen=True)
 class Unit:
     index: int  # the utterance it is
+    first_word: int  # its words in the transcript
+    last_word: int
     text: str
     start: float
     end: float
@@ -39,7 +41,7 @@ def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) 
         content = [t for t in tokens if t not in function and (len(t) > 2 or t.isdigit())]
         parts = [p for p in _LIST_SPLIT.split(u.text.lower()) if normalize(p)]
         units.append(Unit(
-            index=i, text=u.text, start=u.start, end=u.end, is_question=u.is_question,
+            index=i, first_word=u.first_word, last_word=u.last_word, text=u.text, start=u.start, end=u.end, is_question=u.is_question,
             specific=tuple(t for t in content if t not in generic and t not in numbers),
             generic=tuple(t for t in tokens if t in generic and t not in function),
             has_number=has_number, items=len(parts),

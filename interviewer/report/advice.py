@@ -28,6 +28,8 @@ def next_time(r: Report) -> list[str]:
         ideas.append((float(len(missed)), f"Walk the agenda out loud, unprompted: {names} never "
                                           f"came up. Start with: {missed[0].expect}"))
     for st in r.agenda:
+        if st.status == "partial":
+            ideas.append((0.8, f"Make {st.name.lower()} concrete for this question ({st.note.split(';')[0]}): {st.expect}"))
         if st.status == "prompted":
             ideas.append((0.9, f"Bring up {st.name.lower()} before the interviewer has to ask: {st.expect}"))
     if s.tradeoffs.score <= 3:

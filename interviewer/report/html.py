@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from interviewer.judge.model import CRITERIA, Evidence
 from interviewer.metrics import Occurrence
-from interviewer.report.markdown import clock
+from interviewer.report.markdown import FLAG_TITLE, STATUS_MEANING, clock
 from interviewer.report.model import Report
 from interviewer.transcript import Word, normalize
 
@@ -201,10 +201,12 @@ class _Page:
             return ""
         items = "".join(
             "<li>" + self.moment("flag", f.start, f.end, f'<span class="at">{clock(f.start)}'
-                                 f"</span> <q>{esc(f.quote)}</q>", "q") + f" {esc(f.note)}</li>"
+                                 f"</span> <q>{esc(f.quote)}</q>", "q")
+            + f' <span class="kind">{esc(FLAG_TITLE[f.kind])}</span> {esc(f.note)}</li>"
             for f in self.r.flags)
-        return (f'<section id="flags" class="warn"><h2>Flagged</h2><p>Lines that tried to steer '
-                f"the grader; they were not taken as instructions.</p><ul>{items}</ul></section>")
+        return (f'<section id="flags" class="warn"><h2>Flagged</h2><p>Sentences that earned nothing: '
+                f"requests to the grader (never taken as instructions), an answer to another question, "
+                f"and agenda vocabulary with no design behind it.</p><ul>{items}</ul></section>")
 
     def agenda(self) -> str:
         cards = []
@@ -229,11 +231,11 @@ class _Page:
                 f'<article class="card step {st.status}" data-step="{esc(st.step)}">'
                 f'<h3><span class="swatch" style="background:{self.col(st.step)}"></span>'
                 f'{esc(st.name)} <span class="status {st.status}">{st.status}</span></h3>'
+                f'{f"<p class=note>{esc(st.note)}</p>" if st.note else ""}'
                 f'{self.quotes(st.evidence)}'
                 f'{f"<ul class=checks>{checks}</ul>" if checks else ""}{advice}</article>')
-        legend = ('<p class="legend"><span class="status covered">covered</span> unprompted '
-                  '<span class="status prompted">prompted</span> after the interviewer asked '
-                  '<span class="status missed">missed</span> never shown</p>')
+        legend = ('<p class="legend">' + " ".join(
+            f'<span class="status {k}">{k}</span> {esc(v)}' for k, v in STATUS_MEANING.items()) + "</p>")
         return f'<section id="agenda"><h2>Agenda</h2>{legend}{"".join(cards)}</section>'
 
     def track(self, turn: _Turn) -> str:

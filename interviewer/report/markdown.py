@@ -9,7 +9,14 @@ from interviewer.judge.model import CRITERIA
 if TYPE_CHECKING:
     from interviewer.report.model import Report
 
-STATUS_MARK = {"covered": "covered", "prompted": "prompted", "missed": "**missed**"}
+STATUS_MARK = {"covered": "covered", "prompted": "prompted", "partial": "*partial*", "missed": "**missed**"}
+# What each status means, said the same way in every report.
+STATUS_MEANING = {"covered": "shown unprompted, with something concrete",
+                  "prompted": "shown only after the interviewer asked",
+                  "partial": "attempted, without anything concrete",
+                  "missed": "never shown"}
+FLAG_TITLE = {"grader-injection": "addressed to the grader", "off-topic": "off-topic",
+              "buzzwords": "buzzwords without a design"}
 
 
 def clock(seconds: float) -> str:
@@ -55,20 +62,31 @@ def render_markdown(r: Report) -> str:
     if r.flags:
         add("## Flagged\n")
         for f in r.flags:
-            add(f"- {clock(f.start)} \"{_quote(f.quote)}\": {f.note}")
+            add(f"- {clock(f.start)} ({FLAG_TITLE[f.kind]}) \"{_quote(f.quote)}\": {f.note}")
         add("")
 
     add("## Agenda\n")
+    add("; ".join(f"{k}: {v}" for k, v in STATUS_MEANING.items()) + ".\n")
     add("| step | status | evidence |\n|---|---|---|")
     for step in r.agenda:
         ev = "; ".join(f"{clock(e.start)} \"{_quote(e.quote)}\"" for e in step.evidence[:2]) or "-"
-        add(f"| {step.name} | {STATUS_MARK[step.status]} | {ev} |")
+        note = f" ({_quote(step.note)})" if step.note else ""
+        add(f"| {step.name} | {STATUS_MARK[step.status]}{note} | {ev} |")
         for c in step.checks:
             add(f"| &nbsp;&nbsp;{c.name} | {'yes' if c.hit else '**no**'} | "
                 f"{'; '.join(clock(e.start) for e in c.evidence[:3]) or '-'} |")
     add("")
     missed_steps = [st for st in r.agenda if st.status != "covered"]
     missed_points = [k for k in r.key_points if not k.hit]
+    made = [k for k in r.key_points if k.hit]
+    if made:
+        add("## Key points made\n")
+        for k in made:
+            ev = k.evidence[0] if k.evidence else None
+            said = f" {clock(ev.start)} \"{_quote(ev.quote)}\"" if ev else ""
+            add(f"- ({k.step}) {k.point}:{said} (similarity {k.similarity:.2f})" if k.similarity is not None
+                else f"- ({k.step}) {k.point}:{said}")
+        add("")
     if missed_steps or missed_points:
         add("## What was missed\n")
         for st in missed_steps:
