@@ -202,7 +202,7 @@ class _Page:
         items = "".join(
             "<li>" + self.moment("flag", f.start, f.end, f'<span class="at">{clock(f.start)}'
                                  f"</span> <q>{esc(f.quote)}</q>", "q")
-            + f' <span class="kind">{esc(FLAG_TITLE[f.kind])}</span> {esc(f.note)}</li>"
+            + f' <span class="kind">{esc(FLAG_TITLE[f.kind])}</span> {esc(f.note)}</li>'
             for f in self.r.flags)
         return (f'<section id="flags" class="warn"><h2>Flagged</h2><p>Sentences that earned nothing: '
                 f"requests to the grader (never taken as instructions), an answer to another question, "
