@@ -154,6 +154,7 @@ class Meaning(BaseModel):
     cue_bonus: float = Field(ge=0)  # added per cue phrase of a step heard in the sentence
     question_bonus: float = Field(ge=0)  # a question, while in the first step, leans to it
     stay_bonus: float = Field(ge=0)  # smoothing: staying in a phase is cheaper than moving
+    centering: float = Field(default=0.0, ge=0, le=1)  # how much of each step's answer-wide mean to take out
     forward_cost: float = Field(ge=0)  # moving to the next step
     skip_cost: float = Field(ge=0)  # per step jumped over
     back_cost: float = Field(ge=0)  # per step gone back: one stray sentence cannot flip a phase
@@ -161,6 +162,9 @@ class Meaning(BaseModel):
     strong_sim: float = Field(ge=-1, le=1)  # one sentence this close covers a step on its own
     out_of_phase_margin: float = Field(ge=0)  # evidence outside the step's phase must be this much clearer
     check_sim: float = Field(ge=-1, le=1)  # baseline sub-checks (data, model, objective, metric)
+    # A covered step needs one of its sentences this close to one of the question's key points
+    # for that step (when the question has any): something about this question, not any question.
+    grounding_min: float = Field(default=-1.0, ge=-1, le=1)
     # -- substance
     keypoint_sim: float = Field(ge=-1, le=1)  # a sentence this close to a key point hits it
     keypoint_cue_relief: float = Field(ge=0)  # ... or this much less with one of its cues

@@ -48,6 +48,12 @@ def emissions(sims: np.ndarray, cues: np.ndarray, units: list[Unit], meaning: Me
     score = sims + meaning.cue_bonus * np.minimum(cues, 2)
     score[:, 0] += np.array([meaning.question_bonus if u.is_question else 0.0 for u in units])
     informative = score.max(axis=1, initial=-1.0) >= meaning.step_min_sim
+    if len(score) > 1 and meaning.centering:
+        # A step whose examples resemble every sentence of this answer (monitoring talk in an
+        # MLOps answer) should not win every sentence: each step's mean over the answer is
+        # taken out, in part, so sentences go where they stand out.
+        column = score.mean(axis=0)
+        score = score - meaning.centering * (column - column.mean())
     return np.where(informative[:, None], score, 0.0)
 
 

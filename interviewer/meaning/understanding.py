@@ -81,7 +81,12 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
         result.on_topic = np.zeros(len(units))
         result.on_topic[result.judged] = on_topic
     eligible = _eligible(result, meaning)
-    result.steps = [_step(result, agenda, k, eligible, cues, score, transcript, embedder, rubric, probed or {})
+    # How close each sentence comes to each of the question's key points: a step is covered by
+    # something about *this* question, not by a generic sentence that would fit any question.
+    points = embedder.embed([kp.point for kp in question.key_points]) if question.key_points else None
+    near = (vectors @ points.T) if points is not None and units else None
+    result.steps = [_step(result, agenda, k, eligible, cues, score, transcript, embedder, rubric, probed or {},
+                          _grounding(question, agenda.steps[k].id, near))
                     for k in range(len(agenda.steps))]
     if bank is not None:
         result.points = key_points(vectors, units, eligible, question, embedder, meaning)
@@ -89,6 +94,15 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
         result.tradeoffs = [(i, float(trade[i])) for i in eligible
                             if weighs_choice(units[i], float(trade[i]), meaning)]
     return result
+
+
+def _grounding(question: Question, step: str, near: np.ndarray | None) -> np.ndarray | None:
+    """Per sentence: its best similarity to the question's key points for this step (None when
+    the question has none for it)."""
+    cols = [p for p, kp in enumerate(question.key_points) if kp.step == step]
+    if near is None or not cols:
+        return None
+    return near[:, cols].max(axis=1)
 
 
 def _eligible(r: Understanding, meaning) -> list[int]:  # type: ignore[no-untyped-def]
@@ -106,7 +120,7 @@ def _eligible(r: Understanding, meaning) -> list[int]:  # type: ignore[no-untype
 
 def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: np.ndarray,
           score: np.ndarray, transcript: Transcript, embedder: Embedder, rubric: Rubric,
-          probed: dict[str, float]) -> StepFinding:
+          probed: dict[str, float], grounding: np.ndarray | None) -> StepFinding:
     meaning = rubric.meaning
     step = agenda.steps[k]
     off_topic = r.relevance is not None and r.relevance.off_topic
@@ -139,6 +153,10 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
     covered = by_checks or len(evidence) >= step.min_hits or (
         bool(evidence) and evidence[0][0] >= meaning.strong_sim)
     units = [i for _, i in evidence]
+    if grounding is not None and covered:
+        support = [i for i in set(units) | {i for v in checks.values() for i in v} | {i for i in eligible if r.labels[i] == step.id}]
+        if max((float(grounding[i]) for i in support), default=0.0) < meaning.grounding_min:
+            covered = False  # nothing in it comes near what this question asks of the step
     if by_checks and not units:
         units = sorted({v[0] for v in checks.values() if v})
     note = ""
