@@ -144,6 +144,45 @@ def spoken(gs: GradedSet, stt_model: str | None, voice: str) -> dict[str, Transc
     return out
 
 
+def session_timing(gs: GradedSet, minutes: float = 45.0) -> tuple[float, float, int]:
+    """Judging a whole session from its saved transcripts: the set's answers as the turns of one
+    `minutes`-long interview on the session clock. Returns (cold s, warm s, words): cold embeds
+    every sentence afresh (a new cache); warm reuses the embeddings the live interview computed."""
+    import tempfile
+
+    from interviewer.meaning import MiniLM
+    from interviewer.transcript import combine
+
+    parts, clock, i = [], 0.0, 0
+    while clock < minutes * 60:
+        a = gs.answers[i % len(gs.answers)]
+        t = typed(f"{a.text} (take {i})")
+        parts.append((clock, clock + t.duration_s, t))
+        clock += t.duration_s + 8.0  # the interviewer's line between turns
+        i += 1
+    whole = combine(parts, clock)
+    q = gs.questions[gs.answers[0].question]
+    rubric = load_rubric()
+    stt = SttInfo(model="bench", device="cpu", compute_type="int8")
+    timings = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "e.npz"
+        # The bank is embedded once per machine; both runs start with it on disk.
+        from interviewer.meaning.substance import outline, profile
+
+        seed = MiniLM(store=store)
+        seed.embed([x for qq in gs.questions.values() for x in outline(qq)] + profile(q))
+        seed.flush()
+        for _ in ("cold", "warm"):  # warm: a new process, with the first run's sentences on disk
+            emb = MiniLM(store=store)
+            ctx = Context(q, load_agenda(q.agenda), rubric, bank=gs.questions, embedder=emb)
+            t0 = time.perf_counter()
+            judge_transcript(whole, ctx, "session", stt)
+            timings.append(time.perf_counter() - t0)
+            emb.flush()
+    return timings[0], timings[1], len(whole.words)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", default="dev", help="a folder in bench/graded/ (default: dev)")
@@ -153,6 +192,8 @@ def main() -> int:
     ap.add_argument("--llm", metavar="MODEL", help="judge with this model on OPENAI_BASE_URL")
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per answer")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--session-minutes", type=float, default=45.0,
+                    help="also time judging one session this long from saved transcripts (0: skip)")
     args = ap.parse_args()
 
     gs = load_set(ROOT / "graded" / args.set)
@@ -181,6 +222,11 @@ def main() -> int:
         print(f"judge[{mode}] agenda_acc={f['agenda_acc']:.3f} spearman={f['spearman']:.3f} "
               f"buzzword_max={f['buzzword_max']:.2f} offtopic_max={f['offtopic_max']:.2f} "
               f"paraphrase_recall={f['paraphrase_recall']:.3f}")
+    if args.session_minutes:
+        cold, warm, words = session_timing(gs, args.session_minutes)
+        print(f"\njudging a {args.session_minutes:g}-minute session ({words} words) from saved transcripts: "
+              f"{cold:.1f} s with every sentence embedded afresh, {warm:.1f} s with the live "
+              f"interview's embeddings cached")
     last = results["speech" if "speech" in results else "text"]
     print(f"judge agenda_acc={last['agenda_acc']:.3f} spearman={last['spearman']:.3f} "
           f"buzzword_max={last['buzzword_max']:.2f} offtopic_max={last['offtopic_max']:.2f} "

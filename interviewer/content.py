@@ -150,6 +150,9 @@ class Meaning(BaseModel):
     """
 
     # -- steps: which agenda step a sentence does, smoothed over the answer
+    top_matches: int = Field(default=2, ge=1)  # a sentence's similarity to a step: mean of its best examples
+    question_window: float = Field(default=1 / 3, gt=0, le=1)  # questions this early count as clarifying
+    list_item_words: int = Field(default=3, ge=1)  # a comma-separated part this short is a name, not a statement
     step_min_sim: float = Field(ge=-1, le=1)  # below this a sentence does no step (stays in phase)
     cue_bonus: float = Field(ge=0)  # added per cue phrase of a step heard in the sentence
     question_bonus: float = Field(ge=0)  # a question, while in the first step, leans to it

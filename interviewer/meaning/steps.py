@@ -16,20 +16,17 @@ from interviewer.meaning.units import Unit
 from interviewer.textmatch import find, tokenize
 from interviewer.transcript import Transcript, Utterance
 
-TOP_MATCHES = 2  # a sentence's similarity to a step: the mean of its best two examples
-
-
 def examples_of(agenda: Agenda) -> list[list[str]]:
     """Example statements per step, in agenda order (the cues stand in where none are written)."""
     return [s.examples or s.cues for s in agenda.steps]
 
 
-def similarity(vectors: np.ndarray, examples: np.ndarray) -> np.ndarray:
-    """Per sentence: the mean of its TOP_MATCHES best cosine similarities to the examples."""
+def similarity(vectors: np.ndarray, examples: np.ndarray, top: int = 2) -> np.ndarray:
+    """Per sentence: the mean of its `top` best cosine similarities to the examples."""
     if len(vectors) == 0 or len(examples) == 0:
         return np.zeros(len(vectors), dtype=np.float32)
     sims = vectors @ examples.T
-    k = min(TOP_MATCHES, sims.shape[1])
+    k = min(top, sims.shape[1])
     return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
 
 

@@ -18,9 +18,6 @@ from interviewer.meaning.units import Unit, is_buzzwords, is_concrete, make_unit
 from interviewer.textmatch import find, tokenize
 from interviewer.transcript import Transcript, Utterance
 
-QUESTION_WINDOW = 1 / 3  # questions in the first third of an answer count as clarifying
-
-
 @dataclass(frozen=True)
 class StepFinding:
     step: str
@@ -64,7 +61,7 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
     vectors = embedder.embed([u.text for u in units])
     flagged = injection.flag(transcript, utts, vectors, embedder.embed(meaning.injection_examples), rubric)
     examples = steps.examples_of(agenda)
-    sims = np.stack([steps.similarity(vectors, embedder.embed(ex)) for ex in examples], axis=1) \
+    sims = np.stack([steps.similarity(vectors, embedder.embed(ex), meaning.top_matches) for ex in examples], axis=1) \
         if units else np.zeros((0, len(agenda.steps)))
     cues = steps.cue_hits(transcript, utts, agenda)
     score = steps.emissions(sims, cues, units, meaning)
@@ -90,7 +87,7 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
                     for k in range(len(agenda.steps))]
     if bank is not None:
         result.points = key_points(vectors, units, eligible, question, embedder, meaning)
-        trade = steps.similarity(vectors, embedder.embed(meaning.tradeoff_examples)) if units else []
+        trade = steps.similarity(vectors, embedder.embed(meaning.tradeoff_examples), meaning.top_matches) if units else []
         result.tradeoffs = [(i, float(trade[i])) for i in eligible
                             if weighs_choice(units[i], float(trade[i]), meaning)]
     return result
@@ -131,7 +128,7 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
         own = r.labels[i] == step.id and s >= meaning.cover_sim
         clear = int(np.argmax(score[i])) == k and s >= meaning.cover_sim + meaning.out_of_phase_margin
         asked = (step.count_questions and r.labels[i] == step.id and r.units[i].is_question
-                 and r.units[i].start <= transcript.duration_s * QUESTION_WINDOW
+                 and r.units[i].start <= transcript.duration_s * meaning.question_window
                  and s >= meaning.step_min_sim)
         if own or clear or asked:
             evidence.append((s, i))
@@ -140,7 +137,7 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
     first = agenda.steps[0].id
     for check in step.checks:
         ex = embedder.embed(check.examples or check.cues)
-        sims = steps.similarity(r.vectors, ex) if r.units else np.zeros(0)
+        sims = steps.similarity(r.vectors, ex, meaning.top_matches) if r.units else np.zeros(0)
         # A named thing ("logistic regression", "cross entropy") in a concrete sentence of the
         # step's own phase shows the check even when the whole sentence reads as something else.
         named = {i for i in eligible if r.labels[i] == step.id

@@ -45,13 +45,12 @@ def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) 
             specific=tuple(t for t in content if t not in generic and t not in numbers),
             generic=tuple(t for t in tokens if t in generic and t not in function),
             has_number=has_number, items=len(parts),
-            short_items=sum(len(normalize(p)) <= LIST_ITEM_WORDS for p in parts)))
+            short_items=sum(len(normalize(p)) <= meaning.list_item_words for p in parts)))
     return units
 
 
 # A spoken list: "data drift, concept drift, alerting, A/B testing, champion challenger".
 _LIST_SPLIT = re.compile(r",|;|\band\b|\bor\b|\bthen\b")
-LIST_ITEM_WORDS = 3
 
 
 def is_list(u: Unit, meaning: Meaning) -> bool:
