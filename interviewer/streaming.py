@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from interviewer.audio.io import SAMPLE_RATE, Audio
 from interviewer.transcript import Segment, Span, Transcript, Word
@@ -24,9 +24,11 @@ TRAILING_PAD_S = 0.25  # silence kept after a chunk's last speech
 class StreamingTurn:
     """One candidate turn being transcribed chunk by chunk."""
 
-    def __init__(self, transcriber: Any, path: Path):
+    def __init__(self, transcriber: Any, path: Path,
+                 on_piece: Callable[[Transcript], None] | None = None):
         self.transcriber = transcriber
         self.path = path
+        self.on_piece = on_piece  # e.g. embed the piece's sentences while the candidate talks
         self.pieces: list[tuple[float, Transcript]] = []  # (offset s, transcript), in order
         self.covered_to = 0.0  # seconds of the turn handed to the worker so far
         self._jobs: queue.Queue[tuple[float, float] | None] = queue.Queue()
@@ -73,6 +75,11 @@ class StreamingTurn:
                 continue
             with self._lock:
                 self.pieces.append((start, t))
+            if self.on_piece is not None:
+                try:
+                    self.on_piece(t)
+                except Exception:
+                    pass  # an optimisation only: the turn is understood when it ends anyway
 
     def _assemble(self, duration_s: float) -> Transcript:
         out = Transcript(duration_s=round(duration_s, 3))

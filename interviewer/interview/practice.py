@@ -180,7 +180,7 @@ class Practice:
         stream = None
         if self.transcriber is not None and hasattr(self.mic, "on_chunk"):
             # Transcribe while the candidate talks: only the tail is left when the turn ends.
-            stream = StreamingTurn(self.transcriber, path)
+            stream = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
             self.mic.on_chunk = lambda _path, *span: stream.add_chunk(*span)  # type: ignore[union-attr]
         if self.view is not None:
             self.view.begin(self.state(), n, stream)
@@ -206,6 +206,13 @@ class Practice:
             self.voice.first_sample_at = 0.0  # time the reply to this turn
         return {"audio": rec.path.name, "duration_s": rec.duration_s, "ended_by": rec.ended_by,
                 "overflows": rec.overflows, **payload}
+
+    def _understand_ahead(self, piece: Any) -> None:
+        """Embed a streamed piece's sentences while the candidate is still talking, so the
+        interviewer's assessment at the end of the turn finds most of them cached."""
+        from interviewer.transcript import utterances
+
+        self.deps.embedder.embed([u.text for u in utterances(piece)])
 
     def _log_latency(self) -> None:
         """End of the candidate's turn to the first sample of the reply, per turn, in ms."""
@@ -244,6 +251,14 @@ class Practice:
                 from interviewer.audio.io import load_audio
 
                 self.transcriber.transcribe(load_audio(first))
+            # The sentence model, and what every answer is compared with, before the first answer.
+            rubric, agenda = self.deps.rubric, self.deps.agenda
+            self.deps.embedder.embed([x for s in agenda.steps for x in (s.examples or s.cues)]
+                                     + [x for s in agenda.steps for c in s.checks for x in (c.examples or c.cues)]
+                                     + rubric.meaning.injection_examples + rubric.meaning.tradeoff_examples
+                                     + self.deps.lines.done_examples
+                                     + [k.point for k in self.deps.question.key_points]
+                                     + [f.text for f in self.deps.question.follow_ups])
             if hasattr(self.voice, "prerender"):
                 self.voice.prerender(self.known_lines())
         except Exception:
