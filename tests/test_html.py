@@ -40,7 +40,7 @@ def demo(tmp_path_factory) -> Path:
     p = subprocess.run([sys.executable, "-m", "interviewer", "demo", "--out", str(out)],
                        check=False, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
-    return out / "weak"
+    return out.parent / f"{out.name}-weak"  # each demo candidate is a session beside the demo
 
 
 @pytest.fixture(scope="module")

@@ -215,14 +215,23 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         return _line(deps, state, "empty", lines.empty.format(question=deps.question.text))
 
     def wrap_up(state: InterviewState) -> dict:
-        text = lines.wrap_time if state["plan"].get("why") == "time" else lines.wrap_done
-        return _line(deps, state, "wrap", text)
+        # Why it ends: the driver says so when input stopped (typed Enter on an empty line,
+        # the recorded answers ran out); otherwise assess decided (time up, or "I'm done").
+        pending = state["pending"]
+        why = pending.get("why", "stopped") if pending.get("end") else state["plan"].get("why", "done")
+        left = max(0.0, state["minutes"] * 60 - state["clock"])
+        template = {"time": lines.wrap_time, "stopped": lines.wrap_stopped,
+                    "out_of_answers": lines.wrap_out_of_answers}.get(why, lines.wrap_done)
+        text = template.format(left=minutes_text(left), minutes=f"{state['minutes']:g}")
+        out = _line(deps, state, "wrap", text)
+        out["turns"][0]["ended"] = why
+        return out
 
     def score(state: InterviewState) -> dict:
         if deps.before_scoring is not None:
             deps.before_scoring()
         report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
-                                state["probed"], state["clock"])
+                                state["probed"], state["clock"], minutes=state["minutes"])
         return {"report": str(publish(report, deps.session_dir))}
 
     return {f.__name__: f for f in (pose, await_turn, transcribe, assess, answer_fact, probe,

@@ -26,6 +26,8 @@ class Lines(BaseModel):
     empty: str
     wrap_time: str
     wrap_done: str
+    wrap_stopped: str
+    wrap_out_of_answers: str
     resume: str
     done_phrases: list[str]
     question_openers: list[str]
