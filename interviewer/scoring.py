@@ -15,8 +15,9 @@ import soundfile as sf
 from interviewer.audio import SAMPLE_RATE, Audio, load_audio
 from interviewer.files import atomic_write_json
 from interviewer.index import refresh
-from interviewer.pipeline import Context, judge_transcript
+from interviewer.pipeline import FILLER_NOTE, Context, judge_transcript
 from interviewer.report import Report, write_report
+from interviewer.report.advice import next_time
 from interviewer.report.model import SttInfo, ended_from
 from interviewer.transcript import Segment, Span, Transcript, combine, join_words
 
@@ -58,9 +59,11 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
         if t.get("role") == "candidate" and t.get("n") in used:
             t["text"] = used[t["n"]]
     report.ended = ended_from(report.turns, minutes)
-    if any(t.get("ended_by") == "typed" for t in turns):
+    if report.typed:  # the note on what Whisper drops is about speech
+        report.notes = [n for n in report.notes if n != FILLER_NOTE]
         report.notes.append("Answers were typed: pace, pauses and fillers were not measured.")
     report.notes += notes
+    report.next_time = next_time(report)  # again, now that it knows the turns (typed or spoken)
     return report
 
 
