@@ -43,7 +43,7 @@ from interviewer.transcript import Transcript, typed, utterances
 
 Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
-MAX_FACTS = 2  # facts given per clarifying turn: an interviewer answers what was asked
+MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,10 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         if not facts:
             return _line(deps, state, "fact", lines.no_fact, asked=asked)
         parts = [lines.fact.format(answer=facts[0])] + [lines.fact_more.format(answer=f) for f in facts[1:]]
+        unknown = state["plan"].get("unknown", [])
+        if unknown:  # answered in part: say which question has no answer
+            quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
+            parts.append(lines.no_fact_rest.format(asked=quoted))
         return _line(deps, state, "fact", " ".join(parts), asked=asked)
 
     def probe(state: InterviewState) -> dict:
@@ -257,9 +261,18 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
         asked = [u.text for u in utterances(t) if u.is_question]
         told = [u.text for u in utterances(t)
                 if not u.is_question and contains(u.text, deps.lines.question_openers)]
-        facts = match_facts(" ".join(asked + told), deps.question)
-        if asked or facts:  # an opener without a matching fact is probably not a question
-            return "answer_fact", {"facts": facts, "asked": " ".join(asked + told)}
+        # Each question is matched on its own, so every one asked gets its fact or an explicit
+        # "I don't have that"; none is dropped because another one in the turn matched.
+        facts: list[str] = []
+        unknown: list[str] = []
+        for text in asked + told:
+            mine = match_facts(text, deps.question)
+            facts += [f for f in mine if f not in facts]
+            if not mine and text in asked:  # an opener without a fact is probably no question
+                unknown.append(text)
+        if asked or facts:
+            return "answer_fact", {"facts": facts, "asked": " ".join(asked + told),
+                                   "unknown": unknown}
 
     here = steps.index(phase)
     skipped = [s for s in unprobed if steps.index(s) < here]

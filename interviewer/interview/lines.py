@@ -18,6 +18,7 @@ class Lines(BaseModel):
     fact: str
     fact_more: str
     no_fact: str
+    no_fact_rest: str
     probe: str
     follow_up: str
     curveball: str
