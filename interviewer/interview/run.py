@@ -124,7 +124,7 @@ def practice(args: argparse.Namespace) -> int:
 
     view = None
     if isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
-        view = LiveView({s.id: s.name for s in agenda.steps})
+        view = LiveView({s.id: s.name for s in agenda.steps}, agenda)
         on_status = view.on_status
     stt = SttInfo(model="typed", device="none", compute_type="none")
     if transcriber is not None:
