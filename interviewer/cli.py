@@ -316,7 +316,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
             continue
         print(f"{cat}:")
         for q in mine:
-            print(f"  {q.id:<{width}}  [{q.track}, {q.minutes:g} min]  {q.text}")
+            print(f"  {q.id:<{width}}  [{q.track}, {q.minutes:g} min]  {q.asked}")
     print(f"{len(questions)} questions")
     return 0
 

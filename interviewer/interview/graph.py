@@ -113,7 +113,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
     lines = deps.lines
 
     def pose(state: InterviewState) -> dict:
-        return _line(deps, state, "question", opening(lines, deps.question.text, state["minutes"]))
+        return _line(deps, state, "question", opening(lines, deps.question.asked, state["minutes"]))
 
     def await_turn(state: InterviewState) -> dict:
         got = interrupt({"waiting_for": "answer", "phase": state["phase"],
@@ -216,7 +216,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         return _line(deps, state, "go-on", lines.rotate(lines.go_on, n))
 
     def empty(state: InterviewState) -> dict:
-        return _line(deps, state, "empty", lines.empty.format(question=deps.question.text))
+        return _line(deps, state, "empty", lines.empty.format(question=deps.question.asked))
 
     def wrap_up(state: InterviewState) -> dict:
         # Why it ends: the driver says so when input stopped (typed Enter on an empty line,

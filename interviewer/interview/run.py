@@ -113,7 +113,7 @@ def practice(args: argparse.Namespace) -> int:
         session = create(new_id(question.id, args.session))
         print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
         # Speak the question now, while the rest starts up; the graph's first line is the same.
-        first = opening(lines, question.text, minutes)
+        first = opening(lines, question.asked, minutes)
         early = EarlyLine(voice, first, session.line_wav(0))
 
     from interviewer.interview.graph import Deps
