@@ -65,7 +65,7 @@ def test_typed_session_says_why_it_ended_and_shows_only_what_was_measured(home):
         for invented in ("Thinking time", "words a minute", "Speech model", "typed on none",
                          "Long pauses", "Click any word", "Click a pause", "&nbsp;"):
             assert invented not in text.split("<script>")[0], invented
-    assert "Typed answers, 18 words" in md and "Ended: you stopped the interview" in md
+    assert f"Typed answers, {r['metrics']['word_count']} words" in md and "Ended: you stopped the interview" in md
     assert 'id="ended">Ended: you stopped the interview' in html
     assert "share of words" in md and "share of words" in html
     assert "Whisper" not in md  # the note about what the speech model drops is about speech
@@ -186,6 +186,7 @@ def test_each_clarifying_question_gets_its_fact_or_an_explicit_no(home):
 
 def test_demo_candidates_are_sessions_that_end_on_an_answer(cli, home):
     env = {"INTERVIEWER_HOME": str(home)}
+    (home / "recordings" / "examples").symlink_to(ROOT / "recordings" / "examples")
     run = cli("demo", env=env)
     assert run.code == 0, run.err
     ids = sorted(p.parent.name for p in (home / "recordings").glob("demo-*/report.json"))
@@ -267,7 +268,7 @@ def test_stock_whisper_phrases_are_dropped_from_the_streamed_text(tmp_path):
 
     from interviewer.audio import save_wav
     from interviewer.streaming import StreamingTurn, is_hallucination
-    from interviewer.transcript import Transcript, Word
+    from interviewer.transcript import Segment, Transcript, Word
 
     assert is_hallucination("Thank you very much.") and is_hallucination(" Thank you. Thank you.")
     assert not is_hallucination("Thank you, that answers the latency question.")
@@ -281,7 +282,8 @@ def test_stock_whisper_phrases_are_dropped_from_the_streamed_text(tmp_path):
             text, start = self.out.pop(0)
             words = [Word(word=w, start=start + i * 0.3, end=start + i * 0.3 + 0.2)
                      for i, w in enumerate(text.split())]
-            return Transcript(text=text, words=words, duration_s=audio.duration_s)
+            return Transcript(text=text, words=words, duration_s=audio.duration_s,
+                              segments=[Segment(text=text, start=start, end=words[-1].end)])
 
     wav = tmp_path / "turn.wav"
     save_wav(wav, np.zeros(16000 * 6, dtype=np.float32))
@@ -325,7 +327,9 @@ def test_spoken_session_replay_and_per_phase_pace_agree_with_the_report(cli, hom
     for t in r["turns"]:
         if t["role"] == "candidate":
             assert t["text"] in out
-    assert r["ended"]["reason"] == "done"
+    # "I'm done" with iterate never shown: probed, and then the recorded answers ran out
+    assert r["ended"]["reason"] == "out_of_answers"
+    assert "That was the last recorded answer" in r["turns"][-1]["text"]
 
 
 # -- 13: the smaller things ------------------------------------------------------------------
