@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("progress", help="your scores over time",
                        description="Your sessions over time, one trend per kind: spoken interviews, "
                                    "typed ones and single recorded answers are measured differently, "
-                                   "so they are never mixed in one trend.")
+                                   "so they are never mixed in one trend. Demo candidates are left out "
+                                   "unless --kind demo.")
     p.add_argument("--kind", choices=KINDS, help="only this kind of session")
 
     p = sub.add_parser("questions", help="list the question bank")

@@ -348,3 +348,17 @@ def test_help_text_question_context_and_license(cli):
         assert len(q.asked) >= 60, q.id
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["license"] == "MIT" and (ROOT / project["license-files"][0]).is_file()
+
+
+def test_several_questions_in_one_sentence_each_get_their_fact(home):
+    # Whisper writes a spoken run of questions as one sentence with a full stop
+    asked = ("Before I start, how many requests per second do we expect, and what is the latency "
+             "budget, and how much historical click data do we have.\n\n")
+    run = typed(home, "three", asked, question="recsys-low-latency")
+    assert run.returncode == 0, run.stderr
+    reply = load(home, "three", "session.json")["turns"][2]["text"]
+    facts = {f.topic: f.answer for f in get_question("recsys-low-latency").facts}
+    for topic in ("scale", "latency", "signals and labels"):
+        assert facts[topic] in reply, topic
+    assert facts["infrastructure"] not in reply  # "latency budget" asks about latency only
+    assert "don't have" not in reply

@@ -265,11 +265,19 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
         # "I don't have that"; none is dropped because another one in the turn matched.
         facts: list[str] = []
         unknown: list[str] = []
+        # Whisper often writes several questions as one sentence ("how many ..., and what is
+        # ..., and how much ...?"): split at each opener that follows a comma or an "and".
+        openers = deps.lines.question_openers
         for text in asked + told:
-            mine = match_facts(text, deps.question)
-            facts += [f for f in mine if f not in facts]
-            if not mine and text in asked:  # an opener without a fact is probably no question
-                unknown.append(text)
+            pieces = _split_questions(text, openers)
+            for piece in pieces:
+                # one question in several: its best fact; a question on its own: up to MAX_FACTS
+                mine = match_facts(piece, deps.question, 1 if len(pieces) > 1 else MAX_FACTS)
+                facts += [f for f in mine if f not in facts]
+                # An opener without a fact in a statement is probably no question; a lead-in
+                # ("before I start") is no question either.
+                if not mine and text in asked and (len(pieces) == 1 or contains(piece, openers)):
+                    unknown.append(piece)
         if asked or facts:
             return "answer_fact", {"facts": facts, "asked": " ".join(asked + told),
                                    "unknown": unknown}
@@ -292,6 +300,15 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
             and not state["curveballs_used"]):
         return "curveball", {"index": 0}
     return "go_on", {}
+
+
+def _split_questions(text: str, openers: list[str]) -> list[str]:
+    """One utterance holding several questions, as its questions; a single one as itself."""
+    import re
+
+    alts = "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True))
+    pieces = re.split(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:{alts})\b)", text, flags=re.IGNORECASE)
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def match_facts(asked: str, question: Question, limit: int = MAX_FACTS) -> list[str]:
