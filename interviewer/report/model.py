@@ -61,16 +61,19 @@ class Ended(BaseModel):
     at_s: float  # session clock when it ended
     minutes: float  # the planned length
     unused_s: float  # planned time left when it ended; 0 when the time ran out
+    answers: int = 0  # the candidate's turns before it ended
+    typed: bool = False  # typed answers: the clock is an estimate, so no time of day is given
 
     def text(self) -> str:
-        at = _clock_min(self.at_s)
+        at = (f"after {self.answers} answer{'' if self.answers == 1 else 's'}" if self.typed
+              else f"at {_clock_min(self.at_s)}")
         left = f", with {_minutes(self.unused_s)} of {self.minutes:g} unused" if self.unused_s >= 30 else ""
         return {
             "time": f"the {self.minutes:g} minutes ran out",
-            "done": f"you said you were done at {at}{left}",
-            "stopped": f"you stopped the interview at {at}{left}",
-            "out_of_answers": f"the recorded answers ran out at {at}{left}",
-            "interrupted": f"it was interrupted at {at} and not resumed{left}",
+            "done": f"you said you were done {at}{left}",
+            "stopped": f"you stopped the interview {at}{left}",
+            "out_of_answers": f"the recorded answers ran out {at}{left}",
+            "interrupted": f"it was interrupted {at} and not resumed{left}",
         }[self.reason]
 
 
@@ -95,7 +98,9 @@ def ended_from(turns: list[dict], minutes: float | None) -> Ended | None:
     else:
         reason, at = "interrupted", max(float(t["end"]) for t in turns)
     unused = 0.0 if reason == "time" else max(0.0, minutes * 60 - at)
-    return Ended(reason=reason, at_s=round(at, 2), minutes=minutes, unused_s=round(unused, 1))
+    return Ended(reason=reason, at_s=round(at, 2), minutes=minutes, unused_s=round(unused, 1),
+                 answers=sum(t.get("role") == "candidate" for t in turns),
+                 typed=session_kind(turns) == "typed")
 
 
 class ProgressPoint(BaseModel):
