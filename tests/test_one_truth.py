@@ -207,7 +207,7 @@ def test_demo_candidates_are_sessions_that_end_on_an_answer(cli, home):
     assert rebuilt.code == 0, rebuilt.err
     assert load(home, ids[1])["demo"] is True
     assert "0 session(s) so far" in cli("progress", env=env).out  # demos are not your trend
-    side = (next((home / "recordings").glob("demo-*/report.md"))).read_text()
+    side = (home / "recordings" / ids[0].removesuffix("-strong") / "report.md").read_text()
     assert f"(../{ids[1]}/report.html)" in side
 
 
