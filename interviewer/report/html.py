@@ -303,8 +303,8 @@ class _Page:
                 f'<div class="tlegend"><span><i class="speech"></i>speech</span>'
                 f'<span><i class="silence"></i>silence</span><span><i class="pause"></i>long pause'
                 f'</span><span><i class="filler"></i>filler</span>{steps}</div>{rows}'
-                + (f'<p class="hint">Click a pause, a filler or anywhere on an answer to hear it.'
-                   f"</p>" if self.audible else "") + "</section>")
+                + ('<p class="hint">Click a pause, a filler or anywhere on an answer to hear it.'
+                   "</p>" if self.audible else "") + "</section>")
 
     def per_phase(self) -> str:
         m = self.r.metrics
