@@ -146,6 +146,14 @@ def test_the_resume_hint_keeps_text_mode_and_works_as_printed(home, tmp_path):
     assert words[0] == command_name(cwd=tmp_path)
     assert words[1:] == ["practice", "--resume", "cut", "--text"]
     assert subprocess.run([words[0], "--help"], capture_output=True).returncode == 0
+    # a report rebuilt now says it was interrupted, and how much time was left
+    rebuilt = subprocess.run([sys.executable, "-m", "interviewer", "report", "cut"], capture_output=True,
+                             text=True, env=env, cwd=tmp_path, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    ended = load(home, "cut")["ended"]
+    assert ended["reason"] == "interrupted" and ended["unused_s"] > 44 * 60
+    assert "it was interrupted after 1 answer and not resumed" in \
+        (home / "recordings" / "cut" / "report.md").read_text()
     # following the hint as printed (with this checkout first on the path) finishes it typed
     done = subprocess.run([sys.executable, "-m", "interviewer", *words[1:]], input="I'm done.\n",
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
