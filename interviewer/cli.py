@@ -280,13 +280,14 @@ def cmd_progress(args: argparse.Namespace) -> int:
             continue
         typed = kind == "typed"
         print(f"{kind} ({len(mine)}):")
-        print(f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12}"
-              + ("" if typed else f" {'fillers/min':>11} {'longest pause':>13}"))
+        print((f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12}"
+               + ("" if typed else f" {'fillers/min':>11} {'longest pause':>13}")).rstrip())
         for i, p in enumerate(mine, 1):
             bar = "#" * int(round(p.overall * 2))
-            print(f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} {score_text(p.overall):>7} "
-                  f"{bar:<12}" + ("" if typed else f" {p.fillers_per_minute:>11.1f} "
-                                                    f"{p.longest_pause_s:>12.1f}s"))
+            print((f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} "
+                   f"{score_text(p.overall):>7} {bar:<12}"
+                   + ("" if typed else f" {p.fillers_per_minute:>11.1f} "
+                                       f"{p.longest_pause_s:>12.1f}s")).rstrip())
         if len(mine) < 2:
             print("    (one session: no trend yet)")
             continue
