@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from interviewer.errors import ContentError, InterviewerError
+from interviewer.hints import command_name
 from interviewer.settings import (
     AnswerOptions, InterviewOptions, Paths, RecorderOptions, SttOptions, VoiceOptions,
 )
@@ -36,6 +37,9 @@ def _llm_arg(p: argparse.ArgumentParser) -> None:
                    help="judge (and interview) with this model on the OpenAI-compatible endpoint in "
                         "OPENAI_BASE_URL, key in OPENAI_API_KEY (default: [llm] model in "
                         "~/.config/interviewer/config.toml, else offline)")
+
+
+KINDS = ("spoken", "typed", "answer", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,13 +104,26 @@ def build_parser() -> argparse.ArgumentParser:
     _llm_arg(p)
     _stt_args(p)
 
-    sub.add_parser("sessions", help="list your sessions with their scores")
-    sub.add_parser("progress", help="your scores over time")
+    sub.add_parser("sessions", help="list your sessions with their scores",
+                   description="Every scored session in recordings/, oldest first, with the full "
+                               "id that `report`, `replay` and `practice --resume` take, and its kind "
+                               "(spoken, typed, a single recorded answer, or a demo candidate).")
+    p = sub.add_parser("progress", help="your scores over time",
+                       description="Your sessions over time, one trend per kind: spoken interviews, "
+                                   "typed ones and single recorded answers are measured differently, "
+                                   "so they are never mixed in one trend. Demo candidates are left out "
+                                   "unless --kind demo.")
+    p.add_argument("--kind", choices=KINDS, help="only this kind of session")
 
     p = sub.add_parser("questions", help="list the question bank")
     p.add_argument("--category", help="only this category")
 
-    p = sub.add_parser("demo", help="a complete mock interview on bundled example answers, offline")
+    p = sub.add_parser("demo", help="a complete mock interview on bundled example answers, offline",
+                       description="Two complete mock interviews (a strong and a weak candidate) on "
+                                   "bundled recorded answers, offline: the interviewer's and the "
+                                   "candidates' lines as they happen, then each report. Open the "
+                                   "report.html files it names in a browser to click through and "
+                                   "listen.")
     p.add_argument("--out", metavar="DIR", type=Path, help="session folder (default: recordings/demo-...)")
     _stt_args(p)
     return parser
@@ -154,16 +171,16 @@ def cmd_answer(args: argparse.Namespace) -> int:
     out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
     json_path = save_answer(out, audio, report)
     md_path = json_path.with_suffix(".md")
-    s = report.scores
-    print(f"overall {s.overall:.1f}/5  clarity {s.clarity.score}  trade-offs {s.tradeoffs.score}  "
-          f"timing {s.timing.score}  coverage {s.coverage.score}")
-    print("agenda: " + ", ".join(f"{a.step} {a.status}" for a in report.agenda))
+    from interviewer.report.summary import summary_lines
+
+    lines = summary_lines(report, json_path)
     if report.flags:
-        print(f"flagged: {len(report.flags)} sentence(s) addressed to the grader were ignored")
+        lines.insert(2, f"flagged: {len(report.flags)} sentence(s) addressed to the grader were ignored")
     for name in ("clarity", "tradeoffs", "timing", "coverage"):
         by = getattr(report.scores, name).judge
         if by != report.judge.name:
-            print(f"{name}: scored by {by}")
+            lines.insert(2, f"{name}: scored by {by}")
+    print("\n".join(lines))
     print(f"report: {md_path}")
     print(f"json:   {json_path}")
     return 0
@@ -212,43 +229,76 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.open:
         import webbrowser
 
-        webbrowser.open(html.resolve().as_uri())
+        try:
+            opened = webbrowser.open(html.resolve().as_uri())
+        except webbrowser.Error:
+            opened = False
+        if opened:
+            print(f"opened {html} in the browser")
+        else:
+            print(f"no browser could be started here: open {html.resolve().as_uri()} yourself",
+                  file=sys.stderr)
     return 0
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     from interviewer.index import refresh
+    from interviewer.report.numbers import score_text
 
     points = refresh()
     if not points:
-        print("no sessions yet: try `interviewer practice` or `interviewer demo`")
+        print(f"no sessions yet: try `{command_name()} practice` or `{command_name()} demo`")
         return 0
-    print(f"{'date':<17} {'session':<40} {'question':<26} {'overall':>7} {'coverage':>8} "
-          f"{'fillers/min':>11} {'longest pause':>13}")
+    # Full ids, never cut: each one is pasted into `report`, `replay` or `practice --resume`.
+    width = max(len("session"), *(len(p.session) for p in points))
+    qwidth = max(len("question"), *(len(p.question) for p in points))
+    print(f"{'date':<17} {'session':<{width}} {'kind':<6} {'question':<{qwidth}} {'overall':>7} "
+          f"{'coverage':>8} {'fillers/min':>11} {'longest pause':>13}")
     for p in points:
-        print(f"{p.created_at[:16].replace('T', ' '):<17} {p.session[:40]:<40} {p.question[:26]:<26} "
-              f"{p.overall:>7.1f} {p.coverage:>8} {p.fillers_per_minute:>11.1f} {p.longest_pause_s:>12.1f}s")
+        typed = p.kind == "typed"  # no audio: fillers per minute and pauses were not measured
+        fillers = "-" if typed else f"{p.fillers_per_minute:.1f}"
+        pause = "-" if typed else f"{p.longest_pause_s:.1f}s"
+        print(f"{p.created_at[:16].replace('T', ' '):<17} {p.session:<{width}} {p.kind:<6} "
+              f"{p.question:<{qwidth}} {score_text(p.overall):>7} {p.coverage:>8} {fillers:>11} "
+              f"{pause:>13}")
     return 0
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
     from interviewer.index import refresh
+    from interviewer.report.numbers import delta_text, score_text
 
-    points = refresh()
+    # Demo candidates are not yours: they join a trend only when asked for by name.
+    points = [p for p in refresh() if p.kind == args.kind or (args.kind is None and p.kind != "demo")]
+    what = f"{args.kind} session(s)" if args.kind else "session(s)"
     if len(points) < 2:
-        print(f"{len(points)} session(s) so far: progress needs at least two")
+        print(f"{len(points)} {what} so far: progress needs at least two")
         return 0
-    print(f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12} {'fillers/min':>11} "
-          f"{'longest pause':>13}")
-    for i, p in enumerate(points, 1):
-        bar = "#" * int(round(p.overall * 2))
-        print(f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} {p.overall:>7.1f} {bar:<12} "
-              f"{p.fillers_per_minute:>11.1f} {p.longest_pause_s:>12.1f}s")
-    first, last = points[0], points[-1]
-    print(f"since your first session: overall {first.overall:.1f} -> {last.overall:.1f} "
-          f"({last.overall - first.overall:+.1f}), fillers per minute {first.fillers_per_minute:.1f} -> "
-          f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
-          f"{last.longest_pause_s:.1f} s")
+    for kind in KINDS:
+        mine = [p for p in points if p.kind == kind]
+        if not mine:
+            continue
+        typed = kind == "typed"
+        print(f"{kind} ({len(mine)}):")
+        print((f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12}"
+               + ("" if typed else f" {'fillers/min':>11} {'longest pause':>13}")).rstrip())
+        for i, p in enumerate(mine, 1):
+            bar = "#" * int(round(p.overall * 2))
+            print((f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} "
+                   f"{score_text(p.overall):>7} {bar:<12}"
+                   + ("" if typed else f" {p.fillers_per_minute:>11.1f} "
+                                       f"{p.longest_pause_s:>12.1f}s")).rstrip())
+        if len(mine) < 2:
+            print("    (one session: no trend yet)")
+            continue
+        first, last = mine[0], mine[-1]
+        line = (f"since your first {kind} session: overall {score_text(first.overall)} -> "
+                f"{score_text(last.overall)} ({delta_text(last.overall - first.overall)})")
+        if not typed:
+            line += (f", fillers per minute {first.fillers_per_minute:.1f} -> "
+                     f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
+                     f"{last.longest_pause_s:.1f} s")
+        print(line)
     return 0
 
 
@@ -268,7 +318,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
             continue
         print(f"{cat}:")
         for q in mine:
-            print(f"  {q.id:<{width}}  [{q.track}, {q.minutes:g} min]  {q.text}")
+            print(f"  {q.id:<{width}}  [{q.track}, {q.minutes:g} min]  {q.asked}")
     print(f"{len(questions)} questions")
     return 0
 
@@ -278,7 +328,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = args.out or Paths().recordings / f"demo-{_stamp()}"
     path = run_demo(out, _stt_options(args))
-    print(f"session report: {path}")
+    print(f"\nsession report: {path}")
+    print("open these in a browser to click through each interview and listen to it:")
+    for label in ("strong", "weak"):
+        page = out.parent / f"{out.name}-{label}" / "report.html"
+        if page.is_file():
+            print(f"  {label}: {page}")
     return 0
 
 

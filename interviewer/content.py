@@ -40,6 +40,9 @@ class KeyPoint(BaseModel):
 class Question(BaseModel):
     id: str
     text: str
+    # One line a real interviewer would add to a deliberately short question ("Track a
+    # football."): who is asking and why, without the facts the candidate should ask for.
+    context: str = ""
     category: str
     track: Literal["production", "research"] = "production"
     agenda: str = "ml-design"
@@ -51,6 +54,11 @@ class Question(BaseModel):
     key_points: list[KeyPoint] = Field(default_factory=list)
     model_answer: str = ""
     source: str = ""  # the file it came from
+
+    @property
+    def asked(self) -> str:
+        """The question as the interviewer says it: its text, then its context if any."""
+        return f"{self.text} {self.context}".strip()
 
 
 # -- agendas -----------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 The example candidates live in recordings/examples/ (spoken by espeak-ng from examples.toml):
 a strong one and a weak one, one FLAC per turn. Each goes through the real interview graph as
-`practice --answers` would, with the interviewer's lines printed; a session report puts the two
-side by side.
+`practice --answers` would, with both sides' lines printed. Each candidate is a real session
+folder beside the demo folder (<out>-strong, <out>-weak), so `sessions`, `replay` and `report`
+work on it; the demo folder holds a report that puts the two side by side.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from interviewer.judge.model import CRITERIA
 from interviewer.report import Report
 from interviewer.report.markdown import clock
 from interviewer.report.model import SttInfo
+from interviewer.report.numbers import score_text
+from interviewer.report.summary import summary_lines
+from interviewer.scoring import publish
 from interviewer.session import Session
 from interviewer.settings import InterviewOptions, Paths, SttOptions
 from interviewer.stt import WhisperTranscriber
@@ -46,26 +50,31 @@ def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path = Paths()
     info = SttInfo(model=transcriber.model_name, device=transcriber.device,
                    compute_type=transcriber.compute_type)
     reports: list[tuple[str, Report, Path]] = []
+    out.mkdir(parents=True, exist_ok=True)
     for candidate in candidates:
         label = candidate["label"]
-        folder = out / label
-        folder.mkdir(parents=True, exist_ok=True)
-        print(f"\n=== {label} candidate ===")
-        deps = Deps(session_dir=folder, question=question, agenda=load_agenda(question.agenda),
+        # A session of its own, beside the demo folder: recordings/<id>/ like any session.
+        session = Session(f"{out.name}-{label}", out.parent / f"{out.name}-{label}")
+        session.dir.mkdir(parents=True, exist_ok=True)
+        print(f"\n=== {label} candidate (session {session.id}) ===")
+        deps = Deps(session_dir=session.dir, question=question, agenda=load_agenda(question.agenda),
                     rubric=load_rubric(), lines=load_lines(), transcriber=transcriber,
                     options=InterviewOptions(minutes=DEMO_MINUTES), stt=info)
         mic = WavMicrophone([examples / t["file"] for t in candidate["turns"]])
-        run = Practice(session=Session(f"demo-{label}", folder), deps=deps, voice=SilentVoice(),
-                       mic=mic, minutes=DEMO_MINUTES, settings={"input": "answers", "voice": False})
+        run = Practice(session=session, deps=deps, voice=SilentVoice(), mic=mic,
+                       minutes=DEMO_MINUTES, candidate_label=f"{label} candidate",
+                       settings={"input": "answers", "voice": False, "demo": True})
         report_json = run.run()
         report = Report.model_validate_json(report_json.read_text())
+        report.demo = True  # kept out of the user's own progress
+        publish(report, session.dir)
         reports.append((label, report, report_json.with_suffix(".md")))
-        print(f"{label}: overall {report.scores.overall:.1f}/5  "
-              + "  ".join(f"{a.step} {a.status}" for a in report.agenda))
+        print("\n".join(summary_lines(report, report_json)))
     session = atomic_write_text(out / "report.md", _session_markdown(question.text, reports, out))
-    atomic_write_json(out / "session.json", {
+    # demo.json, not session.json: this folder is not a session `replay` could play.
+    atomic_write_json(out / "demo.json", {
         "question": question.id,
-        "candidates": [{"label": label, "session": str(md.parent.relative_to(out)),
+        "candidates": [{"label": label, "session": md.parent.name,
                         "overall": r.scores.overall} for label, r, md in reports],
     })
     return session
@@ -78,7 +87,7 @@ def _session_markdown(text: str, reports: list[tuple[str, Report, Path]], out: P
     for label, r, md in reports:
         scores = " | ".join(str(getattr(r.scores, c).score) for c in CRITERIA)
         agenda = ", ".join(f"{a.step} {a.status}" for a in r.agenda)
-        lines.append(f"| [{label}]({md.relative_to(out)}) | {r.scores.overall:.1f} | {scores} | "
+        lines.append(f"| [{label}](../{md.parent.name}/report.html) | {score_text(r.scores.overall)} | {scores} | "
                      f"{agenda} | {len(r.metrics.long_pauses)} | {r.metrics.fillers_per_minute:.1f} |")
     lines.append("")
     for label, r, _ in reports:

@@ -10,19 +10,20 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from interviewer.report.model import ProgressPoint
+from interviewer.report.model import ProgressPoint, session_kind
 from interviewer.settings import Paths
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS sessions (
-    session TEXT PRIMARY KEY, created_at TEXT, question TEXT, overall REAL, coverage INTEGER,
-    fillers_per_minute REAL, longest_pause_s REAL, report_mtime REAL)"""
-COLUMNS = ["session", "created_at", "question", "overall", "coverage", "fillers_per_minute",
-           "longest_pause_s"]
+    session TEXT PRIMARY KEY, created_at TEXT, question TEXT, kind TEXT, overall REAL,
+    coverage INTEGER, fillers_per_minute REAL, longest_pause_s REAL, report_mtime REAL)"""
+COLUMNS = ["session", "created_at", "question", "kind", "overall", "coverage",
+           "fillers_per_minute", "longest_pause_s"]
 
 
 def point_from_report(session: str, report: dict) -> ProgressPoint:
     m = report["metrics"]
     return ProgressPoint(session=session, created_at=report["created_at"], question=report["question"]["id"],
+                         kind="demo" if report.get("demo") else session_kind(report.get("turns") or []),
                          overall=report["scores"]["overall"], coverage=report["scores"]["coverage"]["score"],
                          fillers_per_minute=m["fillers_per_minute"], longest_pause_s=m["longest_pause_s"])
 
@@ -31,6 +32,8 @@ def _open(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(db))
     conn.execute(SCHEMA)
     conn.execute("SELECT count(*) FROM sessions").fetchone()  # a corrupt file fails here
+    # An index from an older version lacks a column: it is a cache, so it is rebuilt.
+    conn.execute(f"SELECT {', '.join(COLUMNS)}, report_mtime FROM sessions LIMIT 1").fetchall()
     return conn
 
 

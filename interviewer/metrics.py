@@ -42,6 +42,7 @@ class PhaseMetrics(BaseModel):
     budget_min: float
     budget_share: float
     words: int
+    speaking_s: float = 0.0  # the candidate's speaking time in this phase (rates use it)
     words_per_minute: float
     fillers: int
     fillers_per_minute: float
@@ -171,11 +172,19 @@ def _add_phases(m: Metrics, t: Transcript, spans: list[PhaseSpan], budget: dict[
         words = sum(1 for w in t.words if inside(w.start, w.start))
         fillers = sum(1 for f in m.fillers if inside(f.start, f.start))
         pauses = sum(1 for p in m.long_pauses if inside(p.start, p.start))
+        # Rates use the candidate's own speaking time in the phase (first to last word of each
+        # turn's part in it, as the overall pace does): a phase's span also holds the
+        # interviewer's lines and the wait between turns, which would make the pace look slow.
+        speaking = 0.0
+        for _, _, ws in t.windows():
+            mine_ws = [w for w in ws if inside(w.start, w.start)]
+            if mine_ws:
+                speaking += mine_ws[-1].end - mine_ws[0].start
         m.per_phase.append(PhaseMetrics(
             step=step, time_s=round(time_s, 2), share=round(time_s / total_time, 3),
             budget_min=minutes, budget_share=round(minutes / total_budget, 3), words=words,
-            words_per_minute=_per_minute(words, time_s), fillers=fillers,
-            fillers_per_minute=_per_minute(fillers, time_s), long_pauses=pauses,
+            speaking_s=round(speaking, 2), words_per_minute=_per_minute(words, speaking),
+            fillers=fillers, fillers_per_minute=_per_minute(fillers, speaking), long_pauses=pauses,
         ))
     m.budget_deviation = round(0.5 * sum(abs(p.share - p.budget_share) for p in m.per_phase), 3)
     m.phases_missing = sum(1 for p in m.per_phase if p.time_s == 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from interviewer.content import custom_question, get_question, load_agenda, load_rubric
@@ -41,5 +42,20 @@ def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
                        compute_type=transcriber.compute_type)
     clock = float(data.get("clock") or max(t["end"] for t in turns))
     report = session_report(session.dir, turns, ctx, info, data.get("probed") or {}, clock,
-                            transcriber=transcriber, rescore=rescore)
+                            transcriber=transcriber, rescore=rescore, minutes=data.get("minutes"))
+    # A session's date is when it happened, not when its report was last rebuilt: the order
+    # of `sessions` and `progress` must never change on a rebuild.
+    report.created_at = _happened_at(session.dir, data) or report.created_at
+    report.demo = bool((data.get("settings") or {}).get("demo"))
     return publish(report, session.dir)
+
+
+def _happened_at(folder: Path, data: dict) -> str | None:
+    try:
+        previous = json.loads((folder / "report.json").read_text(encoding="utf-8"))["created_at"]
+        if isinstance(previous, str) and previous:
+            return previous
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no earlier report, or an unreadable one: the session's own start time
+    started = data.get("created_at")
+    return started if isinstance(started, str) and started else None

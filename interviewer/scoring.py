@@ -15,20 +15,22 @@ import soundfile as sf
 from interviewer.audio import SAMPLE_RATE, Audio, load_audio
 from interviewer.files import atomic_write_json
 from interviewer.index import refresh
-from interviewer.pipeline import Context, judge_transcript
+from interviewer.pipeline import FILLER_NOTE, Context, judge_transcript
 from interviewer.report import Report, write_report
-from interviewer.report.model import SttInfo
+from interviewer.report.advice import next_time
+from interviewer.report.model import SttInfo, ended_from
 from interviewer.transcript import Segment, Span, Transcript, combine, join_words
 
 
 def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
                    probed: dict[str, float], clock: float, transcriber: Any = None,
-                   rescore: bool = False) -> Report:
+                   rescore: bool = False, minutes: float | None = None) -> Report:
     """Judge every candidate turn together on the session clock."""
     parts: list[tuple[float, float, Transcript]] = []
     notes: list[str] = []
     answers = [t for t in turns if t["role"] == "candidate"]
     redo: dict[int, Transcript] = {}
+    used: dict[int, str] = {}  # turn n -> the text scored
     if transcriber is not None:
         todo = [i for i, t in enumerate(answers) if _wav(folder, t) is not None
                 and (rescore or _saved(folder, t) is None)]
@@ -50,11 +52,18 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
         else:
             continue
         parts.append((t["start"], t["end"], tr))
+        used[t.get("n", i)] = tr.text
     report = judge_transcript(combine(parts, clock), ctx, str(folder), stt, probed=probed)
     report.turns = [dict(t) for t in turns]
-    if any(t.get("ended_by") == "typed" for t in turns):
+    for t in report.turns:  # the text the report scored (one pass), not what was streamed live
+        if t.get("role") == "candidate" and t.get("n") in used:
+            t["text"] = used[t["n"]]
+    report.ended = ended_from(report.turns, minutes)
+    if report.typed:  # the note on what Whisper drops is about speech
+        report.notes = [n for n in report.notes if n != FILLER_NOTE]
         report.notes.append("Answers were typed: pace, pauses and fillers were not measured.")
     report.notes += notes
+    report.next_time = next_time(report)  # again, now that it knows the turns (typed or spoken)
     return report
 
 
@@ -135,7 +144,8 @@ def _retranscribe_group(transcriber: Any, wavs: list[Path], saved: list[Transcri
 def publish(report: Report, folder: Path, root: Path | None = None) -> Path:
     """Write report.json, report.md and report.html with the progress so far; returns the json."""
     json_path, _ = write_report(report, folder)  # first, so the index sees this session
-    points = refresh(root or folder.parent)
+    # The trend compares like with like: typed, spoken and single-answer sessions apart.
+    points = [p for p in refresh(root or folder.parent) if p.kind == report.kind]
     mine = next((i for i, p in enumerate(points) if p.session == folder.name), None)
     report.progress = points[: mine + 1] if mine is not None else []
     write_report(report, folder)

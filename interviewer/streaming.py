@@ -10,7 +10,9 @@ rates).
 from __future__ import annotations
 
 import queue
+import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,6 +21,32 @@ from interviewer.transcript import Segment, Span, Transcript, Word
 
 TAIL_MIN_S = 0.3  # a tail shorter than this holds no words worth a decode
 TRAILING_PAD_S = 0.25  # silence kept after a chunk's last speech
+
+
+@lru_cache(maxsize=1)
+def _hallucinations() -> frozenset[str]:
+    import tomllib
+
+    from interviewer.settings import Paths
+
+    path = Paths().prompts / "stt" / "hallucinations.toml"
+    try:
+        return frozenset(normalize_text(p) for p in tomllib.loads(path.read_text("utf-8"))["phrases"])
+    except (OSError, ValueError, KeyError):
+        return frozenset()  # without the list nothing is dropped: the report is unaffected
+
+
+def normalize_text(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9.']+", text.lower().replace(".", " ")))
+
+
+def is_hallucination(text: str) -> bool:
+    """A chunk whose whole text is one of Whisper's stock phrases on silence (once or repeated)."""
+    words = normalize_text(text)
+    if not words:
+        return False
+    phrases = _hallucinations()
+    return words in phrases or any(words == " ".join([p] * k) for p in phrases for k in (2, 3))
 
 
 class StreamingTurn:
@@ -73,6 +101,8 @@ class StreamingTurn:
             except BaseException as exc:  # surfaced by finish()
                 self._error = exc
                 continue
+            if is_hallucination(t.text):  # words invented on a silence: keep only the regions
+                t = Transcript(duration_s=t.duration_s, speech_regions=t.speech_regions, model=t.model)
             with self._lock:
                 self.pieces.append((start, t))
             if self.on_piece is not None:
@@ -80,6 +110,11 @@ class StreamingTurn:
                     self.on_piece(t)
                 except Exception:
                     pass  # an optimisation only: the turn is understood when it ends anyway
+
+    def so_far(self) -> Transcript:
+        """The turn as transcribed up to now (for the live view's phase)."""
+        with self._lock:
+            return self._assemble(self.covered_to)
 
     def _assemble(self, duration_s: float) -> Transcript:
         out = Transcript(duration_s=round(duration_s, 3))

@@ -212,8 +212,8 @@ def test_demo_runs_two_interviews_offline_and_the_strong_candidate_wins(cli, tmp
     run = cli("demo", "--out", str(out))
     assert run.code == 0, run.err
     assert f"session report: {out / 'report.md'}" in run.out
-    strong = json.loads((out / "strong" / "report.json").read_text())
-    weak = json.loads((out / "weak" / "report.json").read_text())
+    strong = json.loads((tmp_path / "demo-strong" / "report.json").read_text())
+    weak = json.loads((tmp_path / "demo-weak" / "report.json").read_text())
     assert strong["scores"]["overall"] >= weak["scores"]["overall"] + 2
     assert all(a["status"] == "covered" for a in strong["agenda"])
     assert sum(a["status"] != "covered" for a in weak["agenda"]) >= 3

@@ -7,6 +7,7 @@ from its weak candidate (long pauses, fillers) and loads it from a file:// URL i
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from interviewer.report import Report
 from interviewer.report.html import render_html
 from interviewer.report.markdown import clock
 from interviewer.report.model import ProgressPoint
+from interviewer.report.numbers import delta_text, score_text
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
@@ -40,7 +42,7 @@ def demo(tmp_path_factory) -> Path:
     p = subprocess.run([sys.executable, "-m", "interviewer", "demo", "--out", str(out)],
                        check=False, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
-    return out / "weak"
+    return out.parent / f"{out.name}-weak"  # each demo candidate is a session beside the demo
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +149,8 @@ def test_sections_show_the_reports_values_and_a_screenshot(driver, page, report,
                     "transcript"):
         assert driver.find_element(By.ID, section).is_displayed()
     assert driver.find_element(By.CSS_SELECTOR, "#summary h1").text == report.question.text
-    assert css(driver, "#summary .big").text == f"{report.scores.overall:.1f}"
+    assert css(driver, "#summary .big").text == score_text(report.scores.overall)
+    assert css(driver, "#ended").text == f"Ended: {report.ended.text()}."
     assert clock(report.duration_s) in driver.find_element(By.ID, "summary").text
     for name in ("clarity", "tradeoffs", "timing", "coverage"):
         c = getattr(report.scores, name)
@@ -188,7 +191,8 @@ def test_sections_show_the_reports_values_and_a_screenshot(driver, page, report,
     if len(report.progress) >= 2:  # the demo's weak run follows its strong one
         first, last = report.progress[0], report.progress[-1]
         assert css(driver, "#progress .since").text == (
-            f"Since your first session: overall {first.overall:.1f} \u2192 {last.overall:.1f}, "
+            f"Since your first demo session: overall {score_text(first.overall)} \u2192 "
+            f"{score_text(last.overall)} ({delta_text(last.overall - first.overall)}), "
             f"fillers per minute {first.fillers_per_minute:.1f} \u2192 "
             f"{last.fillers_per_minute:.1f}.")
     else:
@@ -332,7 +336,7 @@ def test_progress_plot_and_advice_when_there_is_history(driver, demo, report):
     points = [ProgressPoint(session=f"s{i}", created_at=f"2026-11-2{i}T10:00:00+00:00",
                             question=report.question.id, overall=o, coverage=c,
                             fillers_per_minute=f, longest_pause_s=3.0)
-              for i, (o, c, f) in enumerate([(1.2, 1, 10.4), (2.5, 2, 6.0), (3.8, 4, 2.1)])]
+              for i, (o, c, f) in enumerate([(1.25, 1, 10.4), (2.5, 2, 6.0), (3.75, 4, 2.1)])]
     advice = ["Ask about scale & latency <first>", "Name one trade-off per choice"]
     one = report.model_copy(update={"progress": points[:1], "next_time": advice})
     three = report.model_copy(update={"progress": points, "next_time": advice})
@@ -343,7 +347,8 @@ def test_progress_plot_and_advice_when_there_is_history(driver, demo, report):
     path.write_text(render_html(three, demo), encoding="utf-8")
     load(driver, path)
     assert driver.find_element(By.CSS_SELECTOR, "#progress .since").text == (
-        "Since your first session: overall 1.2 \u2192 3.8, fillers per minute 10.4 \u2192 2.1.")
+        "Since your first demo session: overall 1.25 \u2192 3.75 (+2.5), fillers per minute "
+        "10.4 \u2192 2.1.")
     lines = driver.find_elements(By.CSS_SELECTOR, "#progress svg polyline")
     assert len(lines) == 2
     assert all(len(x.get_attribute("points").split()) == 3 for x in lines)
@@ -375,3 +380,29 @@ def test_untrusted_text_is_shown_as_text(driver, demo, report):
     assert evil in driver.find_element(By.ID, "transcript").text
     assert console_errors(driver) == []
     assert all(u.startswith(("file:", "data:", "blob:")) for u in requested_urls(driver))
+
+
+def test_a_typed_session_shows_only_what_was_measured(driver, tmp_path):
+    home = tmp_path / "home"
+    (home / "recordings").mkdir(parents=True)
+    root = Path(__file__).resolve().parent.parent
+    for d in ("prompts", "rubrics"):
+        (home / d).symlink_to(root / d)
+    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
+                        "--text", "--session", "typed"], input="How many requests per second?\n"
+                        "For a baseline I would train logistic regression on click logs.\n\n",
+                       capture_output=True, text=True, env={**os.environ, "INTERVIEWER_HOME": str(home)},
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    load(driver, home / "recordings" / "typed" / "report.html")
+    summary = css(driver, "#summary").text
+    assert "Ended: you stopped the interview after 2 answers" in summary
+    assert "TYPED, " in summary.upper()
+    assert "DURATION" not in summary.upper() and "SPEECH MODEL" not in summary.upper()
+    page = driver.find_element(By.TAG_NAME, "main").text
+    for invented in ("Thinking time", "words a minute", "Click any word", "Click a pause", "long pause"):
+        assert invented not in page, invented
+    assert "share of words" in css(driver, "#per-phase").text
+    assert driver.find_elements(By.CSS_SELECTOR, "audio, .track") == []
+    driver.save_screenshot(str(tmp_path / "typed.png"))
+    assert console_errors(driver) == []

@@ -225,7 +225,8 @@ def test_live_view_shows_phase_clock_level_and_running_transcript():
     console = Console(width=100, record=True)
     console.print(view._render())
     screen = console.export_text()
-    for expected in ("turn 2", "Clarify requirements", "1:05.0 of 7 minutes", "1:32.3 of 45 minutes",
+    # the phase's clock runs on with the turn: 65 s before it, 12.3 s into it
+    for expected in ("turn 2", "Clarify requirements", "1:17.3 of 7 minutes", "1:32.3 of 45 minutes",
                      "silence 1.4 of 4 s", "press Enter", "how many requests per second"):
         assert expected in screen, expected
     assert screen.count("#") == 12  # -22 dBFS on a 20-step meter from -60

@@ -9,6 +9,8 @@ import pytest
 from conftest import assert_clean_error
 from speech import write
 
+from interviewer.report.numbers import score_text
+
 ANSWERS = {
     "weak": ["Um, I would use a big model, you know.", 2.6, "It would basically be fast. I'm done."],
     "good": ["How many requests per second do we expect, and what is the latency budget?"],
@@ -40,9 +42,9 @@ def test_sessions_and_progress(cli, home, two_sessions):
     lines = run.out.strip().splitlines()
     assert "s1-weak" in lines[1] and "s2-good" in lines[2]
     weak = json.loads((home / "recordings" / "s1-weak" / "report.json").read_text())
-    assert f"{weak['scores']['overall']:.1f}" in lines[1]
+    assert f" {score_text(weak['scores']['overall'])} " in lines[1]
     run = cli("progress", env=two_sessions)
-    assert "since your first session: overall" in run.out
+    assert "since your first spoken session: overall" in run.out
     good = json.loads((home / "recordings" / "s2-good" / "report.json").read_text())
     assert [p["session"] for p in good["progress"]] == ["s1-weak", "s2-good"]
     assert good["scores"]["overall"] > weak["scores"]["overall"]

@@ -46,7 +46,7 @@ from interviewer.transcript import Transcript, combine, typed, utterances
 
 Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
-MAX_FACTS = 2  # facts given per clarifying turn: an interviewer answers what was asked
+MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
     lines = deps.lines
 
     def pose(state: InterviewState) -> dict:
-        return _line(deps, state, "question", opening(lines, deps.question.text, state["minutes"]))
+        return _line(deps, state, "question", opening(lines, deps.question.asked, state["minutes"]))
 
     def await_turn(state: InterviewState) -> dict:
         got = interrupt({"waiting_for": "answer", "phase": state["phase"],
@@ -186,6 +186,10 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         if not facts:
             return _line(deps, state, "fact", lines.no_fact, asked=asked)
         parts = [lines.fact.format(answer=facts[0])] + [lines.fact_more.format(answer=f) for f in facts[1:]]
+        unknown = state["plan"].get("unknown", [])
+        if unknown:  # answered in part: say which question has no answer
+            quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
+            parts.append(lines.no_fact_rest.format(asked=quoted))
         return _line(deps, state, "fact", " ".join(parts), asked=asked)
 
     def probe(state: InterviewState) -> dict:
@@ -217,17 +221,26 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         return _line(deps, state, "go-on", lines.rotate(lines.go_on, n))
 
     def empty(state: InterviewState) -> dict:
-        return _line(deps, state, "empty", lines.empty.format(question=deps.question.text))
+        return _line(deps, state, "empty", lines.empty.format(question=deps.question.asked))
 
     def wrap_up(state: InterviewState) -> dict:
-        text = lines.wrap_time if state["plan"].get("why") == "time" else lines.wrap_done
-        return _line(deps, state, "wrap", text)
+        # Why it ends: the driver says so when input stopped (typed Enter on an empty line,
+        # the recorded answers ran out); otherwise assess decided (time up, or "I'm done").
+        pending = state["pending"]
+        why = pending.get("why", "stopped") if pending.get("end") else state["plan"].get("why", "done")
+        left = max(0.0, state["minutes"] * 60 - state["clock"])
+        template = {"time": lines.wrap_time, "stopped": lines.wrap_stopped,
+                    "out_of_answers": lines.wrap_out_of_answers}.get(why, lines.wrap_done)
+        text = template.format(left=minutes_text(left), minutes=f"{state['minutes']:g}")
+        out = _line(deps, state, "wrap", text)
+        out["turns"][0]["ended"] = why
+        return out
 
     def score(state: InterviewState) -> dict:
         if deps.before_scoring is not None:
             deps.before_scoring()
         report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
-                                state["probed"], state["clock"])
+                                state["probed"], state["clock"], minutes=state["minutes"])
         return {"report": str(publish(report, deps.session_dir))}
 
     return {f.__name__: f for f in (pose, await_turn, transcribe, assess, answer_fact, probe,
@@ -253,9 +266,26 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
         asked = [u.text for u in utterances(t) if u.is_question]
         told = [u.text for u in utterances(t)
                 if not u.is_question and contains(u.text, deps.lines.question_openers)]
-        facts = match_facts(" ".join(asked + told), deps.question)
-        if asked or facts:  # an opener without a matching fact is probably not a question
-            return "answer_fact", {"facts": facts, "asked": " ".join(asked + told)}
+        # Each question is matched on its own, so every one asked gets its fact or an explicit
+        # "I don't have that"; none is dropped because another one in the turn matched.
+        facts: list[str] = []
+        unknown: list[str] = []
+        # Whisper often writes several questions as one sentence ("how many ..., and what is
+        # ..., and how much ...?"): split at each opener that follows a comma or an "and".
+        openers = deps.lines.question_openers
+        for text in asked + told:
+            pieces = _split_questions(text, openers)
+            for piece in pieces:
+                # one question in several: its best fact; a question on its own: up to MAX_FACTS
+                mine = match_facts(piece, deps.question, 1 if len(pieces) > 1 else MAX_FACTS)
+                facts += [f for f in mine if f not in facts]
+                # An opener without a fact in a statement is probably no question; a lead-in
+                # ("before I start") is no question either.
+                if not mine and text in asked and (len(pieces) == 1 or contains(piece, openers)):
+                    unknown.append(piece)
+        if asked or facts:
+            return "answer_fact", {"facts": facts, "asked": " ".join(asked + told),
+                                   "unknown": unknown}
 
     here = steps.index(phase)
     skipped = [s for s in unprobed if steps.index(s) < here]
@@ -297,6 +327,15 @@ def closest_follow_up(t: Transcript, candidates: list[int], deps: Deps) -> int:
     said = e.embed([u.text for u in utterances(t)])
     options = e.embed([deps.question.follow_ups[i].text for i in candidates])
     return candidates[int((said @ options.T).max(axis=0).argmax())]
+
+
+def _split_questions(text: str, openers: list[str]) -> list[str]:
+    """One utterance holding several questions, as its questions; a single one as itself."""
+    import re
+
+    alts = "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True))
+    pieces = re.split(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:{alts})\b)", text, flags=re.IGNORECASE)
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def match_facts(asked: str, question: Question, limit: int = MAX_FACTS) -> list[str]:

@@ -18,6 +18,7 @@ class Lines(BaseModel):
     fact: str
     fact_more: str
     no_fact: str
+    no_fact_rest: str
     probe: str
     follow_up: str
     curveball: str
@@ -26,6 +27,8 @@ class Lines(BaseModel):
     empty: str
     wrap_time: str
     wrap_done: str
+    wrap_stopped: str
+    wrap_out_of_answers: str
     resume: str
     done_phrases: list[str]
     done_examples: list[str] = []

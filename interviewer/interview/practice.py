@@ -18,7 +18,7 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from interviewer.audio.mic import Microphone, Recording
+from interviewer.audio.mic import Microphone, Recording, WavMicrophone
 from interviewer.audio.voice import Voice
 from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
@@ -80,6 +80,7 @@ class Practice:
     transcriber: Any = None  # for transcribing while the candidate speaks (microphone only)
     refiner: Refiner | None = None  # one-pass re-transcription of each turn for the report
     early_line: Any = None  # run.EarlyLine: the opening line, already being spoken
+    candidate_label: str = "you"  # how the candidate's lines are printed
     _graph: Any = None
     _conn: Any = None
     _turn_ended_at: float = 0.0
@@ -174,7 +175,7 @@ class Practice:
         n = self._candidate_turns() + 1
         if self.text is not None:
             line = self.text.read()
-            return {"end": True} if line is None else {"text": line}
+            return {"end": True, "why": "stopped"} if line is None else {"text": line}
         assert self.mic is not None
         path = self.session.turn_wav(n)
         stream = None
@@ -189,8 +190,9 @@ class Practice:
         finally:
             if self.view is not None:
                 self.view.end()
-        if rec is None:
-            return {"end": True}
+        if rec is None:  # recorded answers ran out, or the candidate ended the interview
+            return {"end": True, "why": "out_of_answers" if isinstance(self.mic, WavMicrophone)
+                    else "stopped"}
         payload: dict = {}
         if stream is not None:
             transcript = stream.finish(rec.duration_s)
@@ -227,6 +229,8 @@ class Practice:
         voiced = self.session.read().get("lines_voiced", 0)
         for t in turns[voiced:]:
             if t["role"] != "interviewer":
+                if self.text is None:  # typed answers are on the screen already
+                    print(f"\n{self.candidate_label}: {t['text'] or '(no speech heard)'}\n", flush=True)
                 continue
             if t["n"] == 0 and self.early_line is not None:
                 self.early_line.join()  # spoken while the program started up
@@ -266,7 +270,7 @@ class Practice:
 
     def known_lines(self) -> list[str]:
         d, lines = self.deps, self.deps.lines
-        texts = list(lines.go_on) + [lines.no_fact, lines.wrap_time, lines.wrap_done]
+        texts = list(lines.go_on) + [lines.no_fact, lines.wrap_time]  # wrap_done names the time left
         texts += [lines.probe.format(probe=s.probe) for s in d.agenda.steps]
         texts += [lines.follow_up.format(text=f.text) for f in d.question.follow_ups]
         texts += [lines.curveball.format(text=c) for c in d.question.curveballs]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 
 import numpy as np
 
@@ -28,6 +30,7 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
            device: str | None = None) -> int:
     session = open_existing(session_id)
     turns = timeline(session, turn)
+    scored = _scored_texts(session)
     out = None
     if audio:
         from interviewer.audio.hardware import sounddevice
@@ -45,20 +48,43 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
             wav = session.dir / t["audio"] if t.get("audio") else None
             missing = wav is not None and not wav.exists()
             label = f"[{clock(t['start'])}] {i:>2} {who}"
+            text = scored.get(t.get("n"), t["text"]) if t["role"] == "candidate" else t["text"]
             if missing:
                 label += f" (audio {wav.name} is missing)"
             if out is None or wav is None or missing:
-                print(f"{label}: {t['text']}", flush=True)
+                print(f"{label}: {text}", flush=True)
                 continue
             print(f"{label}:", flush=True)
             words = _words(session, t)
-            _play_with_words(out, load_audio(wav).samples, words or [(0.0, t["text"])])
+            _play_with_words(out, load_audio(wav).samples, words or [(0.0, text)])
             print(flush=True)
     finally:
         if out is not None:
             out.stop()
             out.close()
     return 0
+
+
+def _scored_texts(session: Session) -> dict[int, str]:
+    """The candidate's words as the report scored them (the one-pass transcript), by turn: the
+    text streamed during the interview can differ, and replay must agree with the report."""
+    texts: dict[int, str] = {}
+    path = session.dir / "report.json"
+    try:
+        turns = json.loads(path.read_text(encoding="utf-8")).get("turns") or []
+    except (OSError, ValueError, AttributeError):
+        turns = []
+    for t in turns:
+        if isinstance(t, dict) and t.get("role") == "candidate" and isinstance(t.get("text"), str):
+            texts[t.get("n")] = t["text"]
+    for t in session.read().get("turns", []):  # no report yet: the saved (refined) transcript
+        if t.get("role") == "candidate" and t.get("n") not in texts and t.get("transcript"):
+            file = session.dir / Path(t["transcript"]).name
+            try:
+                texts[t["n"]] = Transcript.model_validate_json(file.read_text()).text
+            except (OSError, ValueError):
+                pass
+    return texts
 
 
 def _words(session: Session, t: dict) -> list[tuple[float, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,8 @@ from interviewer.content import get_question, load_agenda, load_questions, load_
 from interviewer.errors import ContentError, InterviewerError
 from interviewer.interview.lines import load_lines, opening
 from interviewer.llm.config import load_llm_options
-from interviewer.session import create, new_id, open_existing
+from interviewer.hints import command_name
+from interviewer.session import Session, create, new_id, open_existing
 from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
 from interviewer.stt import WhisperTranscriber
 
@@ -111,7 +113,7 @@ def practice(args: argparse.Namespace) -> int:
         session = create(new_id(question.id, args.session))
         print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
         # Speak the question now, while the rest starts up; the graph's first line is the same.
-        first = opening(lines, question.text, minutes)
+        first = opening(lines, question.asked, minutes)
         early = EarlyLine(voice, first, session.line_wav(0))
 
     from interviewer.interview.graph import Deps
@@ -122,7 +124,7 @@ def practice(args: argparse.Namespace) -> int:
 
     view = None
     if isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
-        view = LiveView({s.id: s.name for s in agenda.steps})
+        view = LiveView({s.id: s.name for s in agenda.steps}, agenda)
         on_status = view.on_status
     stt = SttInfo(model="typed", device="none", compute_type="none")
     if transcriber is not None:
@@ -147,16 +149,16 @@ def practice(args: argparse.Namespace) -> int:
                    early_line=early)
     if args.resume:
         print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
-    resume_hint = f"resume with: interviewer practice --resume {session.id}"
     try:
         report = run.run(resume=bool(args.resume))
     except KeyboardInterrupt:
         _save_quietly(run, "interrupted")
-        print(f"\ninterrupted: session saved in {session.dir}; {resume_hint}", file=sys.stderr)
+        print(f"\ninterrupted: session saved in {session.dir}; {resume_hint(args, session)}",
+              file=sys.stderr)
         return 130
     except InterviewerError as exc:
         _save_quietly(run, "interrupted")
-        raise type(exc)(f"{exc}; session saved, {resume_hint}") from None
+        raise type(exc)(f"{exc}; session saved, {resume_hint(args, session)}") from None
     finally:
         if isinstance(voice, EspeakVoice):
             voice.close()
@@ -164,10 +166,27 @@ def practice(args: argparse.Namespace) -> int:
     if overflows:
         print(f"warning: the microphone dropped {overflows} block(s) of audio (input overflow); "
               "close other programs using the CPU if this repeats", file=sys.stderr)
+    from interviewer.report import Report
+    from interviewer.report.summary import summary_lines
+
+    print("\n".join(summary_lines(Report.model_validate_json(report.read_text("utf-8")), report)))
     print(f"report: {report.with_suffix('.md')}")
-    print(f"html:   {report.with_suffix('.html')}")
-    print(f"json:   {report}")
     return 0
+
+
+def resume_hint(args: argparse.Namespace, session: Session) -> str:
+    """The command that continues this session the way it was started: typed stays typed,
+    recorded answers go on from the first one not yet used."""
+    words = [command_name(), "practice", "--resume", session.id]
+    if args.text:
+        words.append("--text")
+    elif args.answers:
+        used = sum(t.get("role") == "candidate" for t in session.read().get("turns", []))
+        left = [str(a) for a in args.answers[used:]]
+        words += ["--answers", *left] if left else []
+    if args.no_voice and not args.text:
+        words.append("--no-voice")
+    return "resume with: " + " ".join(shlex.quote(w) if w != words[0] else w for w in words)
 
 
 def _save_quietly(run: Practice, status: str) -> None:

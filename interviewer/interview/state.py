@@ -23,6 +23,7 @@ class Turn(TypedDict, total=False):
     by: str  # who worded an interviewer line: "template" or "llm:<model>"
     spoken: bool  # the line was voiced while it streamed
     fallback: str | None  # why an LLM line fell back to the template
+    ended: str | None  # on the wrap line: time, done, stopped, out_of_answers
 
 
 class InterviewState(TypedDict, total=False):

@@ -2,7 +2,9 @@
 a running transcript of the current answer, and what the interviewer is waiting for.
 
 The running transcript is the streaming transcriber's text so far (chunks closed at short
-silences, transcribed in the background while the candidate goes on).
+silences, transcribed in the background while the candidate goes on; Whisper's stock phrases on
+silence are dropped there). The phase and its clock move with the answer: each new chunk is
+segmented into agenda steps as the report would, and the furthest step reached is shown.
 """
 
 from __future__ import annotations
@@ -14,12 +16,30 @@ from interviewer.interview.lines import minutes_text
 from interviewer.report.markdown import clock
 
 
+def live_phase(state: dict, spans: list[Any], steps: list[str], seconds: float) -> tuple[str, float]:
+    """The phase to show while the candidate talks, and the seconds spent in it so far: the
+    furthest step this turn has reached (as assess would decide when it ends), else the phase
+    the turn began in, its time running on with the turn."""
+    phase = state.get("phase", "")
+    used = state.get("time_used", {})
+    here = steps.index(phase) if phase in steps else -1
+    ahead = [sp for sp in spans if sp.step in steps and steps.index(sp.step) > here]
+    if not ahead:
+        return phase, used.get(phase, 0.0) + seconds
+    step = max(ahead, key=lambda sp: steps.index(sp.step)).step
+    began = min(sp.start for sp in spans if sp.step == step)
+    return step, used.get(step, 0.0) + max(0.0, seconds - began)
+
+
 class LiveView:
-    def __init__(self, agenda_names: dict[str, str]):
+    def __init__(self, agenda_names: dict[str, str], agenda: Any = None):
         from rich.console import Console
 
         self.console = Console()
         self.names = agenda_names
+        self.agenda = agenda  # content.Agenda: to place the answer so far in a phase
+        self._spans: list[Any] = []
+        self._pieces = 0  # stream pieces the spans were computed from
         self.live: Any = None
         self.status: LiveStatus | None = None
         self.state: dict = {}
@@ -35,6 +55,7 @@ class LiveView:
         from rich.live import Live
 
         self.state, self.turn, self.stream, self.status = state, turn, stream, None
+        self._spans, self._pieces = [], 0
         self.live = Live(self._render(), console=self.console, refresh_per_second=8, transient=True)
         self.live.start()
 
@@ -53,11 +74,10 @@ class LiveView:
         from rich.text import Text
 
         s = self.state
-        phase = s.get("phase", "")
-        used = s.get("time_used", {}).get(phase, 0.0)
+        st = self.status
+        phase, used = live_phase(s, self._live_spans(), list(self.names), st.seconds if st else 0.0)
         budget = s.get("budget_s", {}).get(phase, 0.0)
         total = s.get("minutes", 0) * 60
-        st = self.status
         level = 0 if st is None else max(0, min(20, int((st.level_db + 60) / 3)))
         line1 = Text.assemble(("phase ", "dim"), (self.names.get(phase, phase), "bold"),
                               f"  {clock(used)} of {minutes_text(budget)}",
@@ -70,5 +90,20 @@ class LiveView:
             waiting = (f"listening; silence {st.silence_s:.1f} of {st.patience_s:.0f} s ends the turn, "
                        "or press Enter")
         body = Text("\n").join([line1, meter, Text(waiting, style="italic"),
-                                Text(self.text[-400:] or "...", style="cyan")])
+                                Text(self.text[-400:] or "(your words appear at each short pause)",
+                                     style="cyan")])
         return Panel(body, title=f"turn {self.turn}")
+
+    def _live_spans(self) -> list[Any]:
+        """Phase spans of the answer so far, recomputed only when a new chunk arrives."""
+        if self.stream is None or self.agenda is None or not hasattr(self.stream, "so_far"):
+            return []
+        pieces = len(self.stream.pieces)
+        if pieces != self._pieces:
+            from interviewer.phases import segment
+            from interviewer.transcript import utterances
+
+            t = self.stream.so_far()
+            self._spans = segment(t, utterances(t), self.agenda) if t.words else []
+            self._pieces = pieces
+        return self._spans

@@ -42,7 +42,7 @@ def next_time(r: Report) -> list[str]:
                       f"Think out loud through silences: {len(m.long_pauses)} pause(s) of "
                       f"{m.long_pause_threshold_s:g} s or more, the longest {longest.duration:.1f} s at "
                       f"{clock(longest.start)}. Say what you are weighing."))
-    if m.fillers_per_minute > 4:
+    if m.fillers_per_minute > 4 and not r.typed:
         words = ", ".join(f'"{w}"' for w in m.fillers_heard[:4])
         ideas.append((0.6 + min(m.fillers_per_minute, 12) / 20,
                       f"Cut fillers ({m.fillers_per_minute:.1f} a minute: {words}); a short silent "
@@ -50,13 +50,20 @@ def next_time(r: Report) -> list[str]:
     if m.hedges_per_minute > 3:
         ideas.append((0.5, f"Commit to choices: {len(m.hedges)} hedges (maybe, I think, probably). "
                            "State an assumption and move on."))
-    if m.thinking_time_s > 10:
+    if m.thinking_time_s > 10 and not r.typed:
         ideas.append((0.6, f"Start sooner: {m.thinking_time_s:.0f} s passed before your first word. "
                            "Open with a clarifying question while you think."))
     if m.budget_deviation > 0.25 and m.per_phase:
-        worst = max(m.per_phase, key=lambda p: abs(p.share - p.budget_share))
-        more = "less" if worst.share > worst.budget_share else "more"
-        ideas.append((0.7, f"Rebalance your time: {worst.step} took {worst.share:.0%} of it against "
+        if r.typed:  # typed answers were never timed: the split is by words, as the report shows
+            total = sum(p.words for p in m.per_phase) or 1
+            share = {p.step: p.words / total for p in m.per_phase}
+            what, it = "Rebalance your answer", "of your words"
+        else:
+            share = {p.step: p.share for p in m.per_phase}
+            what, it = "Rebalance your time", "of it"
+        worst = max(m.per_phase, key=lambda p: abs(share[p.step] - p.budget_share))
+        more = "less" if share[worst.step] > worst.budget_share else "more"
+        ideas.append((0.7, f"{what}: {worst.step} took {share[worst.step]:.0%} {it} against "
                            f"{worst.budget_share:.0%} budgeted; spend {more} there."))
     for kp in r.key_points:
         if not kp.hit:

@@ -22,6 +22,8 @@ from interviewer.judge.model import CRITERIA, Evidence
 from interviewer.metrics import Occurrence
 from interviewer.report.markdown import FLAG_TITLE, STATUS_MEANING, clock
 from interviewer.report.model import Report
+from interviewer.report.numbers import score_text
+from interviewer.report.plot import progress_section
 from interviewer.transcript import Word, normalize
 
 AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".mp3": "audio/mpeg",
@@ -124,6 +126,7 @@ class _Page:
         for step in [s.step for s in r.agenda] + [p.step for p in r.metrics.per_phase]:
             self.colour.setdefault(step, f"var(--step{len(self.colour) % STEP_COLOURS})")
         self.step_name = {s.step: s.name for s in r.agenda}
+        self.audible = any(t.src for t in self.answers)  # any answer you can click to hear
 
     def col(self, step: str) -> str:
         return self.colour.get(step, "var(--step0)")
@@ -150,13 +153,16 @@ class _Page:
         return (f'<{tag}{kind_attr} {attrs} data-audio="{turn.player}" '
                 f'title="{esc(tip)}">{inner}</{tag}>')
 
+    def at(self, t: float) -> str:
+        """A quote's time on the clock; typed answers have none worth showing."""
+        return "" if self.r.typed else f'<span class="at">{clock(t)}</span> '
+
     def quotes(self, evidence: list[Evidence]) -> str:
         if not evidence:
             return ""
         items = "".join(
-            "<li>" + self.moment("quote", e.start, e.end,
-                                 f'<span class="at">{clock(e.start)}</span> '
-                                 f'<q>{esc(e.quote)}</q>', "q") + "</li>"
+            "<li>" + self.moment("quote", e.start, e.end, self.at(e.start)
+                                 + f'<q>{esc(e.quote)}</q>', "q") + "</li>"
             for e in evidence)
         return f'<ul class="quotes">{items}</ul>'
 
@@ -170,17 +176,22 @@ class _Page:
             when = r.created_at
         judges = sorted({getattr(r.scores, c).judge for c in CRITERIA})
         prompt = f", prompt {r.judge.prompt}" if r.judge.prompt else ""
-        meta = [("Date", when), ("Duration", clock(r.duration_s)),
-                ("Judge", f"{r.judge.name}{prompt}"
-                 + (f" (criteria by {', '.join(judges)})" if judges != [r.judge.name] else "")),
-                ("Rubric", f"{r.judge.rubric} v{r.judge.rubric_version}, agenda {r.judge.agenda}"),
-                ("Speech model", f"{r.stt.model} on {r.stt.device}")]
+        judge = ("Judge", f"{r.judge.name}{prompt}"
+                 + (f" (criteria by {', '.join(judges)})" if judges != [r.judge.name] else ""))
+        rubric = ("Rubric", f"{r.judge.rubric} v{r.judge.rubric_version}, agenda {r.judge.agenda}")
+        if r.typed:  # no audio: a duration or a speech model would be made up
+            meta = [("Date", when), ("Answers", f"typed, {r.metrics.word_count} words"), judge, rubric]
+        else:
+            meta = [("Date", when), ("Duration", clock(r.duration_s)), judge, rubric,
+                    ("Speech model", f"{r.stt.model} on {r.stt.device}")]
         rows = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in meta)
+        ended = (f'<p class="ended" id="ended">Ended: {esc(r.ended.text())}.</p>'
+                 if r.ended is not None else "")
         return (f'<header id="summary"><div class="overall" title="weighted mean of the criteria">'
-                f'<span class="big">{r.scores.overall:.1f}</span><span>/ 5 overall</span></div>'
+                f'<span class="big">{score_text(r.scores.overall)}</span><span>/ 5 overall</span></div>'
                 f'<p class="eyebrow">Mock interview report &middot; {esc(q.id)} &middot; '
                 f'{esc(q.category)} / {esc(q.track)}</p>'
-                f'<h1>{esc(q.text)}</h1><dl class="meta">{rows}</dl></header>')
+                f'<h1>{esc(q.text)}</h1>{ended}<dl class="meta">{rows}</dl></header>')
 
     def scores(self) -> str:
         cards = []
@@ -200,8 +211,8 @@ class _Page:
         if not self.r.flags:
             return ""
         items = "".join(
-            "<li>" + self.moment("flag", f.start, f.end, f'<span class="at">{clock(f.start)}'
-                                 f"</span> <q>{esc(f.quote)}</q>", "q")
+            "<li>" + self.moment("flag", f.start, f.end, self.at(f.start)
+                                 + f"<q>{esc(f.quote)}</q>", "q")
             + f' <span class="kind">{esc(FLAG_TITLE[f.kind])}</span> {esc(f.note)}</li>'
             for f in self.r.flags)
         return (f'<section id="flags" class="warn"><h2>Flagged</h2><p>Sentences that earned nothing: '
@@ -214,7 +225,9 @@ class _Page:
             checks = "".join(
                 f'<li class="{"hit" if c.hit else "miss"}"><span class="mark">'
                 f'{"&#10003;" if c.hit else "&#10007;"}</span> {esc(c.name)} '
-                + " ".join(self.moment("quote", e.start, e.end, clock(e.start), "chip", e.quote)
+                + " ".join(self.moment("quote", e.start, e.end,
+                                       esc(e.quote[:32]) if self.r.typed else clock(e.start),
+                                       "chip", e.quote)
                            for e in c.evidence[:3]) + "</li>"
                 for c in st.checks)
             unhit = [k.point for k in self.r.key_points if k.step == st.step and not k.hit]
@@ -275,6 +288,10 @@ class _Page:
 
     def timeline(self) -> str:
         m = self.r.metrics
+        if self.r.typed:
+            return ('<section id="timeline"><h2>Timeline</h2><p class="facts">Answers were typed: '
+                    f"{m.word_count} words, {_count(len(m.hedges), 'hedge')}. With no audio, no "
+                    "thinking time, pace, pauses or fillers per minute were measured.</p></section>")
         steps = "".join(f'<span><i style="background:{c}"></i>{esc(self.step_name.get(s, s))}'
                         f"</span>" for s, c in self.colour.items())
         heard = ", ".join(m.fillers_heard) or "none"
@@ -289,14 +306,16 @@ class _Page:
                 f'<div class="tlegend"><span><i class="speech"></i>speech</span>'
                 f'<span><i class="silence"></i>silence</span><span><i class="pause"></i>long pause'
                 f'</span><span><i class="filler"></i>filler</span>{steps}</div>{rows}'
-                f'<p class="hint">Click a pause, a filler or anywhere on an answer to hear it.</p>'
-                f"</section>")
+                + ('<p class="hint">Click a pause, a filler or anywhere on an answer to hear it.'
+                   "</p>" if self.audible else "") + "</section>")
 
     def per_phase(self) -> str:
         m = self.r.metrics
         if not m.per_phase:
             return ('<section id="per-phase"><h2>Per phase</h2>'
                     '<p>No agenda budget for this question.</p></section>')
+        if self.r.typed:
+            return self.per_phase_typed()
         bars, rows = [], []
         for p in m.per_phase:
             name = esc(self.step_name.get(p.step, p.step))
@@ -316,9 +335,22 @@ class _Page:
                 f'<div class="blegend"><span><i class="used"></i>time used</span><span>'
                 f'<i class="budget"></i>budget share</span></div>{"".join(bars)}</div>'
                 f'<table><thead><tr><th>phase</th><th>time used</th><th>share</th><th>budget</th>'
-                f'<th>words/min</th><th>fillers/min</th><th>long pauses</th></tr></thead>'
+                f'<th title="words a minute of your own speaking time in the phase">words/min</th>'
+                f'<th>fillers/min</th><th>long pauses</th></tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody></table><p class="hint">Time split '
                 f'{m.budget_deviation:.0%} away from the budget&rsquo;s shares.</p></section>')
+
+    def per_phase_typed(self) -> str:
+        m = self.r.metrics
+        total = sum(p.words for p in m.per_phase) or 1
+        rows = "".join(f'<tr><th scope="row">{esc(self.step_name.get(p.step, p.step))}</th>'
+                       f"<td>{p.words}</td><td>{p.words / total:.0%}</td>"
+                       f"<td>{p.budget_min:g} min ({p.budget_share:.0%})</td></tr>"
+                       for p in m.per_phase)
+        return ('<section id="per-phase"><h2>Per phase</h2><p class="hint">Answers were typed, so '
+                'the split is by words, not time.</p><table><thead><tr><th>phase</th><th>words</th>'
+                '<th>share of words</th><th>budget</th></tr></thead>'
+                f"<tbody>{rows}</tbody></table></section>")
 
     def next_time(self) -> str:
         if not self.r.next_time:
@@ -328,44 +360,7 @@ class _Page:
         return f'<section id="next-time"><h2>Next time</h2>{body}</section>'
 
     def progress(self) -> str:
-        pts = self.r.progress
-        if len(pts) < 2:
-            return ""
-        w, h, left, right, top, bottom = 640, 220, 40, 48, 16, 34
-        fmax = max(max(p.fillers_per_minute for p in pts), 1.0)
-
-        def x(i: int) -> float:
-            return left + i * (w - left - right) / (len(pts) - 1)
-
-        def y(v: float, top_value: float) -> float:  # overall on 0-5, fillers on 0-fmax
-            return top + (1 - v / top_value) * (h - top - bottom)
-
-        grid = "".join(f'<line class="grid" x1="{left}" x2="{w - right}" y1="{y(v, 5):.1f}" '
-                       f'y2="{y(v, 5):.1f}"/><text class="ax" x="{left - 8}" '
-                       f'y="{y(v, 5) + 4:.1f}" text-anchor="end">{v}</text>' for v in range(6))
-        grid += "".join(f'<text class="ax" x="{w - right + 8}" y="{y(v, fmax) + 4:.1f}">'
-                        f"{v:g}</text>" for v in (round(fmax, 1), 0))
-        series = (("l-overall", [y(p.overall, 5) for p in pts]),
-                  ("l-fillers", [y(p.fillers_per_minute, fmax) for p in pts]))
-        lines = "".join(f'<polyline class="{cls}" points="'
-                        + " ".join(f"{x(i):.1f},{v:.1f}" for i, v in enumerate(ys)) + '"/>'
-                        for cls, ys in series)
-        dots = "".join(
-            f'<circle class="l-overall" cx="{x(i):.1f}" cy="{y(p.overall, 5):.1f}" r="4"><title>'
-            f"{esc(p.session)} ({esc(p.created_at[:10])}): overall {p.overall:.1f}, "
-            f"{p.fillers_per_minute:.1f} fillers/min</title></circle>"
-            f'<circle class="l-fillers" cx="{x(i):.1f}" cy="{series[1][1][i]:.1f}" r="3"/>'
-            f'<text class="ax" x="{x(i):.1f}" y="{h - 12}" text-anchor="middle">{i + 1}</text>'
-            for i, p in enumerate(pts))
-        a, b = pts[0], pts[-1]
-        return (f'<section id="progress"><h2>Progress</h2><p class="since">Since your first '
-                f"session: overall {a.overall:.1f} &rarr; {b.overall:.1f}, fillers per minute "
-                f"{a.fillers_per_minute:.1f} &rarr; {b.fillers_per_minute:.1f}.</p>"
-                f'<svg class="plot" viewBox="0 0 {w} {h}" role="img" aria-label="overall score '
-                f'and fillers per minute over sessions">{grid}{lines}{dots}</svg>'
-                f'<div class="blegend"><span><i class="l-overall"></i>overall (0-5, left)</span>'
-                f'<span><i class="l-fillers"></i>fillers per minute (right)</span>'
-                f"<span>sessions, oldest first</span></div></section>")
+        return progress_section(self.r)
 
     def transcript(self) -> str:
         words = self.r.transcript.words
@@ -374,7 +369,8 @@ class _Page:
         for turn in self.turns:
             who = "Interviewer" if turn.role == "interviewer" else f"You &middot; {turn.label}"
             kind = "" if turn.role == "candidate" else f'<span class="kind">{esc(turn.kind)}</span>'
-            head = f'<div class="who">{who}<small>{clock(turn.start)}</small>{kind}</div>'
+            when = "" if self.r.typed else f"<small>{clock(turn.start)}</small>"
+            head = f'<div class="who">{who}{when}{kind}</div>'
             if turn.src:
                 player = (f'<audio id="{turn.player}" controls preload="metadata" src="{turn.src}" '
                           f'data-label="{esc(turn.label or "Interviewer")}" '
@@ -407,8 +403,10 @@ class _Page:
                 body = f'<p class="words">{"".join(spans)}</p>'
             out.append(f'<div class="turn {turn.role}" id="turn-{turn.n}">{head}{player}{body}'
                        f"</div>")
-        return (f'<section id="transcript"><h2>Transcript</h2><p class="hint">Click any word to '
-                f'play from there; fillers are underlined.</p>{"".join(out)}</section>')
+        hint = ("Click any word to play from there; fillers are underlined." if self.audible
+                else "Fillers are underlined.")
+        return (f'<section id="transcript"><h2>Transcript</h2><p class="hint">{hint}</p>'
+                f'{"".join(out)}</section>')
 
     def notes(self) -> str:
         if not self.r.notes:

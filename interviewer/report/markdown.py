@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from interviewer.judge.model import CRITERIA
+from interviewer.report.numbers import delta_text, score_text
 
 if TYPE_CHECKING:
     from interviewer.report.model import Report
@@ -32,15 +33,23 @@ def _quote(text: str) -> str:
 def render_markdown(r: Report) -> str:
     m, s = r.metrics, r.scores
     out: list[str] = []
+    # Typed answers have no clock: a time next to a quote would be made up.
+    at = (lambda t: "") if r.typed else (lambda t: clock(t) + " ")  # noqa: E731
     add = out.append
     add(f"# Interview report: {r.question.id}\n")
     add(f"> {r.question.text}\n")
     prompt = f", prompt {r.judge.prompt}" if r.judge.prompt else ""
-    add(f"Audio `{r.audio}`, {clock(r.duration_s)} long. Judge: {r.judge.name} "
-        f"(rubric {r.judge.rubric} v{r.judge.rubric_version}, agenda {r.judge.agenda}{prompt}). "
-        f"Speech model: {r.stt.model} on {r.stt.device}.\n")
+    judge = (f"Judge: {r.judge.name} (rubric {r.judge.rubric} v{r.judge.rubric_version}, "
+             f"agenda {r.judge.agenda}{prompt}).")
+    if r.typed:  # no audio: only words were measured, never time
+        add(f"Typed answers, {m.word_count} words. {judge}\n")
+    else:
+        add(f"Audio `{r.audio}`, {clock(r.duration_s)} long. {judge} "
+            f"Speech model: {r.stt.model} on {r.stt.device}.\n")
+    if r.ended is not None:
+        add(f"Ended: {r.ended.text()}.\n")
 
-    add(f"## Scores: overall {s.overall:.1f} / 5\n")
+    add(f"## Scores: overall {score_text(s.overall)} / 5\n")
     add("| criterion | score | why |\n|---|---|---|")
     for name in CRITERIA:
         c = getattr(s, name)
@@ -50,7 +59,8 @@ def render_markdown(r: Report) -> str:
         c = getattr(s, name)
         add(f"**{name}** ({c.score}/5, {c.judge}): {c.level}")
         for e in c.evidence:
-            add(f"- {clock(e.start)}-{clock(e.end)} \"{_quote(e.quote)}\"")
+            add(f"- \"{_quote(e.quote)}\"" if r.typed
+                else f"- {clock(e.start)}-{clock(e.end)} \"{_quote(e.quote)}\"")
         add("")
 
     if r.next_time:
@@ -62,19 +72,19 @@ def render_markdown(r: Report) -> str:
     if r.flags:
         add("## Flagged\n")
         for f in r.flags:
-            add(f"- {clock(f.start)} ({FLAG_TITLE[f.kind]}) \"{_quote(f.quote)}\": {f.note}")
+            add(f"- {at(f.start)}({FLAG_TITLE[f.kind]}) \"{_quote(f.quote)}\": {f.note}")
         add("")
 
     add("## Agenda\n")
     add("; ".join(f"{k}: {v}" for k, v in STATUS_MEANING.items()) + ".\n")
     add("| step | status | evidence |\n|---|---|---|")
     for step in r.agenda:
-        ev = "; ".join(f"{clock(e.start)} \"{_quote(e.quote)}\"" for e in step.evidence[:2]) or "-"
+        ev = "; ".join(f"{at(e.start)}\"{_quote(e.quote)}\"" for e in step.evidence[:2]) or "-"
         note = f" ({_quote(step.note)})" if step.note else ""
-        add(f"| {step.name} | {STATUS_MARK[step.status]}{note} | {ev} |")
-        for c in step.checks:
-            add(f"| &nbsp;&nbsp;{c.name} | {'yes' if c.hit else '**no**'} | "
-                f"{'; '.join(clock(e.start) for e in c.evidence[:3]) or '-'} |")
+        add(f"| {step.name} | {STATUS_MARK.get(step.status, step.status)}{note} | {ev} |")
+        for c in step.checks:  # a sub-row: plain text, so it reads the same in a terminal
+            add(f"| - {c.name} | {'yes' if c.hit else '**no**'} | "
+                f"{'; '.join(at(e.start).strip() or 'yes' for e in c.evidence[:3]) or '-'} |")
     add("")
     missed_steps = [st for st in r.agenda if st.status != "covered"]
     missed_points = [k for k in r.key_points if not k.hit]
@@ -83,7 +93,7 @@ def render_markdown(r: Report) -> str:
         add("## Key points made\n")
         for k in made:
             ev = k.evidence[0] if k.evidence else None
-            said = f" {clock(ev.start)} \"{_quote(ev.quote)}\"" if ev else ""
+            said = f" {at(ev.start)}\"{_quote(ev.quote)}\"" if ev else ""
             add(f"- ({k.step}) {k.point}:{said} (similarity {k.similarity:.2f})" if k.similarity is not None
                 else f"- ({k.step}) {k.point}:{said}")
         add("")
@@ -95,45 +105,64 @@ def render_markdown(r: Report) -> str:
             add(f"- A strong answer would add ({k.step}): {k.point}")
         add("")
 
-    add("## How the time was spent\n")
-    add(f"Thinking time before the first word: {m.thinking_time_s:.1f} s. Pace: "
-        f"{m.words_per_minute:.0f} words a minute over {m.word_count} words. Time split "
-        f"{m.budget_deviation:.0%} away from the budget's shares.\n")
-    if m.per_phase:
-        add("| phase | time | share | budget share | wpm | fillers/min | long pauses |")
-        add("|---|---|---|---|---|---|---|")
-        for p in m.per_phase:
-            add(f"| {p.step} | {clock(p.time_s)} | {p.share:.0%} | {p.budget_share:.0%} | "
-                f"{p.words_per_minute:.0f} | {p.fillers_per_minute:.1f} | {p.long_pauses} |")
-        add("")
-
-    add(f"## Long pauses (at least {m.long_pause_threshold_s:g} s)\n")
-    if m.long_pauses:
-        for p in m.long_pauses:
-            add(f"- {clock(p.start)}-{clock(p.end)} ({p.duration:.1f} s) after \"{_quote(p.before)}\"")
+    if r.typed:
+        add("## How the answer was split\n")
+        add("Answers were typed, so no time, pace, pauses or fillers per minute were measured. "
+            "The split below is by words.\n")
+        if m.per_phase:
+            total = sum(p.words for p in m.per_phase) or 1
+            add("| phase | words | share of words | budget share |")
+            add("|---|---|---|---|")
+            for p in m.per_phase:
+                add(f"| {p.step} | {p.words} | {p.words / total:.0%} | {p.budget_share:.0%} |")
+            add("")
     else:
-        add("None.")
-    add("")
+        add("## How the time was spent\n")
+        add(f"Thinking time before the first word: {m.thinking_time_s:.1f} s. Pace: "
+            f"{m.words_per_minute:.0f} words a minute over {m.word_count} words. Time split "
+            f"{m.budget_deviation:.0%} away from the budget's shares.\n")
+        if m.per_phase:
+            add("| phase | time | share | budget share | wpm (speaking) | fillers/min | long pauses |")
+            add("|---|---|---|---|---|---|---|")
+            for p in m.per_phase:
+                add(f"| {p.step} | {clock(p.time_s)} | {p.share:.0%} | {p.budget_share:.0%} | "
+                    f"{p.words_per_minute:.0f} | {p.fillers_per_minute:.1f} | {p.long_pauses} |")
+            add("")
+
+        add(f"## Long pauses (at least {m.long_pause_threshold_s:g} s)\n")
+        if m.long_pauses:
+            for p in m.long_pauses:
+                add(f"- {clock(p.start)}-{clock(p.end)} ({p.duration:.1f} s) after \"{_quote(p.before)}\"")
+        else:
+            add("None.")
+        add("")
 
     add("## Fillers and hedges\n")
     heard = ", ".join(f"{w} ({sum(f.word == w for f in m.fillers)})" for w in m.fillers_heard)
-    add(f"Fillers heard: {heard or 'none'}; {m.fillers_per_minute:.1f} a minute. "
-        f"Hedges: {len(m.hedges)} ({m.hedges_per_minute:.1f} a minute).\n")
+    if r.typed:
+        add(f"Fillers typed: {heard or 'none'}. Hedges: {len(m.hedges)}.\n")
+    else:
+        add(f"Fillers heard: {heard or 'none'}; {m.fillers_per_minute:.1f} a minute. "
+            f"Hedges: {len(m.hedges)} ({m.hedges_per_minute:.1f} a minute).\n")
     for note in r.notes:
         add(f"_{note}_\n")
 
     if len(r.progress) >= 2:
         first, last = r.progress[0], r.progress[-1]
         add("## Progress\n")
-        add(f"Since your first session ({first.created_at[:10]}): overall {first.overall:.1f} -> "
-            f"{last.overall:.1f}, fillers per minute {first.fillers_per_minute:.1f} -> "
-            f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
-            f"{last.longest_pause_s:.1f} s.\n")
+        line = (f"Since your first {r.kind} session ({first.created_at[:10]}): overall "
+                f"{score_text(first.overall)} -> {score_text(last.overall)} "
+                f"({delta_text(last.overall - first.overall)})")
+        if not r.typed:
+            line += (f", fillers per minute {first.fillers_per_minute:.1f} -> "
+                     f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
+                     f"{last.longest_pause_s:.1f} s")
+        add(line + ".\n")
 
     add("## Transcript\n")
     if not r.transcript.segments:
         add("(no speech)")
     for seg in r.transcript.segments:
-        add(f"- [{clock(seg.start)}] {seg.text}")
+        add(f"- {seg.text}" if r.typed else f"- [{clock(seg.start)}] {seg.text}")
     add("")
     return "\n".join(out)

@@ -29,6 +29,9 @@
 
   function highlight(audio, t) {
     var list = words[audio.id], lo = 0, hi = list.starts.length - 1, found = -1;
+    // A seek lands on the audio's own sample grid, a hair before the time asked for: without
+    // the margin, clicking a word would light the word before it.
+    t += 0.02;
     while (lo <= hi) {  // the last word starting at or before t
       var mid = (lo + hi) >> 1;
       if (list.starts[mid] <= t) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
