@@ -123,7 +123,13 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
     off_topic = r.relevance is not None and r.relevance.off_topic
     in_phase = [i for i in r.judged if r.labels[i] == step.id]
     evidence: list[tuple[float, int]] = []
-    for i in eligible:
+    candidates = list(eligible)
+    if step.count_questions:
+        # A clarifying question is short by nature ("and what is the latency budget?"): asked
+        # in this phase, it counts without naming anything beyond the agenda's words.
+        candidates += [i for i in r.judged if r.units[i].is_question and i not in r.buzzwords
+                       and i not in eligible and (r.on_topic is None or r.on_topic[i] >= meaning.sentence_relevance_min)]
+    for i in candidates:
         s = float(score[i, k])
         own = r.labels[i] == step.id and s >= meaning.cover_sim
         clear = int(np.argmax(score[i])) == k and s >= meaning.cover_sim + meaning.out_of_phase_margin
