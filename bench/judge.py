@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import machine  # noqa: E402
-from graded import KINDS, Graded, GradedSet, load_set, spearman  # noqa: E402
+from graded import KINDS, GradedSet, load_set, spearman  # noqa: E402
 
 from interviewer.content import load_agenda, load_rubric  # noqa: E402
 from interviewer.judge.model import CRITERIA  # noqa: E402
@@ -109,7 +109,7 @@ def spoken(gs: GradedSet, stt_model: str | None, voice: str) -> dict[str, Transc
     """Each answer spoken and transcribed by the report model; audio and transcripts cached."""
     import numpy as np
 
-    from interviewer.audio import Audio, save_wav
+    from interviewer.audio import load_audio, save_wav
     from interviewer.settings import SttOptions
     from interviewer.stt import WhisperTranscriber
 
@@ -134,13 +134,9 @@ def spoken(gs: GradedSet, stt_model: str | None, voice: str) -> dict[str, Transc
         if not wav.is_file():
             samples = say(a.text) if say else speech.speak(a.text, 165)
             save_wav(wav, np.asarray(samples, dtype=np.float32))
-        from interviewer.audio import load_audio
-
         tr = t.transcribe(load_audio(wav))
         cached.write_text(tr.model_dump_json())
         out[a.id] = tr
-        del Audio
-        from interviewer.audio import Audio  # noqa: F401
     return out
 
 
@@ -188,6 +184,8 @@ def main() -> int:
     ap.add_argument("--set", default="dev", help="a folder in bench/graded/ (default: dev)")
     ap.add_argument("--speech", action="store_true", help="also judge the answers spoken and transcribed")
     ap.add_argument("--voice", default="piper", choices=["piper", "espeak"])
+    ap.add_argument("--speech-sample", type=int, default=0, metavar="K",
+                    help="speak only the first K answers of each kind (0: all)")
     ap.add_argument("--stt-model", default=None, help="report model (default: the program's)")
     ap.add_argument("--llm", metavar="MODEL", help="judge with this model on OPENAI_BASE_URL")
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per answer")
@@ -205,17 +203,23 @@ def main() -> int:
         judge = LlmJudge(LlmClient(load_llm_options(args.llm)))  # type: ignore[arg-type]
     print(f"{len(gs.answers)} answers to {len({a.question for a in gs.answers})} questions "
           f"({args.set}); {machine()}")
-    modes = {"text": {a.id: typed(a.text) for a in gs.answers}}
+    modes = {"text": (gs, {a.id: typed(a.text) for a in gs.answers})}
     if args.speech:
-        modes["speech"] = spoken(gs, args.stt_model, args.voice)
+        sample = gs
+        if args.speech_sample:
+            keep = [a for k in KINDS for a in [x for x in gs.answers if x.kind == k][:args.speech_sample]]
+            sample = GradedSet(gs.name, keep, gs.questions)
+            modes["text, speech sample"] = (sample, {a.id: typed(a.text) for a in keep})
+            print(f"speech on a sample: the first {args.speech_sample} answers of each kind ({len(keep)})")
+        modes["speech"] = (sample, spoken(sample, args.stt_model, args.voice))
     results = {}
-    for mode, transcripts in modes.items():
+    for mode, (mgs, transcripts) in modes.items():
         t0 = time.perf_counter()
-        reports = judge_all(gs, transcripts, judge)
+        reports = judge_all(mgs, transcripts, judge)
         took = time.perf_counter() - t0
         print(f"\n== {mode} ({took:.1f} s to judge)")
-        print_table(gs, reports, args.verbose)
-        f = figures(gs, reports)
+        print_table(mgs, reports, args.verbose)
+        f = figures(mgs, reports)
         results[mode] = f
         print(f"\nstrong_min={f['strong_min']:.2f} spearman_tradeoffs={f['spearman_tradeoffs']:.2f} "
               f"spearman_coverage={f['spearman_coverage']:.2f} spearman_depth={f['spearman_depth']:.2f}")
