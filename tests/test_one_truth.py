@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, text_transcript
 from speech import write
 
-from interviewer.content import get_question, load_agenda, load_questions
+from interviewer.content import get_question, load_agenda, load_questions, load_rubric
 from interviewer.hints import command_name
 from interviewer.report.numbers import delta_text, score_text
 
@@ -51,7 +51,8 @@ def test_typed_session_says_why_it_ended_and_shows_only_what_was_measured(home):
     # the terminal ends like `answer` and `demo`: overall, agenda, why, next time, then the page
     out = run.stdout[run.stdout.index("overall "):].splitlines()
     assert out[0].startswith(f"overall {score_text(r['scores']['overall'])}/5")
-    assert out[1].startswith("agenda: clarify covered")
+    statuses = ", ".join(f"{a['step']} {a['status']}" for a in r["agenda"])
+    assert out[1] == f"agenda: {statuses}" and out[1].startswith("agenda: clarify ")
     # typed: the clock is an estimate, so the answers are counted instead
     assert out[2] == "ended: you stopped the interview after 2 answers, with 44 minutes of 45 unused"
     assert out[3] == "next time:" and out[4].startswith("  1. ")
@@ -237,13 +238,17 @@ def test_report_open_without_a_browser_names_the_file(cli, home):
 
 def test_live_phase_moves_with_the_answer():
     from interviewer.interview.view import LiveView, live_phase
-    from interviewer.phases import segment
-    from interviewer.transcript import utterances
+    from interviewer.pipeline import Context, understand_transcript
 
     agenda = load_agenda("ml-design")
+    ctx = Context(get_question("recsys-low-latency"), agenda, load_rubric())
+
+    def phases(t):
+        return understand_transcript(t, ctx, full=False)[2]
+
     t = text_transcript("For a simple baseline I would train a logistic regression model on click "
                         "data with a cross entropy loss and measure precision and recall offline.")
-    spans = segment(t, utterances(t), agenda)
+    spans = phases(t)
     steps = [s.id for s in agenda.steps]
     state = {"phase": "clarify", "time_used": {"clarify": 30.0, "baseline": 0.0}, "clock": 60.0,
              "budget_s": {"clarify": 420.0, "baseline": 600.0}, "minutes": 45}
@@ -260,7 +265,7 @@ def test_live_phase_moves_with_the_answer():
 
     from interviewer.audio.mic import LiveStatus
 
-    view = LiveView({s.id: s.name for s in agenda.steps}, agenda)
+    view = LiveView({s.id: s.name for s in agenda.steps}, phases)
     view.state, view.stream, view.turn = state, Stream(), 2
     view.status = LiveStatus(level_db=-20, seconds=8.0, heard_speech=True, silence_s=0.2,
                              patience_s=2.0)

@@ -124,7 +124,7 @@ def practice(args: argparse.Namespace) -> int:
 
     view = None
     if isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
-        view = LiveView({s.id: s.name for s in agenda.steps}, agenda)
+        view = LiveView({s.id: s.name for s in agenda.steps})
         on_status = view.on_status
     stt = SttInfo(model="typed", device="none", compute_type="none")
     if transcriber is not None:
@@ -143,6 +143,10 @@ def practice(args: argparse.Namespace) -> int:
     deps = Deps(session_dir=session.dir, question=question, agenda=agenda,
                 rubric=load_rubric(args.rubric), lines=lines, transcriber=transcriber,
                 options=InterviewOptions(minutes=minutes), stt=stt, **extra)
+    if view is not None:
+        from interviewer.pipeline import understand_transcript
+
+        view.phases = lambda t: understand_transcript(t, deps.ctx(), full=False)[2]
     run = Practice(session=session, deps=deps, voice=voice, mic=mic,
                    text=TextInput() if args.text else None, minutes=minutes, settings=settings,
                    view=view, speaker=speaker, transcriber=transcriber, refiner=refiner,

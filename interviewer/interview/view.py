@@ -32,12 +32,13 @@ def live_phase(state: dict, spans: list[Any], steps: list[str], seconds: float) 
 
 
 class LiveView:
-    def __init__(self, agenda_names: dict[str, str], agenda: Any = None):
+    def __init__(self, agenda_names: dict[str, str], phases: Any = None):
         from rich.console import Console
 
         self.console = Console()
         self.names = agenda_names
-        self.agenda = agenda  # content.Agenda: to place the answer so far in a phase
+        # Transcript -> phase spans, by the same understanding the interviewer and report use
+        self.phases = phases
         self._spans: list[Any] = []
         self._pieces = 0  # stream pieces the spans were computed from
         self.live: Any = None
@@ -96,14 +97,11 @@ class LiveView:
 
     def _live_spans(self) -> list[Any]:
         """Phase spans of the answer so far, recomputed only when a new chunk arrives."""
-        if self.stream is None or self.agenda is None or not hasattr(self.stream, "so_far"):
+        if self.stream is None or self.phases is None or not hasattr(self.stream, "so_far"):
             return []
         pieces = len(self.stream.pieces)
         if pieces != self._pieces:
-            from interviewer.phases import segment
-            from interviewer.transcript import utterances
-
             t = self.stream.so_far()
-            self._spans = segment(t, utterances(t), self.agenda) if t.words else []
+            self._spans = self.phases(t) if t.words else []
             self._pieces = pieces
         return self._spans
