@@ -153,7 +153,7 @@ def test_fabricated_quotes_are_dropped_and_counted(llm):
     llm.reply = scores_reply(FOURS, quotes=["we would use quantum annealing on the blockchain"])
     report, _ = judge(llm)
     assert set(judges(report).values()) == {"offline (LLM fallback: none of the LLM's quotes are in the transcript)"}
-    assert any("4 quote(s)" in n for n in report.notes)
+    assert any("5 quote(s)" in n for n in report.notes)  # one per criterion
 
 
 def test_mixed_quotes_keep_the_real_ones(llm):
@@ -163,7 +163,7 @@ def test_mixed_quotes_keep_the_real_ones(llm):
     llm.reply = reply
     report, _ = judge(llm)
     assert report.scores.clarity.judge == "llm:fake-model" and len(report.scores.clarity.evidence) == 1
-    assert any("4 quote(s)" in n for n in report.notes)
+    assert any("5 quote(s)" in n for n in report.notes)  # one per criterion
 
 
 ATTACKS = [
