@@ -31,10 +31,19 @@ class Paths:
         return self.recordings / "examples"
 
 
+# Two speech models, each where it fits. The live interviewer streams with tiny.en (fast enough
+# to answer within half a second); the one-pass transcript behind every report uses base, which
+# hears domain words better (WER and term recall in README.md, Hearing). Both ship as packages
+# and are SHA-256 verified (interviewer/models.py).
+LIVE_MODEL = "tiny.en"
+REPORT_MODEL = "base"
+
+
 @dataclass(frozen=True)
 class SttOptions:
-    # Which model: None means the bundled tiny.en (verified by SHA-256); otherwise any
-    # faster-whisper model name ("small.en", "large-v3") or a local CTranslate2 directory.
+    # Which model: None means the bundled tiny.en; "tiny.en" and "base" are the packaged
+    # models (verified by SHA-256); anything else is a faster-whisper model name ("small.en",
+    # "large-v3") or a local CTranslate2 directory.
     model: str | None = None
     device: str = "auto"  # auto | cpu | cuda
     compute_type: str = "auto"  # auto: int8 on CPU, float16 on CUDA
