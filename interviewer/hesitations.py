@@ -26,22 +26,26 @@ from interviewer.transcript import Span, Word
 SAMPLE_RATE = 16000
 HOP = 160  # 10 ms frames
 WIN = 512  # 32 ms window: enough for two periods of a low voice's pitch
+BAND_RANGE_DB = 50.0
 
 
 @dataclass(frozen=True)
 class HesitationOptions:
-    min_s: float = 0.18  # a held sound at least this long
-    # Spectral flux: mean change of the log mel spectrum over 20 ms, in dB. Frames under
-    # flux_db (smoothed over 50 ms) make a candidate; the candidate's mean must be under
-    # steady_db. Measured on Piper speech: hesitations 1.5-2.4 dB, held vowels in words 2.7+.
-    flux_db: float = 4.0
-    steady_db: float = 2.5
+    min_s: float = 0.12  # a held sound at least this long
+    # Spectral flux: mean change of the log mel spectrum over 20 ms, in dB, smoothed over 50 ms.
+    # Measured on Piper speech: 1-2 dB through a hesitation, 2.7 dB and up even on the vowels
+    # held longest inside words, 6 dB typical of speech.
+    flux_db: float = 2.5
+    # ...and unsmoothed, over the whole held sound: hesitations 1.1-1.7 dB; espeak-ng's
+    # perfectly steady synthetic vowels 2.0-4.7 dB (they jitter frame to frame).
+    steady_db: float = 1.9
     voicing: float = 0.8  # normalized autocorrelation peak at a pitch lag (80-400 Hz)
     min_prob: float = 0.6  # a word Whisper was less sure of may be its guess at the sound
     floor_db: float = 35.0  # frames quieter than the loudest speech minus this are silence
-    # A word is stretched when longer than this many seconds per letter plus a base.
-    per_letter_s: float = 0.09
-    stretch_base_s: float = 0.25
+    # A word's usual length: this many seconds per letter plus a base ("we" 0.24 s, "and"
+    # 0.31 s). Time past it is Whisper dragging the word over a sound it did not write.
+    per_letter_s: float = 0.07
+    stretch_base_s: float = 0.1
     cover: float = 0.5  # share of the steady stretch under a normal word that rules it out
     merge_s: float = 0.12  # steady stretches this close are one sound
 
@@ -82,6 +86,9 @@ def frame_features(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     power = (spec.real ** 2 + spec.imag ** 2).astype(np.float64)
     level = 10 * np.log10(power.sum(axis=1) + 1e-10)
     bands = 10 * np.log10(power @ _FB.T + 1e-10)
+    # Bands far below the frame's strongest carry no sound, only leakage that jumps about:
+    # floor them so their jitter is not read as change.
+    bands = np.maximum(bands, bands.max(axis=1, keepdims=True) - BAND_RANGE_DB)
     flux = np.zeros(len(frames))
     flux[2:] = np.mean(np.abs(bands[2:] - bands[:-2]), axis=1)
     flux[:2] = flux[2] if len(frames) > 2 else 0.0
@@ -138,14 +145,19 @@ def _letters(word: str) -> int:
     return sum(ch.isalnum() for ch in word)
 
 
-def is_stretched(w: Word, o: HesitationOptions = HesitationOptions()) -> bool:
+def is_stretched(w: Word, o: HesitationOptions = HesitationOptions()) -> bool:  # noqa: D103
     return w.end - w.start > o.stretch_base_s + o.per_letter_s * _letters(w.word)
 
 
-def _accounts(w: Word, o: HesitationOptions) -> bool:
-    """A word that explains the sound under it: sure, of normal length, and whole (Whisper
-    spells a hesitation it half-hears as fragments: "A -U -N")."""
-    return w.probability >= o.min_prob and not is_stretched(w, o) and not w.word.startswith("-")
+def _sure(w: Word, o: HesitationOptions) -> bool:
+    """Whisper is sure of it, and it is a whole word: Whisper spells a hesitation it half-hears
+    as unsure words or letter fragments ("A -U -N"); "-tower" in "two-tower" is whole."""
+    fragment = w.word.startswith("-") and _letters(w.word) <= 2 and not w.word[1:2].isdigit()
+    return w.probability >= o.min_prob and not fragment
+
+
+def _excess(w: Word, o: HesitationOptions) -> float:
+    return max(0.0, w.end - w.start - o.stretch_base_s - o.per_letter_s * _letters(w.word))
 
 
 def find_hesitations(samples: np.ndarray, words: Sequence[Word], regions: Sequence[Span],
@@ -157,9 +169,11 @@ def find_hesitations(samples: np.ndarray, words: Sequence[Word], regions: Sequen
     for sound in steady_sounds(samples, regions, o):
         length = sound.end - sound.start
         over = [w for w in words if w.end > sound.start and w.start < sound.end]
-        normal = sum(min(w.end, sound.end) - max(w.start, sound.start)
-                     for w in over if _accounts(w, o))
-        if normal / length >= o.cover:
-            continue  # a held vowel inside an ordinary word
+        # A sure word accounts for the sound under it, less the time it runs past the
+        # length of its letters: that much of it is Whisper's drag over a sound it dropped.
+        covered = sum(max(0.0, min(w.end, sound.end) - max(w.start, sound.start) - _excess(w, o))
+                      for w in over if _sure(w, o))
+        if covered / length >= o.cover:
+            continue  # a held vowel inside ordinary words
         out.append(sound)
     return out

@@ -155,7 +155,8 @@ class WhisperTranscriber:
         window without timestamp tokens: with them, Whisper sometimes jumps its timestamp to
         the end of a short clip and drops the sentences in between (seen on 15 s chunks).
         Word times still come from the alignment."""
-        return self._run(audio, batched=False, one_window=audio.duration_s <= ONE_WINDOW_S)
+        return self._run(audio, batched=False, one_window=audio.duration_s <= ONE_WINDOW_S,
+                         hesitations=False)
 
     def transcribe_batched(self, audio: Audio, regions: list[Span] | None = None) -> Transcript:
         """Batched inference over VAD chunks: faster on long audio (re-scoring, benchmarks).
@@ -164,7 +165,7 @@ class WhisperTranscriber:
         return self._run(audio, batched=True, regions=regions)
 
     def _run(self, audio: Audio, batched: bool, one_window: bool = False,
-             regions: list[Span] | None = None) -> Transcript:
+             regions: list[Span] | None = None, hesitations: bool = True) -> Transcript:
         if regions is None:
             regions = [Span(start=r.start, end=r.end) for r in speech_regions(audio.samples, self.vad)]
         result = Transcript(duration_s=round(audio.duration_s, 3), speech_regions=list(regions),
@@ -192,7 +193,8 @@ class WhisperTranscriber:
             if w.word.strip()
         ]
         result.text = " ".join(s.text for s in result.segments).strip()
-        result.hesitations = find_hesitations(audio.samples, result.words, result.speech_regions)
+        if hesitations:  # for the report; the live path skips the work (its turns are refined)
+            result.hesitations = find_hesitations(audio.samples, result.words, result.speech_regions)
         return result
 
     def _decode(self, audio: Audio, batched: bool, one_window: bool = False) -> list[Any]:
