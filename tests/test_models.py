@@ -3,6 +3,7 @@ half-written; tiny.en read in place."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -125,3 +126,43 @@ def test_packaged_names_pick_the_packaged_models(tmp_path, monkeypatch):
     assert Path(tiny._source()) == models.tiny_model_dir()
     assert base.model_name.startswith("base") and tiny.model_name.startswith("tiny.en")
     assert shutil.disk_usage(tmp_path).free > 0
+
+
+# -- the two models through the command line ---------------------------------------------------
+
+
+def test_practice_answers_and_rescore_use_the_report_model_chosen(cli, home, tmp_path):
+    from speech import write
+
+    wav, _ = write(tmp_path / "a.wav", "For the baseline I would train a logistic regression model on clicks.")
+    env = {"INTERVIEWER_HOME": str(home)}
+    run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--session", "two",
+              "--stt-model", "tiny.en", "--answers", str(wav), env=env)
+    assert run.code == 0, run.err
+    r = json.loads((home / "recordings" / "two" / "report.json").read_text())
+    assert r["stt"]["model"].startswith("tiny.en") and r["stt"]["live_model"] is None
+    assert r["stt"]["transcripts"] == {r["stt"]["model"]: 1}
+    assert json.loads((home / "recordings" / "two" / "turn-01.json").read_text())["model"].startswith("tiny.en")
+
+    run = cli("report", "two", "--rescore", env=env)  # the default report model: base
+    assert run.code == 0, run.err
+    r = json.loads((home / "recordings" / "two" / "report.json").read_text())
+    assert r["stt"]["model"].startswith("base") and list(r["stt"]["transcripts"]) == [r["stt"]["model"]]
+    assert "Speech model: base" in (home / "recordings" / "two" / "report.md").read_text()
+
+
+def test_live_model_option_is_practice_only_and_documented(cli):
+    run = cli("practice", "--help")
+    assert "--live-stt-model" in run.out and "(default: tiny.en)" in run.out
+    assert "(default: base)" in run.out
+    run = cli("answer", "x.wav", "--question", "q", "--live-stt-model", "tiny.en")
+    assert run.code == 2 and "unrecognized arguments: --live-stt-model" in run.err
+
+
+def test_a_bad_live_model_directory_fails_before_the_interview(cli, home, tmp_path):
+    empty = tmp_path / "not-a-model"
+    empty.mkdir()
+    run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--live-stt-model", str(empty),
+              env={"INTERVIEWER_HOME": str(home)})
+    assert run.code == 5 and run.err.startswith("error: ") and "no model.bin" in run.err
+    assert not any((home / "recordings").iterdir())  # no session started
