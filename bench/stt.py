@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from common import PARAGRAPHS, compose, long_speech, machine
-from hearing import (accuracy, build, espeak_clips, false_per_minute, hesitation_scores, piper_clips,
+from hearing import (HesitationScore, accuracy, build, espeak_clips, false_per_minute, hesitation_scores, piper_clips,
                      real_clips)
 from hesitation_set import load_answers
 
@@ -80,6 +80,7 @@ def main() -> int:
     ap.add_argument("--device", default="auto")
     ap.add_argument("--compute-type", default="auto")
     ap.add_argument("--quick", action="store_true", help="skip the speed and decoding runs")
+    ap.add_argument("--no-hesitations", action="store_true", help="skip the hesitation set")
     args = ap.parse_args()
 
     _, terms = load_answers()
@@ -87,7 +88,7 @@ def main() -> int:
     piper, espeak = piper_clips(), espeak_clips()
     # The hesitation set twice: Piper without its random variation (the same audio every run)
     # and with it (natural), so the figures are not tuned to one rendering.
-    hesitant = build(seed=11, natural=False) + build(seed=12, natural=True)
+    hesitant = [] if args.no_hesitations else build(seed=11, natural=False) + build(seed=12, natural=True)
     print(f"machine: {machine()}")
     if real:
         print(f"real speech: {len(real)} clips, {sum(len(c.reference.split()) for c in real)} words "
@@ -104,7 +105,8 @@ def main() -> int:
         load_s = time.perf_counter() - t0
         acc = {k: accuracy(t, clips, terms if k != "real" else None)
                for k, clips in (("real", real), ("piper", piper), ("espeak", espeak)) if clips}
-        h = hesitation_scores(t, hesitant)
+        h = (hesitation_scores(t, hesitant) if not args.no_hesitations
+             else HesitationScore(float("nan"), float("nan"), 0, 0, float("nan"), float("nan")))
         real_false = false_per_minute(t, real) if real else (0.0, 0, 0.0)
         rtf = speed(t, args.seconds) if not args.quick else (0.0, float("nan"), float("nan"))
         rows.append((t, load_s, acc, h, real_false, rtf))

@@ -20,7 +20,7 @@ ANSWERS = [
     "For a baseline, I would start with logistic regression on a few simple features.",
     "It is cheap to train and easy to debug, and it gives us a number to beat.",
     "The bottleneck is usually candidate generation, not the ranker.",
-    "So I would use a two-tower model, and retrieve the nearest neighbours from an index.",
+    "So I would use a two-tower model, and retrieve the nearest neighbors from an index.",
     "After launch, I would alert when the input features drift, and retrain every week.",
     "Before launch, I would run an A/B test against the current system.",
 ]

@@ -166,3 +166,10 @@ def test_a_bad_live_model_directory_fails_before_the_interview(cli, home, tmp_pa
               env={"INTERVIEWER_HOME": str(home)})
     assert run.code == 5 and run.err.startswith("error: ") and "no model.bin" in run.err
     assert not any((home / "recordings").iterdir())  # no session started
+
+
+def test_doctor_checks_both_models(cli):
+    run = cli("doctor")
+    assert "ok   speech model (live): tiny.en verified" in run.out
+    assert "ok   speech model (reports): base verified" in run.out
+    assert "ok   voice: Piper (--voice-engine piper) installed" in run.out
