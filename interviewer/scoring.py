@@ -53,6 +53,10 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
             continue
         parts.append((t["start"], t["end"], tr))
         used[t.get("n", i)] = tr.text
+    made_by: dict[str, int] = {}
+    for _, _, tr in parts:
+        made_by[tr.model or "unknown"] = made_by.get(tr.model or "unknown", 0) + 1
+    stt = stt.model_copy(update={"transcripts": made_by})
     report = judge_transcript(combine(parts, clock), ctx, str(folder), stt, probed=probed)
     report.turns = [dict(t) for t in turns]
     for t in report.turns:  # the text the report scored (one pass), not what was streamed live
@@ -136,6 +140,8 @@ def _retranscribe_group(transcriber: Any, wavs: list[Path], saved: list[Transcri
                                           start=shift(mine[0].start), end=shift(mine[-1].end)))
         t.speech_regions = [Span(start=shift(r.start), end=min(shift(r.end), t.duration_s))
                             for r in whole.speech_regions if inside(r.start)]
+        t.hesitations = [Span(start=shift(h.start), end=min(shift(h.end), t.duration_s))
+                         for h in whole.hesitations if inside(h.start)]
         t.text = " ".join(sg.text for sg in t.segments).strip()
         out[group[k]] = t
     return out

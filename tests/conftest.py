@@ -28,6 +28,16 @@ def transcriber() -> WhisperTranscriber:
     return t
 
 
+@pytest.fixture(scope="session")
+def report_transcriber() -> WhisperTranscriber:
+    """The report's model (base, assembled from its packages), loaded once for the whole run."""
+    from interviewer.settings import REPORT_MODEL, SttOptions
+
+    t = WhisperTranscriber(SttOptions(model=REPORT_MODEL))
+    t.load()
+    return t
+
+
 @dataclass
 class Run:
     code: int

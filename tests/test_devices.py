@@ -29,7 +29,8 @@ def raw(path) -> np.ndarray:
     return np.fromfile(path, dtype="<i2").astype(np.float32) / 32768
 
 
-def test_spoken_interview_through_the_virtual_sound_card(tmp_path, home, transcriber):
+def test_spoken_interview_through_the_virtual_sound_card(tmp_path, home, transcriber,
+                                                        report_transcriber):
     speech, _ = compose(0.8, *ANSWER, 6.0)
     env, speaker = virtual_audio(tmp_path / "alsa", speech)
     p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
@@ -49,12 +50,18 @@ def test_spoken_interview_through_the_virtual_sound_card(tmp_path, home, transcr
     answer = next(t for t in s["turns"] if t["role"] == "candidate")
     assert answer["ended_by"] == "silence"
     assert "regression" in answer["text"].lower()  # streamed while it was spoken
-    # ...and re-transcribed in one pass for the report: the same as a one-shot transcription
+    # ...and re-transcribed in one pass by the report's model: the same as a one-shot
+    # transcription with it; the live model streamed.
     from interviewer.audio import load_audio
     from interviewer.transcript import Transcript
 
     saved = Transcript.model_validate_json((folder / "turn-01.json").read_text())
-    assert saved.text == transcriber.transcribe(load_audio(first)).text
+    assert saved.model.startswith("base") and saved.model == report_transcriber.model_name
+    assert saved.text == report_transcriber.transcribe(load_audio(first)).text
+    report = json.loads((folder / "report.json").read_text())
+    assert report["stt"]["model"].startswith("base")
+    assert report["stt"]["live_model"].startswith("tiny.en")
+    assert set(report["stt"]["transcripts"]) == {report_transcriber.model_name}
     assert s["latency_ms"] and all(x > 0 for x in s["latency_ms"])
 
     # the voice path: the question went out through the speaker

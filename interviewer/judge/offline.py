@@ -197,6 +197,8 @@ def _facts(answer: Answer, agenda: list[StepResult], points: list[KeyPointResult
         "words_per_minute": (m.words_per_minute, whole, ""),
         "word_count": (float(judged_words), whole, ""),
         "fillers_per_minute": (m.fillers_per_minute, occurrences(m.fillers), ""),
+        "disfluencies_per_minute": (m.disfluencies_per_minute,
+                                    occurrences(sorted(m.fillers + m.hesitations, key=lambda o: o.start)), ""),
         "hedges_per_minute": (m.hedges_per_minute, occurrences(m.hedges), ""),
         "long_pause_count": (float(len(m.long_pauses)), pauses, ""),
         "longest_pause_s": (m.longest_pause_s, pauses, ""),

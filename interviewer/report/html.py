@@ -183,7 +183,8 @@ class _Page:
             meta = [("Date", when), ("Answers", f"typed, {r.metrics.word_count} words"), judge, rubric]
         else:
             meta = [("Date", when), ("Duration", clock(r.duration_s)), judge, rubric,
-                    ("Speech model", f"{r.stt.model} on {r.stt.device}")]
+                    ("Speech model", f"{r.stt.model} on {r.stt.device}"
+                     + (f" (live: {r.stt.live_model})" if r.stt.live_model else ""))]
         rows = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in meta)
         ended = (f'<p class="ended" id="ended">Ended: {esc(r.ended.text())}.</p>'
                  if r.ended is not None else "")
@@ -276,6 +277,10 @@ class _Page:
         parts += [self.moment("filler", f.start, f.end, "", "filler",
                               f"filler \u201c{f.word}\u201d", f"left:{pct(f.start):.2f}%")
                   for f in m.fillers if turn.start <= f.start < turn.end]
+        parts += [self.moment("hesitation", h.start, h.end, "", "hesitation",
+                              f"hesitation sound, {h.duration:.1f} s (heard, not a word)",
+                              box(h.start, h.end))
+                  for h in m.hesitations if turn.start <= h.start < turn.end]
         if turn.src:  # anywhere on the strip plays from there
             attrs = (f'data-audio="{turn.player}" data-turn-start="{_t(turn.start)}" '
                      f'data-turn-end="{_t(turn.end)}"')
@@ -300,14 +305,23 @@ class _Page:
                  f"{_count(len(m.long_pauses), 'long pause')} of {m.long_pause_threshold_s:g} s "
                  f"or more (longest {m.longest_pause_s:.1f} s) &middot; "
                  f"{m.fillers_per_minute:.1f} fillers a minute ({esc(heard)}) &middot; "
+                 f"{_count(len(m.hesitations), 'hesitation sound')} &middot; "
                  f"{_count(len(m.hedges), 'hedge')}")
         rows = "".join(self.track(t) for t in self.answers)
+        sounds = "".join(
+            "<li>" + self.moment("hesitation", h.start, h.end,
+                                 f'<span class="at">{clock(h.start)}</span> {h.duration:.1f} s',
+                                 "q", "hesitation sound") + "</li>"
+            for h in m.hesitations)
+        heard_list = (f'<h3>Hesitation sounds, heard in the audio, not words</h3>'
+                      f'<ul class="quotes hesitations">{sounds}</ul>' if sounds else "")
         return (f'<section id="timeline"><h2>Timeline</h2><p class="facts">{facts}</p>'
                 f'<div class="tlegend"><span><i class="speech"></i>speech</span>'
                 f'<span><i class="silence"></i>silence</span><span><i class="pause"></i>long pause'
-                f'</span><span><i class="filler"></i>filler</span>{steps}</div>{rows}'
-                + ('<p class="hint">Click a pause, a filler or anywhere on an answer to hear it.'
-                   "</p>" if self.audible else "") + "</section>")
+                f'</span><span><i class="filler"></i>filler</span>'
+                f'<span><i class="hesitation"></i>hesitation sound</span>{steps}</div>{rows}'
+                + ('<p class="hint">Click a pause, a filler, a hesitation sound or anywhere on an '
+                   "answer to hear it.</p>" if self.audible else "") + f"{heard_list}</section>")
 
     def per_phase(self) -> str:
         m = self.r.metrics

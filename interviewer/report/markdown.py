@@ -45,7 +45,10 @@ def render_markdown(r: Report) -> str:
         add(f"Typed answers, {m.word_count} words. {judge}\n")
     else:
         add(f"Audio `{r.audio}`, {clock(r.duration_s)} long. {judge} "
-            f"Speech model: {r.stt.model} on {r.stt.device}.\n")
+            f"Speech model: {r.stt.model} on {r.stt.device}"
+            + (f" (live: {r.stt.live_model})" if r.stt.live_model else "")
+            + (f"; transcripts by {', '.join(f'{k} ({v})' for k, v in r.stt.transcripts.items())}"
+               if r.stt.transcripts else "") + ".\n")
     if r.ended is not None:
         add(f"Ended: {r.ended.text()}.\n")
 
@@ -122,11 +125,11 @@ def render_markdown(r: Report) -> str:
             f"{m.words_per_minute:.0f} words a minute over {m.word_count} words. Time split "
             f"{m.budget_deviation:.0%} away from the budget's shares.\n")
         if m.per_phase:
-            add("| phase | time | share | budget share | wpm (speaking) | fillers/min | long pauses |")
-            add("|---|---|---|---|---|---|---|")
+            add("| phase | time | share | budget share | wpm (speaking) | fillers/min | hesitation sounds | long pauses |")
+            add("|---|---|---|---|---|---|---|---|")
             for p in m.per_phase:
                 add(f"| {p.step} | {clock(p.time_s)} | {p.share:.0%} | {p.budget_share:.0%} | "
-                    f"{p.words_per_minute:.0f} | {p.fillers_per_minute:.1f} | {p.long_pauses} |")
+                    f"{p.words_per_minute:.0f} | {p.fillers_per_minute:.1f} | {p.hesitations} | {p.long_pauses} |")
             add("")
 
         add(f"## Long pauses (at least {m.long_pause_threshold_s:g} s)\n")
@@ -144,6 +147,15 @@ def render_markdown(r: Report) -> str:
     else:
         add(f"Fillers heard: {heard or 'none'}; {m.fillers_per_minute:.1f} a minute. "
             f"Hedges: {len(m.hedges)} ({m.hedges_per_minute:.1f} a minute).\n")
+        add("### Hesitation sounds, heard in the audio, not words\n")
+        if m.hesitations:
+            add(f"{len(m.hesitations)} ({m.hesitations_per_minute:.1f} a minute): held \"um\", \"uh\" or "
+                "\"hmm\" sounds the speech model did not write down.\n")
+            for h in m.hesitations:
+                add(f"- {clock(h.start)}-{clock(h.end)} ({h.duration:.1f} s)")
+        else:
+            add("None.")
+        add("")
     for note in r.notes:
         add(f"_{note}_\n")
 

@@ -33,9 +33,13 @@ class JudgeInfo(BaseModel):
 
 
 class SttInfo(BaseModel):
-    model: str
+    model: str  # the model behind the report's transcripts
     device: str
     compute_type: str
+    live_model: str | None = None  # the live interviewer's streaming model, if one ran
+    # Which model made each answer's transcript, counted (a turn whose one-pass transcript
+    # failed keeps its streamed one).
+    transcripts: dict[str, int] = Field(default_factory=dict)
 
 
 Kind = Literal["spoken", "typed", "answer", "demo"]
