@@ -35,14 +35,15 @@ class Piece:
     text: str = ""
 
 
-def compose(*parts: str | float, speed: int = 165) -> tuple[np.ndarray, list[Piece]]:
-    """Strings are spoken, numbers are seconds of silence; returns audio and where each went."""
+def compose(*parts: str | float, speed: int = 165, voice: str = "espeak") -> tuple[np.ndarray, list[Piece]]:
+    """Strings are spoken, numbers are seconds of silence; returns audio and where each went.
+    voice: "espeak" (robustness: a hard accent for Whisper) or "piper" (human-like: content tests)."""
     chunks: list[np.ndarray] = []
     pieces: list[Piece] = []
     t = 0.0
     for part in parts:
         if isinstance(part, str):
-            chunk = speak(part, speed)
+            chunk = piper_say(part) if voice == "piper" else speak(part, speed)
             pieces.append(Piece("speech", t, t + len(chunk) / SAMPLE_RATE, part))
         else:
             chunk = np.zeros(int(round(part * SAMPLE_RATE)), dtype=np.float32)

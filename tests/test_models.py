@@ -99,13 +99,14 @@ def test_a_damaged_cached_copy_is_assembled_again(tmp_path):
 
 def test_transcriber_refuses_a_corrupted_base_before_loading(tmp_path, monkeypatch):
     parts = _fake_parts(tmp_path / "src", corrupt="config.json")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("INTERVIEWER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(models, "base_parts", lambda: parts)
     with pytest.raises(ModelError, match="config.json .*SHA-256"):
         WhisperTranscriber(SttOptions(model="base")).check()
 
 
 def test_cache_folder_follows_xdg(tmp_path, monkeypatch):
+    monkeypatch.delenv("INTERVIEWER_CACHE", raising=False)  # which, when set, wins
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert models.cache_root() == tmp_path / "interviewer" / "models"
     assert "site-packages" not in str(models.cache_root())
@@ -119,6 +120,7 @@ def test_unwritable_cache_is_a_clean_model_error(tmp_path, monkeypatch):
 
 
 def test_packaged_names_pick_the_packaged_models(tmp_path, monkeypatch):
+    monkeypatch.delenv("INTERVIEWER_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     base = WhisperTranscriber(SttOptions(model="base"))
     tiny = WhisperTranscriber(SttOptions(model="tiny.en"))
