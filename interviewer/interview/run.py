@@ -14,6 +14,7 @@ from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
 from interviewer.errors import ContentError, InterviewerError
+from interviewer.options import MAX_SESSION_MINUTES, check_number
 from interviewer.interview.lines import load_lines, opening
 from interviewer.llm.config import load_llm_options
 from interviewer.session import create, new_id, open_existing
@@ -69,18 +70,26 @@ def practice(args: argparse.Namespace) -> int:
     question = get_question(_pick_question(args, saved))
     agenda = load_agenda(question.agenda)
     minutes = float(saved.get("minutes") or args.minutes)
-    if minutes <= 0:
-        raise ContentError("--minutes must be positive")
+    check_number("--minutes", minutes, low=0.5, high=MAX_SESSION_MINUTES)
+    check_number("--patience", args.patience, low=0.5, high=600)
+    if session is not None and saved.get("status") == "finished" and (session.dir / "report.json").exists():
+        # Nothing left to record: no microphone, no model, just where the report is.
+        report = session.dir / "report.json"
+        print(f"session {session.id} is finished")
+        print(f"report: {report.with_suffix('.md')}")
+        print(f"html:   {report.with_suffix('.html')}")
+        print(f"json:   {report}")
+        return 0
     settings = {"input": "text" if args.text else "answers" if args.answers else "microphone",
                 "voice": not (args.no_voice or args.text), "patience_s": args.patience,
                 "push_to_talk": args.push_to_talk, "stt_model": args.stt_model}
 
     transcriber = None
-    if not args.text:
+    if not args.text or (session is not None and _untranscribed(session.dir)):
         transcriber = WhisperTranscriber(SttOptions(model=args.stt_model, device=args.device,
                                                     compute_type=args.compute_type))
         transcriber.check()  # a bad path or checksum fails before the interview starts
-        if args.answers:
+        if args.answers or args.text:
             transcriber.load()  # a bad model name too; nothing is waiting on a voice here
         else:
             transcriber.load_in_background()  # loads while the question is being spoken
@@ -108,7 +117,9 @@ def practice(args: argparse.Namespace) -> int:
     lines = load_lines()
     early: EarlyLine | None = None
     if session is None:
-        session = create(new_id(question.id, args.session))
+        session = create(new_id(question.id, args.session),
+                         question={"id": question.id, "text": question.text}, agenda_id=agenda.id,
+                         minutes=minutes, settings=settings)
         print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
         # Speak the question now, while the rest starts up; the graph's first line is the same.
         first = opening(lines, question.text, minutes)
@@ -168,6 +179,11 @@ def practice(args: argparse.Namespace) -> int:
     print(f"html:   {report.with_suffix('.html')}")
     print(f"json:   {report}")
     return 0
+
+
+def _untranscribed(folder: Path) -> bool:
+    """A recorded turn not transcribed yet: a resume with --text still needs the model."""
+    return any(not w.with_suffix(".json").exists() for w in folder.glob("turn-[0-9][0-9].wav"))
 
 
 def _save_quietly(run: Practice, status: str) -> None:
