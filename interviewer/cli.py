@@ -136,7 +136,8 @@ def cmd_answer(args: argparse.Namespace) -> int:
     from interviewer.audio import load_audio
     from interviewer.content import custom_question, get_question, load_agenda, load_rubric
     from interviewer.pipeline import Context, score_audio
-    from interviewer.session import save_answer
+    from interviewer.options import MAX_ANSWER_MINUTES, check_number
+    from interviewer.session import check_out, save_answer
     from interviewer.stt import WhisperTranscriber
 
     if args.question:
@@ -148,10 +149,12 @@ def cmd_answer(args: argparse.Namespace) -> int:
         agenda = load_agenda(args.agenda or "ml-design")
         question = custom_question(args.question_text.strip(), agenda)
     rubric = load_rubric(args.rubric)
+    check_number("--max-minutes", args.max_minutes, low=0.01, high=MAX_ANSWER_MINUTES)
+    out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
+    check_out(out, Path(args.audio))  # before any audio work
     audio = load_audio(args.audio, max_seconds=args.max_minutes * 60)
     transcriber = WhisperTranscriber(_stt_options(args))
     report = score_audio(audio, Context(question, agenda, rubric, _judge(args)), transcriber)
-    out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
     json_path = save_answer(out, audio, report)
     md_path = json_path.with_suffix(".md")
     s = report.scores

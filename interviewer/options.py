@@ -8,6 +8,7 @@ import math
 from interviewer.errors import UsageError
 
 MAX_SESSION_MINUTES = 240.0  # a mock interview longer than four hours is a typo
+MAX_ANSWER_MINUTES = 240.0  # --max-minutes: one answer, decoded in memory (~4 MB a minute)
 
 
 def check_number(option: str, value: float, low: float, high: float) -> float:

@@ -26,6 +26,7 @@ from interviewer.settings import Paths
 if TYPE_CHECKING:
     from interviewer.audio import Audio
     from interviewer.report import Report
+    from interviewer.transcript import Transcript
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID = 80
@@ -52,6 +53,18 @@ def file_name(value: str) -> str:
             or "\x00" in value):
         raise ValueError(f"'{value[:80]}' is not a file name inside the session folder")
     return value
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`name` (from a session file) as a path in `folder`: a plain file name whose real path,
+    links followed, is still in the folder; anything else is a SessionError."""
+    try:
+        path = folder / file_name(str(name))
+    except ValueError as exc:
+        raise SessionError(f"{folder / 'session.json'}: {exc}") from None
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise SessionError(f"{folder / 'session.json'}: '{name}' points outside the session folder")
+    return path
 
 
 def now() -> str:
@@ -164,13 +177,7 @@ class Session:
 
     def file(self, name: str) -> Path:
         """A file named in a session record, resolved inside this folder or refused."""
-        try:
-            path = (self.dir / file_name(name)).resolve()
-        except ValueError as exc:
-            raise SessionError(f"{self.json_path}: {exc}") from None
-        if not path.is_relative_to(self.dir.resolve()):
-            raise SessionError(f"{self.json_path}: '{name}' points outside the session folder")
-        return path
+        return inside(self.dir, name)
 
     def load(self) -> SessionRecord | None:
         """The validated record, or None when the folder has none yet."""
@@ -263,6 +270,35 @@ def is_session(folder: Path) -> bool:
     return (folder / "session.json").is_file() or (folder / "checkpoints.sqlite").exists()
 
 
+def check_out(out: Path, source: Path) -> None:
+    """`answer --out`: a new or plain folder that does not hold the input, checked before any
+    audio work, so a saved session or the input itself is never written over."""
+    from interviewer.errors import UsageError
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    if is_session(out):
+        raise UsageError(f"--out {out} holds a saved session; pick a new folder "
+                         "(a recorded session is never written over)")
+    if source.resolve().parent == out.resolve():
+        raise UsageError(f"--out {out} holds the input audio; pick another folder (inputs are never touched)")
+    existing = next(p for p in [out, *out.parents] if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out} cannot be written ({existing} is not a writable folder)")
+
+
+def read_transcript(path: Path) -> "Transcript":
+    """A saved turn-NN.json; a damaged one is a SessionError naming it."""
+    from interviewer.transcript import Transcript
+
+    try:
+        return Transcript.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValidationError) as exc:
+        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else _first(exc)
+        raise SessionError(f"{path} is damaged ({reason}); `interviewer report --rescore` "
+                           "transcribes its audio again") from None
+
+
 def save_answer(folder: Path, audio: "Audio", report: "Report") -> Path:
     """A recorded answer as a one-turn session folder: a 16 kHz copy of the audio, its
     transcript, session.json and the reports, so `report`, `replay` and the index treat it
@@ -282,4 +318,6 @@ def save_answer(folder: Path, audio: "Audio", report: "Report") -> Path:
         "question": {"id": report.question.id, "text": report.question.text},
         "agenda_id": report.question.agenda, "turns": [turn], "probed": {}, "clock": report.duration_s,
         "stt": report.stt.model_dump(), "report": "report.json"})
-    return publish(report, folder)
+    # The session index lives in recordings/: an answer saved elsewhere (--out) writes
+    # nothing outside its own folder.
+    return publish(report, folder, index=folder.resolve().parent == Paths().recordings.resolve())

@@ -36,6 +36,7 @@ from interviewer.judge.offline import OfflineJudge
 from interviewer.pipeline import Context, assess_turn
 from interviewer.scoring import publish, session_report
 from interviewer.report.model import SttInfo
+from interviewer.session import inside, read_transcript
 from interviewer.settings import InterviewOptions
 from interviewer.stt import Transcriber
 from interviewer.textmatch import contains
@@ -103,7 +104,7 @@ def _line(deps: Deps, state: InterviewState, kind: str, draft: str, step: str | 
 
 
 def load_turn_transcript(session_dir: Path, turn: Turn) -> Transcript:
-    return Transcript.model_validate_json((session_dir / str(turn["transcript"])).read_text())
+    return read_transcript(inside(session_dir, str(turn["transcript"])))
 
 
 # -- nodes --------------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
             t = typed(got["text"], deps.options.words_per_second)
             audio, duration = None, t.duration_s
         elif got.get("transcript"):  # transcribed while it was spoken (streaming)
-            t = Transcript.model_validate_json((deps.session_dir / got["transcript"]).read_text())
+            t = read_transcript(inside(deps.session_dir, got["transcript"]))
             audio, duration = str(got["audio"]), float(got["duration_s"])
         else:
             if deps.transcriber is None:

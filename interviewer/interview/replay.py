@@ -8,7 +8,7 @@ import numpy as np
 from interviewer.audio.io import SAMPLE_RATE, load_audio
 from interviewer.errors import SessionError
 from interviewer.report.markdown import clock
-from interviewer.session import Session, open_existing
+from interviewer.session import Session, open_existing, read_transcript
 from interviewer.transcript import Transcript
 
 
@@ -42,7 +42,7 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
     try:
         for i, t in enumerate(turns, start=turn or 1):
             who = "interviewer" if t["role"] == "interviewer" else "you"
-            wav = session.dir / t["audio"] if t.get("audio") else None
+            wav = session.file(t["audio"]) if t.get("audio") else None
             missing = wav is not None and not wav.exists()
             label = f"[{clock(t['start'])}] {i:>2} {who}"
             if missing:
@@ -64,10 +64,10 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
 def _words(session: Session, t: dict) -> list[tuple[float, str]]:
     if not t.get("transcript"):
         return []
-    path = session.dir / t["transcript"]
+    path = session.file(t["transcript"])
     if not path.exists():
         return []
-    tr = Transcript.model_validate_json(path.read_text())
+    tr = read_transcript(path)
     return [(w.start, w.word) for w in tr.words]
 
 
