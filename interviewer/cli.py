@@ -113,6 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    if code == 130 and argv is None:
+        # Ctrl-C in a real process: everything worth keeping is on disk (atomic files, the
+        # checkpoint). A SIGINT that landed inside a worker pool's bookkeeping can leave
+        # interpreter shutdown waiting on a thread for ever, so end here, not in thread joins.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
