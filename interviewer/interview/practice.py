@@ -209,7 +209,7 @@ class Practice:
             payload = self._recorded_turn(record)
             if payload is not None:
                 print(f"turn {payload['n']} was recorded before the stop: it is used "
-                      f"({payload['ended_by']})", file=sys.stderr)
+                      f"({payload.get('ended_by', 'typed')})", file=sys.stderr)
                 self._invoke(Command(resume=payload))
         else:  # killed mid-step: finish it from its checkpoint
             self._invoke(None)
