@@ -131,3 +131,16 @@ def test_a_malformed_session_json_is_a_session_error(cli, home):
         run = cli(*args, env={"INTERVIEWER_HOME": str(home)})
         assert_clean_error(run, "session.json is malformed")
         assert run.code == 8
+
+
+def test_an_answer_longer_than_a_turn_is_refused_before_the_interview(cli, home, tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    long = tmp_path / "long.wav"
+    sf.write(str(long), np.zeros(16000 * 60 * 16, dtype=np.int16), 16000, subtype="PCM_16")  # 16 min
+    run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--answers", str(long),
+              env={"INTERVIEWER_HOME": str(home)})
+    assert_clean_error(run, "16.0 minutes", "15-minute limit")
+    assert run.code == 3
+    assert not any((home / "recordings").iterdir())
