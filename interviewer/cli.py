@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-device", help="speaker name or index")
     p.add_argument("--session", metavar="NAME", help="name the session folder (sanitized)")
     p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
+    p.add_argument("--switch-endpoint", action="store_true",
+                   help="with --resume: allow an LLM endpoint other than the one the session started with")
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
     _llm_arg(p)
     _stt_args(p)

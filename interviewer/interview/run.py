@@ -13,7 +13,7 @@ import threading
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
-from interviewer.errors import ContentError, InterviewerError
+from interviewer.errors import ContentError, InterviewerError, SessionError
 from interviewer.options import MAX_SESSION_MINUTES, check_number
 from interviewer.interview.lines import load_lines, opening
 from interviewer.llm.config import load_llm_options
@@ -110,8 +110,15 @@ def practice(args: argparse.Namespace) -> int:
         voice = EspeakVoice(VoiceOptions(voice=args.voice, rate=args.rate,
                                          device=_device(args.output_device)))  # type: ignore[arg-type]
 
-    llm = load_llm_options(args.llm or saved.get("settings", {}).get("llm", {}).get("model"))
+    before = (saved.get("settings") or {}).get("llm") or {}
+    llm = load_llm_options(args.llm or before.get("model"))
     if llm is not None:
+        if before.get("base_url") and before["base_url"] != llm.base_url and not args.switch_endpoint:
+            # The transcript so far would go to another server (a cloud one, say, when
+            # OPENAI_BASE_URL was not set again): only when the user says so.
+            raise SessionError(f"session '{session.id if session else ''}' was started with the LLM at "
+                               f"{before['base_url']}, and this resume would use {llm.base_url}; set "
+                               f"OPENAI_BASE_URL={before['base_url']} or pass --switch-endpoint")
         settings["llm"] = llm.public()  # never the key
 
     lines = load_lines()
