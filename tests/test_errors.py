@@ -144,3 +144,32 @@ def test_an_answer_longer_than_a_turn_is_refused_before_the_interview(cli, home,
     assert_clean_error(run, "16.0 minutes", "15-minute limit")
     assert run.code == 3
     assert not any((home / "recordings").iterdir())
+
+
+def test_a_damaged_mp3_is_decoded_past_the_damage_and_the_loss_is_noted(cli, tmp_path):
+    import numpy as np
+    import soundfile as sf
+    from speech import compose
+
+    from interviewer.audio import load_audio
+
+    samples, _ = compose("For a simple baseline I would train a logistic regression model on click data.", 1.0,
+                         "After launch I would monitor drift and retrain the model every week.", 1.0,
+                         "To improve it I would add a cache, which is faster but can serve stale results.")
+    clean = tmp_path / "clean.mp3"
+    sf.write(str(clean), samples, 16000, format="MP3")
+    data = bytearray(clean.read_bytes())
+    at = len(data) // 3
+    data[at: at + 3000] = np.random.default_rng(3).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    damaged = tmp_path / "damaged.mp3"
+    damaged.write_bytes(bytes(data))
+    whole = load_audio(clean).duration_s
+    audio = load_audio(damaged)
+    assert audio.duration_s > 0.6 * whole  # FFmpeg's frame iterator stopped at the damage (a third)
+    assert 0.2 <= audio.unreadable_s < 0.4 * whole
+    out = tmp_path / "out"
+    run = cli("answer", str(damaged), "--question", "recsys-low-latency", "--out", str(out))
+    assert run.code == 0, run.err
+    report = json.loads((out / "report.json").read_text())
+    assert any("could not be decoded" in n for n in report["notes"])
+    assert "cache" in report["transcript"]["text"].lower()  # speech after the damage was scored
