@@ -130,7 +130,7 @@ class LlmClient:
                 reply = self._call(messages=messages, **self._format(mode, schema, name))
             else:
                 raise
-        text = _content(reply)
+        text = self.o.scrub(_content(reply))  # a key echoed back never reaches a report
         try:
             return model.model_validate_json(_strip_fences(text))
         except ValidationError as exc:
@@ -142,7 +142,7 @@ class LlmClient:
             {"role": "user", "content": "That reply was not valid JSON for the schema ("
              + " ".join(problem) + "). Reply again with only the corrected JSON object."},
         ]
-        text = _content(self._call(messages=repair, **self._format(mode, schema, name)))
+        text = self.o.scrub(_content(self._call(messages=repair, **self._format(mode, schema, name))))
         try:
             return model.model_validate_json(_strip_fences(text))
         except ValidationError as exc:
@@ -157,8 +157,8 @@ class LlmClient:
                 "response_format": {"type": "json_object", "schema": schema}}
 
     def text(self, messages: list[dict], max_tokens: int = 200) -> str:
-        return _content(self._call(messages=messages, temperature=self.o.temperature,
-                                   max_tokens=max_tokens))
+        return self.o.scrub(_content(self._call(messages=messages, temperature=self.o.temperature,
+                                                max_tokens=max_tokens)))
 
     def stream_sentences(self, messages: list[dict], max_tokens: int = 200) -> Iterator[str]:
         """Yield the reply sentence by sentence as it streams, so speech can start early."""
@@ -181,7 +181,7 @@ class LlmClient:
                 while (m := _SENTENCE_END.search(buffer)) is not None:
                     sentence, buffer = buffer[:m.end()].strip(), buffer[m.end():]
                     if sentence:
-                        yield sentence
+                        yield self.o.scrub(sentence)
         except openai.APIError as exc:
             raise LlmFailure("stream-broken", self.o.scrub(str(exc))[:160]) from None
         except (ValueError, TypeError, AttributeError, httpx.HTTPError, ReplyTooLarge) as exc:  # garbage
@@ -189,7 +189,7 @@ class LlmClient:
         if finish == "length":
             raise LlmFailure("truncated", "the reply hit the token limit")
         if buffer.strip():
-            yield buffer.strip()
+            yield self.o.scrub(buffer.strip())
 
     def list_models(self) -> list[str]:
         import openai
