@@ -115,6 +115,12 @@ class Outcome:
         return not self.problems
 
 
+def _default_sigint() -> None:
+    """A shell starts background jobs with SIGINT ignored, and the child would inherit that
+    (Python then installs no KeyboardInterrupt handler): give it the default, as a terminal does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _run(args: list[str], env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "interviewer", *args], env=env, input=stdin or "",
                           capture_output=True, text=True, timeout=600)
@@ -129,7 +135,7 @@ def stop_and_resume(home: Path, answers: dict[str, Path], instant: Instant, sig:
     proc = subprocess.Popen([sys.executable, "-m", "interviewer", "practice", "--question", QUESTION,
                              *quiet, "--session", sid, "--answers", *map(str, files)],
                             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
     out = Outcome(instant.label, sig.name, stopped=False)
     deadline = time.monotonic() + 300
     while proc.poll() is None and not instant.when(folder) and time.monotonic() < deadline:
