@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-import soundfile as sf
 from conftest import assert_clean_error
 from speech import write
 

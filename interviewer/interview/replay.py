@@ -9,7 +9,6 @@ from interviewer.audio.io import SAMPLE_RATE, load_audio
 from interviewer.errors import SessionError
 from interviewer.report.markdown import clock
 from interviewer.session import Session, open_existing, read_transcript
-from interviewer.transcript import Transcript
 
 
 def timeline(session: Session, turn: int | None = None) -> list[dict]:
