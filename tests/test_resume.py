@@ -90,7 +90,6 @@ def test_a_stop_while_a_recorded_turn_is_handed_over_keeps_that_turn(home, answe
     assert not list(folder.glob("*partial*"))
     # the audio of the recorded turn is the answer, whole
     assert len(load_audio(folder / "turn-02.wav").samples) == len(load_audio(answers["baseline"]).samples)
-    assert s["turns"] == [dict(t, **{k: v for k, v in t.items()}) for t in s["turns"]]
     assert len(s["turns"]) == len(report["turns"])
 
 
