@@ -10,19 +10,18 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
 from interviewer.audio.mic import Microphone, Recording
 from interviewer.audio.voice import Voice
-from interviewer.errors import DiskError, SessionError
 from interviewer.files import atomic_write_json
+from interviewer.interview.checkpoint import STATE_FIELDS, checkpoint_errors, set_aside
 from interviewer.interview.graph import Deps, build_graph, initial_state
 from interviewer.session import Session, SessionRecord
 from interviewer.streaming import Refiner, StreamingTurn
@@ -102,7 +101,7 @@ class Practice:
             if isinstance(exc, sqlite3.OperationalError) and any(w in text for w in ("locked", "busy", "full", "disk i/o")):
                 with checkpoint_errors(self.session):
                     raise  # in use or no space: never set aside a file another process writes
-            kept = _set_aside(self.session.checkpoints, "corrupt")
+            kept = set_aside(self.session.checkpoints, "corrupt")
             print(f"the checkpoint file was unreadable ({exc}): kept as {kept.name}; "
                   "the interview state is rebuilt from session.json", file=sys.stderr)
             self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False, timeout=30)
@@ -220,7 +219,7 @@ class Practice:
         checkpoint file (the old one is kept beside it)."""
         self.close()
         if self.session.checkpoints.exists() and self.session.checkpoints.stat().st_size:
-            kept = _set_aside(self.session.checkpoints, "stale")
+            kept = set_aside(self.session.checkpoints, "stale")
             for suffix in ("-wal", "-shm"):  # SQLite's journal files follow their database
                 side = self.session.dir / f"checkpoints.sqlite{suffix}"
                 if side.exists():
@@ -263,7 +262,7 @@ class Practice:
         except Exception:
             duration = 0.0
         if duration <= 0:  # nothing usable in it: kept beside the session, never deleted
-            kept = _set_aside(wav, "partial")
+            kept = set_aside(wav, "partial")
             partials = (record.partial_recordings if record else []) + [kept.name]
             self.save("in-progress", {"partial_recordings": partials})
             print(f"kept the unreadable recording as {kept}", file=sys.stderr)
@@ -387,37 +386,3 @@ class Practice:
         last = next((t for t in reversed(turns[:voiced]) if t["role"] == "interviewer"), None)
         text = self.deps.lines.resume + (" " + last["text"] if last else "")
         self.voice.say(text, None)
-
-
-# What session.json mirrors of the graph's state, with defaults for older files.
-STATE_FIELDS: dict[str, Any] = {
-    "budget_s": {}, "phase": None, "clock": 0.0, "agenda": {}, "probed": {}, "time_used": {},
-    "nudged": [], "follow_ups_used": [], "curveballs_used": [], "turns": [],
-}
-
-
-def _set_aside(path: Path, label: str) -> Path:
-    """Rename a file that cannot be used to a free name beside it; never delete it."""
-    stem, suffix = path.name.split(".", 1)
-    k = 1
-    while (kept := path.with_name(f"{stem}.{label}-{k}.{suffix}")).exists():
-        k += 1
-    path.rename(kept)
-    return kept
-
-
-@contextmanager
-def checkpoint_errors(session: Session) -> Iterator[None]:
-    """SQLite's errors on the checkpoint file as the user's errors: a full disk (or file-size
-    limit) is a DiskError, a damaged file a SessionError."""
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc).lower()
-        if "full" in text or "disk i/o" in text:
-            raise DiskError(f"the disk is full while writing {session.checkpoints} ({exc})") from None
-        if "locked" in text or "busy" in text:
-            raise SessionError(f"{session.checkpoints} is in use by another interviewer process") from None
-        raise SessionError(f"{session.checkpoints} cannot be used ({exc})") from None
-    except sqlite3.DatabaseError as exc:
-        raise SessionError(f"{session.checkpoints} is damaged ({exc})") from None
