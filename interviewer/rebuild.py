@@ -42,4 +42,9 @@ def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
     clock = float(data.get("clock") or max(t["end"] for t in turns))
     report = session_report(session.dir, turns, ctx, info, data.get("probed") or {}, clock,
                             transcriber=transcriber, rescore=rescore)
+    used = {t.get("audio") for t in turns}
+    waiting = sorted(w.name for w in session.dir.glob("turn-[0-9][0-9].wav") if w.name not in used)
+    if waiting:  # recorded before a stop, not yet taken by the interview: say so, never drop silently
+        report.notes.append(f"{', '.join(waiting)} recorded but not yet in the interview: "
+                            f"`interviewer practice --resume {session.id}` adds it.")
     return publish(report, session.dir)
