@@ -76,6 +76,13 @@ def test_a_stop_while_a_recorded_turn_is_handed_over_keeps_that_turn(home, answe
     assert "Traceback" not in err
     assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL), err
     assert (folder / "turn-02.wav").exists()
+    # a report of the stopped session says what is recorded and not yet in it
+    r = subprocess.run([sys.executable, "-m", "interviewer", "report", sid], env=environ(home),
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    notes = json.loads((folder / "report.json").read_text())["notes"]
+    taken = any(t.get("audio") == "turn-02.wav" for t in record(folder)["turns"])  # a slow stop
+    assert any("turn-02.wav recorded but not yet in the interview" in n for n in notes) == (not taken)
 
     p = subprocess.run(command("--resume", sid, "--no-voice", "--answers", str(answers["monitor"])),
                        env=environ(home), capture_output=True, text=True, timeout=300)
