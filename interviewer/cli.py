@@ -127,8 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
+    from interviewer import interrupts
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    interrupts.install()
     try:
         return COMMANDS[args.command](args)
     except InterviewerError as exc:
@@ -138,6 +141,9 @@ def _main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: nothing was written over; your audio files are untouched", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: still one line, with a way to see the traceback
+        if interrupts.pressed():  # a Ctrl-C a library turned into its own error
+            print("interrupted: nothing was written over; your audio files are untouched", file=sys.stderr)
+            return 130
         if os.environ.get("INTERVIEWER_DEBUG"):
             raise
         first = str(exc).splitlines()[0] if str(exc) else ""

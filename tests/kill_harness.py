@@ -154,7 +154,9 @@ def stop_and_resume(home: Path, answers: dict[str, Path], instant: Instant, sig:
     out.exit_on_signal = proc.returncode
     if "Traceback" in err:
         out.problems.append(f"traceback on {sig.name}: {err.strip().splitlines()[-1]}")
-    if sig == signal.SIGINT and out.stopped and proc.returncode not in (0, 130):
+    # -SIGINT: the signal came while the interpreter was shutting down (its handler gone); the
+    # run's work was done and the resume below checks it.
+    if sig == signal.SIGINT and out.stopped and proc.returncode not in (0, 130, -signal.SIGINT):
         out.problems.append(f"SIGINT exit {proc.returncode}: {err.strip()[-200:]}")
 
     # Resume with the answers not yet recorded (a turn WAV on disk is an answer given).

@@ -205,3 +205,22 @@ def test_minutes_out_of_range_are_refused_before_any_audio(cli, home):
         assert_clean_error(r, "--minutes")
         assert r.code == 2
     assert not any((home / "recordings").iterdir())
+
+
+def test_a_ctrl_c_a_library_turned_into_its_own_error_is_still_a_ctrl_c():
+    import signal as sig
+
+    from interviewer import interrupts
+
+    before = sig.getsignal(sig.SIGINT)
+    try:
+        interrupts.install()
+        with pytest.raises(RuntimeError):
+            try:  # as faster-whisper does around its lazy onnxruntime import
+                os.kill(os.getpid(), sig.SIGINT)
+                time.sleep(5)  # the handler runs at the next bytecode; never reached
+            except KeyboardInterrupt:
+                raise RuntimeError("Applying the VAD filter requires the onnxruntime package") from None
+        assert interrupts.pressed()
+    finally:
+        sig.signal(sig.SIGINT, before)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import threading
 
+from interviewer import interrupts
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
@@ -168,13 +169,15 @@ def practice(args: argparse.Namespace) -> int:
     resume_hint = f"resume with: interviewer practice --resume {session.id}"
     try:
         report = run.run(resume=bool(args.resume))
-    except KeyboardInterrupt:
-        _save_quietly(run, "interrupted")
-        print(f"\ninterrupted: session saved in {session.dir}; {resume_hint}", file=sys.stderr)
-        return 130
-    except InterviewerError as exc:
-        _save_quietly(run, "interrupted")
-        raise type(exc)(f"{exc}; session saved, {resume_hint}") from None
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt) or interrupts.pressed():  # whatever it became
+            _save_quietly(run, "interrupted")
+            print(f"\ninterrupted: session saved in {session.dir}; {resume_hint}", file=sys.stderr)
+            return 130
+        if isinstance(exc, InterviewerError):
+            _save_quietly(run, "interrupted")
+            raise type(exc)(f"{exc}; session saved, {resume_hint}") from None
+        raise
     finally:
         if isinstance(voice, EspeakVoice):
             voice.close()
