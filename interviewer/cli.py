@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-device", help="speaker name or index")
     p.add_argument("--session", metavar="NAME", help="name the session folder (sanitized)")
     p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
+    p.add_argument("--switch-endpoint", action="store_true",
+                   help="with --resume: allow an LLM endpoint other than the one the session started with")
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
     _llm_arg(p)
     _stt_args(p, live=True)
@@ -139,8 +141,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    if code == 130 and argv is None:
+        # Ctrl-C in a real process: everything worth keeping is on disk (atomic files, the
+        # checkpoint). A SIGINT that landed inside a worker pool's bookkeeping can leave
+        # interpreter shutdown waiting on a thread for ever, so end here, not in thread joins.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    from interviewer import interrupts
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    interrupts.install()
     try:
         return COMMANDS[args.command](args)
     except InterviewerError as exc:
@@ -150,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: nothing was written over; your audio files are untouched", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: still one line, with a way to see the traceback
+        if interrupts.pressed():  # a Ctrl-C a library turned into its own error
+            print("interrupted: nothing was written over; your audio files are untouched", file=sys.stderr)
+            return 130
         if os.environ.get("INTERVIEWER_DEBUG"):
             raise
         first = str(exc).splitlines()[0] if str(exc) else ""
@@ -162,7 +182,8 @@ def cmd_answer(args: argparse.Namespace) -> int:
     from interviewer.audio import load_audio
     from interviewer.content import custom_question, get_question, load_agenda, load_rubric
     from interviewer.pipeline import Context, score_audio
-    from interviewer.session import save_answer
+    from interviewer.options import MAX_ANSWER_MINUTES, check_number
+    from interviewer.session import check_out, save_answer
     from interviewer.stt import WhisperTranscriber
 
     if args.question:
@@ -174,10 +195,12 @@ def cmd_answer(args: argparse.Namespace) -> int:
         agenda = load_agenda(args.agenda or "ml-design")
         question = custom_question(args.question_text.strip(), agenda)
     rubric = load_rubric(args.rubric)
+    check_number("--max-minutes", args.max_minutes, low=0.01, high=MAX_ANSWER_MINUTES)
+    out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
+    check_out(out, Path(args.audio))  # before any audio work
     audio = load_audio(args.audio, max_seconds=args.max_minutes * 60)
     transcriber = WhisperTranscriber(_stt_options(args))
     report = score_audio(audio, Context(question, agenda, rubric, _judge(args)), transcriber)
-    out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
     json_path = save_answer(out, audio, report)
     md_path = json_path.with_suffix(".md")
     from interviewer.report.summary import summary_lines

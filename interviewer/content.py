@@ -7,12 +7,13 @@ rubrics/agendas/*.toml and rubrics/*.toml.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from interviewer.errors import ContentError
 from interviewer.settings import Paths
@@ -37,16 +38,25 @@ class KeyPoint(BaseModel):
     cues: list[str]
 
 
+def _budget(value: dict[str, float]) -> dict[str, float]:
+    """Minutes per step: finite, none negative, not all zero (the clock scales by their sum)."""
+    if any(not math.isfinite(v) or v < 0 for v in value.values()):
+        raise ValueError("budget minutes must be finite and not negative")
+    if value and sum(value.values()) <= 0:
+        raise ValueError("budget minutes are all zero")
+    return value
+
+
 class Question(BaseModel):
-    id: str
-    text: str
+    id: str = Field(min_length=1, pattern=r"\S")
+    text: str = Field(min_length=1)
     # One line a real interviewer would add to a deliberately short question ("Track a
     # football."): who is asking and why, without the facts the candidate should ask for.
     context: str = ""
     category: str
     track: Literal["production", "research"] = "production"
     agenda: str = "ml-design"
-    minutes: float = 45
+    minutes: float = Field(default=45, gt=0, allow_inf_nan=False)
     budget: dict[str, float] = Field(default_factory=dict)  # minutes per agenda step
     facts: list[Fact] = Field(default_factory=list)
     follow_ups: list[FollowUp] = Field(default_factory=list)
@@ -59,6 +69,11 @@ class Question(BaseModel):
     def asked(self) -> str:
         """The question as the interviewer says it: its text, then its context if any."""
         return f"{self.text} {self.context}".strip()
+
+    @field_validator("budget")
+    @classmethod
+    def _check_budget(cls, v: dict[str, float]) -> dict[str, float]:
+        return _budget(v)
 
 
 # -- agendas -----------------------------------------------------------------------------------
@@ -95,6 +110,11 @@ class Agenda(BaseModel):
     description: str = ""
     default_budget: dict[str, float]
     steps: list[Step]
+
+    @field_validator("default_budget")
+    @classmethod
+    def _check_budget(cls, v: dict[str, float]) -> dict[str, float]:
+        return _budget(v)
 
     @model_validator(mode="after")
     def _budget_matches_steps(self) -> "Agenda":
@@ -257,6 +277,10 @@ def _read_toml(path: Path) -> dict:
         raise ContentError(f"no such file: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path} is not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ContentError(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise ContentError(f"{path} cannot be read ({exc.strerror or exc})") from None
 
 
 def _invalid(path: Path, exc: ValidationError) -> ContentError:

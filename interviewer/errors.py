@@ -4,6 +4,7 @@ Every one carries a message written for the user, one line, that the CLI prints 
 ``error: <message>`` before exiting non-zero. Anything else escaping is a bug.
 
     InterviewerError
+     ├── UsageError      an option out of range (NaN, infinite, negative, too long)
      ├── AudioError      the input audio cannot be read, is empty, silent or too long
      ├── ContentError    a question, agenda or rubric is missing or malformed
      ├── ModelError      the speech model cannot be found, verified or loaded
@@ -22,6 +23,10 @@ class InterviewerError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))  # always one line
+
+
+class UsageError(InterviewerError):
+    exit_code = 2  # as argparse's own usage errors
 
 
 class AudioError(InterviewerError):

@@ -95,7 +95,11 @@ def score_audio(audio: Audio, ctx: Context, transcriber: WhisperTranscriber) -> 
         )
     stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
                   compute_type=transcriber.compute_type)
-    return judge_transcript(transcript, ctx, str(audio.path), stt)
+    report = judge_transcript(transcript, ctx, str(audio.path), stt)
+    if audio.unreadable_s:
+        report.notes.append(f"{audio.unreadable_s:.1f} s of the audio could not be decoded (damaged data): "
+                            "that stretch is missing from the transcript and the scores.")
+    return report
 
 
 def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> tuple[dict[str, str], list[PhaseSpan]]:

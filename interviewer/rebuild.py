@@ -47,6 +47,11 @@ def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
     # of `sessions` and `progress` must never change on a rebuild.
     report.created_at = _happened_at(session.dir, data) or report.created_at
     report.demo = bool((data.get("settings") or {}).get("demo"))
+    used = {t.get("audio") for t in turns}
+    waiting = sorted(w.name for w in session.dir.glob("turn-[0-9][0-9].wav") if w.name not in used)
+    if waiting:  # recorded before a stop, not yet taken by the interview: say so, never drop silently
+        report.notes.append(f"{', '.join(waiting)} recorded but not yet in the interview: "
+                            f"`interviewer practice --resume {session.id}` adds it.")
     return publish(report, session.dir)
 
 

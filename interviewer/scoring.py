@@ -19,6 +19,7 @@ from interviewer.pipeline import FILLER_NOTE, Context, judge_transcript
 from interviewer.report import Report, write_report
 from interviewer.report.advice import next_time
 from interviewer.report.model import SttInfo, ended_from
+from interviewer.session import inside, read_transcript
 from interviewer.transcript import Segment, Span, Transcript, combine, join_words
 
 
@@ -36,7 +37,7 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
                 and (rescore or _saved(folder, t) is None)]
         previous = [_saved(folder, answers[i]) for i in todo]
         redo = retranscribe(transcriber, [_wav(folder, answers[i]) for i in todo],  # type: ignore[misc]
-                            [Transcript.model_validate_json(p.read_text()) if p else None for p in previous])
+                            [read_transcript(p) if p else None for p in previous])
         redo = {todo[k]: tr for k, tr in redo.items()}
     for i, t in enumerate(answers):
         wav, saved = _wav(folder, t), _saved(folder, t)
@@ -46,9 +47,9 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
         if i in redo:
             tr = redo[i]
             if t.get("transcript"):
-                atomic_write_json(folder / t["transcript"], tr.model_dump(mode="json"))
+                atomic_write_json(inside(folder, t["transcript"]), tr.model_dump(mode="json"))
         elif saved is not None:
-            tr = Transcript.model_validate_json(saved.read_text(encoding="utf-8"))
+            tr = read_transcript(saved)
         else:
             continue
         parts.append((t["start"], t["end"], tr))
@@ -72,12 +73,12 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
 
 
 def _wav(folder: Path, turn: dict) -> Path | None:
-    path = folder / turn["audio"] if turn.get("audio") else None
+    path = inside(folder, turn["audio"]) if turn.get("audio") else None
     return path if path is not None and path.exists() else None
 
 
 def _saved(folder: Path, turn: dict) -> Path | None:
-    path = folder / turn["transcript"] if turn.get("transcript") else None
+    path = inside(folder, turn["transcript"]) if turn.get("transcript") else None
     return path if path is not None and path.exists() else None
 
 
@@ -147,9 +148,11 @@ def _retranscribe_group(transcriber: Any, wavs: list[Path], saved: list[Transcri
     return out
 
 
-def publish(report: Report, folder: Path, root: Path | None = None) -> Path:
+def publish(report: Report, folder: Path, root: Path | None = None, index: bool = True) -> Path:
     """Write report.json, report.md and report.html with the progress so far; returns the json."""
     json_path, _ = write_report(report, folder)  # first, so the index sees this session
+    if not index:
+        return json_path
     # The trend compares like with like: typed, spoken and single-answer sessions apart.
     points = [p for p in refresh(root or folder.parent) if p.kind == report.kind]
     mine = next((i for i, p in enumerate(points) if p.session == folder.name), None)

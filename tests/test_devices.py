@@ -122,16 +122,21 @@ def test_ctrl_c_mid_answer_keeps_the_recording_and_says_how_to_resume(tmp_path, 
     s = json.loads((wav.parent / "session.json").read_text())
     assert s["status"] == "interrupted"
 
-    # resume with a recorded answer: the interrupted recording is kept, not overwritten
+    # resume with a recorded answer: the interrupted recording is the first turn, as recorded
+    # (cut mid-answer: the interviewer goes on from there), and the new answer the second
     answer = tmp_path / "a.wav"
     sf.write(str(answer), compose(*ANSWER)[0], SAMPLE_RATE)
     p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--resume", "cc", "--no-voice",
                         "--answers", str(answer)], env=full, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
-    kept = wav.with_name("turn-01.partial-1.wav")
-    assert kept.exists() and sf.info(str(kept)).frames == info.frames
+    assert sf.info(str(wav)).frames == info.frames
     s = json.loads((wav.parent / "session.json").read_text())
-    assert s["partial_recordings"] == ["turn-01.partial-1.wav"] and s["status"] == "finished"
+    answers = [t for t in s["turns"] if t["role"] == "candidate"]
+    assert [(t["audio"], t["ended_by"]) for t in answers] == [("turn-01.wav", "interrupted"),
+                                                               ("turn-02.wav", "file")]
+    assert s["partial_recordings"] == [] and s["status"] == "finished"
+    report = json.loads((wav.parent / "report.json").read_text())
+    assert [t["audio"] for t in report["turns"] if t["role"] == "candidate"] == ["turn-01.wav", "turn-02.wav"]
 
 
 def test_killed_writer_leaves_a_valid_wav(tmp_path):

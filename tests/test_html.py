@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
 webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (dev extras)")
 Service = webdriver.ChromeService
 By = pytest.importorskip("selenium.webdriver.common.by").By
+WebDriverWait = pytest.importorskip("selenium.webdriver.support.ui").WebDriverWait
 
 # Chrome's slowest rate: a moment that starts playing on click moves ~0.06 s in a second, so
 # reading currentTime back measures the seek, not how fast the test machine is.
@@ -224,9 +224,11 @@ def test_clicking_a_word_or_a_quote_plays_from_there(driver, page, report):
     word = next(w for w in report.transcript.words if w.start > last["start"] + 2)
     el = moment(driver, "#transcript", "word", word.start)
     audio_id = click_and_check(driver, report, el, word.start)
-    # the word clicked is the one lit, and the bar says where playback is
-    assert "current" in el.get_attribute("class")
-    assert clock(word.start) in driver.find_element(By.ID, "np-text").text
+    # the word clicked is the one lit, and the bar says where playback is: waited for, as the
+    # page updates on its own events (a loaded machine delivers them late)
+    WebDriverWait(driver, 30).until(lambda d: "current" in el.get_attribute("class"))
+    WebDriverWait(driver, 30).until(
+        lambda d: clock(word.start) in d.find_element(By.ID, "np-text").text)
 
     e = report.scores.clarity.evidence[0]
     quote = moment(driver, "#score-clarity", "quote", e.start)
@@ -246,15 +248,9 @@ def test_playback_highlights_the_word_being_said(driver, page, report):
     driver.execute_script("var a = document.getElementById(arguments[0]);"
                           "a.currentTime = arguments[1]; a.play().catch(function () {});",
                           audio_id, target.start - first["start"] + 0.01)
-    deadline = time.time() + 5
-    lit = None
-    while time.time() < deadline:
-        lit = driver.execute_script("var w = document.querySelector('.w.current');"
-                                    "return w && w.dataset.start;")
-        if lit == f"{target.start:.3f}":
-            break
-        time.sleep(0.05)
-    assert lit == f"{target.start:.3f}"
+    lit = lambda d: d.execute_script("var w = document.querySelector('.w.current');"  # noqa: E731
+                                     "return w && w.dataset.start;")
+    WebDriverWait(driver, 30, poll_frequency=0.05).until(lambda d: lit(d) == f"{target.start:.3f}")
     assert "playing" in driver.find_element(
         By.CSS_SELECTOR, f'.track[data-audio="{audio_id}"]').get_attribute("class")
 
@@ -265,8 +261,8 @@ def test_a_refused_play_still_seeks_and_logs_nothing(driver, page, report):
                           " return Promise.reject(new DOMException('no', 'NotAllowedError')); };")
     f = report.metrics.fillers[0]
     click_and_check(driver, report, moment(driver, "#timeline", "filler", f.start), f.start)
-    time.sleep(0.2)  # let the rejection settle
-    assert "would not play" in driver.find_element(By.ID, "np-text").text
+    # the rejection settles on the page's own schedule: wait for it
+    WebDriverWait(driver, 30).until(lambda d: "would not play" in d.find_element(By.ID, "np-text").text)
     assert console_errors(driver) == []
 
 

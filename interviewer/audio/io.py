@@ -24,6 +24,7 @@ SAMPLE_RATE = 16000  # Hz: what Whisper and Silero VAD expect
 class Audio:
     samples: np.ndarray  # float32 in [-1, 1], mono, SAMPLE_RATE
     path: Path | None = None
+    unreadable_s: float = 0.0  # damaged stretches skipped while decoding (claimed - decoded)
 
     @property
     def duration_s(self) -> float:
@@ -52,8 +53,6 @@ def probe_duration(path: Path) -> float | None:
 
 def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -> Audio:
     """Decode ``path`` to 16 kHz mono float32, refusing what cannot be an answer."""
-    from faster_whisper.audio import decode_audio
-
     path = Path(path)
     if not path.exists():
         raise AudioError(f"no such file: {path}")
@@ -69,19 +68,56 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -
             "limit for one answer (raise it with --max-minutes)"
         )
     try:
-        samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+        samples = decode_tolerant(path)
+    except AudioError:
+        raise
     except Exception as exc:
         raise AudioError(f"{path} could not be decoded ({_reason(exc)})") from None
 
     samples = np.asarray(samples, dtype=np.float32)
     if samples.size == 0:
         raise AudioError(f"{path} holds no audio (0 seconds)")
+    unreadable = round(max(0.0, (claimed or 0.0) - samples.size / SAMPLE_RATE), 2)
     if max_seconds is not None and samples.size / SAMPLE_RATE > max_seconds:
         raise AudioError(
             f"{path} is {samples.size / SAMPLE_RATE / 60:.1f} minutes long, over the "
             f"{max_seconds / 60:.0f}-minute limit for one answer (raise it with --max-minutes)"
         )
-    return Audio(samples=samples, path=path)
+    # A few hundredths short is codec padding and rounding, not damage.
+    return Audio(samples=samples, path=path, unreadable_s=unreadable if unreadable >= 0.2 else 0.0)
+
+
+def decode_tolerant(path: Path) -> np.ndarray:
+    """Decode to 16 kHz mono float32, packet by packet, skipping packets the decoder rejects:
+    a damaged stretch in a FLAC or MP3 costs that stretch, not everything after it (FFmpeg's
+    own frame iterator stops at the first error)."""
+    import av
+
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    out: list[np.ndarray] = []
+    with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            raise AudioError(f"{path} has no audio stream")
+        stream = container.streams.audio[0]
+        packets = container.demux(stream)
+        while True:
+            try:
+                packet = next(packets)
+            except StopIteration:
+                break
+            except av.error.InvalidDataError:
+                continue  # the demuxer resyncs on the next readable packet
+            try:
+                frames = packet.decode()
+            except (av.error.InvalidDataError, ValueError):
+                continue
+            for frame in frames:
+                frame.pts = None
+                out += [r.to_ndarray().reshape(-1) for r in resampler.resample(frame)]
+        out += [r.to_ndarray().reshape(-1) for r in resampler.resample(None)]
+    if not out:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate(out).astype(np.float32) / 32768.0
 
 
 def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:

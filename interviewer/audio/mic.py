@@ -70,15 +70,19 @@ def disk_error(exc: OSError, path: Path) -> DiskError | None:
 class WavMicrophone:
     """Each record() delivers the next recorded answer, converted to 16 kHz mono."""
 
-    def __init__(self, files: list[Path]):
+    def __init__(self, files: list[Path], max_seconds: float = RecorderOptions().max_turn_s):
         self.files = list(files)
+        # One answer is held to the microphone's own limit for a turn (15 minutes): a
+        # 40-minute file would be one 77 MB turn. The container's duration is checked first,
+        # so an over-long file is refused before it is decoded.
+        self.max_seconds = max_seconds
         for f in self.files:  # fail before the interview starts, not at turn five
-            load_audio(f)
+            load_audio(f, max_seconds=max_seconds)
 
     def record(self, path: Path) -> Recording | None:
         if not self.files:
             return None
-        audio = load_audio(self.files.pop(0))
+        audio = load_audio(self.files.pop(0), max_seconds=self.max_seconds)
         save_wav(path, audio.samples)
         return Recording(path=path, duration_s=audio.duration_s, ended_by="file",
                          ended_at=time.monotonic())

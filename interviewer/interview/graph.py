@@ -28,6 +28,7 @@ from langgraph.types import interrupt
 from interviewer.audio import load_audio
 from interviewer.content import Agenda, Question, Rubric, question_budget
 from interviewer.files import atomic_write_json
+from interviewer.errors import SessionError
 from interviewer.interview.lines import Lines, minutes_text, opening
 from interviewer.interview.phrasing import Phraser, TemplatePhraser
 from interviewer.interview.state import InterviewState, Turn
@@ -39,6 +40,7 @@ from interviewer.pipeline import Context
 from interviewer.pipeline import assess as assess_so_far
 from interviewer.scoring import publish, session_report
 from interviewer.report.model import SttInfo
+from interviewer.session import inside, read_transcript
 from interviewer.settings import InterviewOptions
 from interviewer.stt import Transcriber
 from interviewer.textmatch import contains
@@ -107,7 +109,7 @@ def _line(deps: Deps, state: InterviewState, kind: str, draft: str, step: str | 
 
 
 def load_turn_transcript(session_dir: Path, turn: Turn) -> Transcript:
-    return Transcript.model_validate_json((session_dir / str(turn["transcript"])).read_text())
+    return read_transcript(inside(session_dir, str(turn["transcript"])))
 
 
 def session_so_far(session_dir: Path, turns: list[Turn]) -> Transcript:
@@ -140,13 +142,17 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
             t = typed(got["text"], deps.options.words_per_second)
             audio, duration = None, t.duration_s
         elif got.get("transcript"):  # transcribed while it was spoken (streaming)
-            t = Transcript.model_validate_json((deps.session_dir / got["transcript"]).read_text())
+            t = read_transcript(inside(deps.session_dir, got["transcript"]))
             audio, duration = str(got["audio"]), float(got["duration_s"])
+        elif deps.transcriber is None and (deps.session_dir / f"turn-{n:02d}.json").exists():
+            # transcribed by this node before a stop; resumed with --text (no model loaded)
+            t = read_transcript(deps.session_dir / f"turn-{n:02d}.json")
+            audio, duration = str(got["audio"]), float(got.get("duration_s") or t.duration_s)
         else:
             if deps.transcriber is None:
-                raise RuntimeError("an audio turn arrived but no transcriber is configured")
+                raise SessionError("a recorded turn needs the speech model, which was not loaded")
             audio = str(got["audio"])
-            clip = load_audio(deps.session_dir / audio)
+            clip = load_audio(inside(deps.session_dir, audio))
             t = deps.transcriber.transcribe(clip)
             duration = clip.duration_s
         name = f"turn-{n:02d}.json"

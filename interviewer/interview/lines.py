@@ -6,10 +6,19 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, model_validator
 
 from interviewer.errors import ContentError
 from interviewer.settings import Paths
+
+
+# The placeholders each line may use, as the graph fills them.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "greeting": ("minutes",), "fact": ("answer",), "fact_more": ("answer",), "no_fact": (),
+    "probe": ("probe",), "follow_up": ("text",), "curveball": ("text",),
+    "nudge": ("used", "phase", "budget"), "go_on": (), "empty": ("question",), "wrap_time": (),
+    "wrap_done": (), "resume": (),
+}
 
 
 class Lines(BaseModel):
@@ -35,6 +44,19 @@ class Lines(BaseModel):
     done_sim: float = 1.0  # similarity to done_examples that ends a turn (1.0: phrases only)
     question_openers: list[str]
 
+    @model_validator(mode="after")
+    def _placeholders(self) -> "Lines":
+        """Every template filled once now: a bad placeholder fails at start, not at turn 20."""
+        for name, keys in PLACEHOLDERS.items():
+            values = getattr(self, name)
+            for text in values if isinstance(values, list) else [values]:
+                try:
+                    text.format(**{k: "x" for k in keys})
+                except (KeyError, IndexError, ValueError) as exc:
+                    raise ValueError(f"{name}: bad placeholder {exc} (allowed: "
+                                     f"{', '.join('{' + k + '}' for k in keys) or 'none'})") from None
+        return self
+
     def rotate(self, options: list[str], n: int) -> str:
         return options[n % len(options)]
 
@@ -45,7 +67,13 @@ def load_lines(path: Path = Paths().prompts / "interviewer" / "lines.toml") -> L
         return Lines(**tomllib.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise ContentError(f"no such file: {path}") from None
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+    except UnicodeDecodeError:
+        raise ContentError(f"{path} is not UTF-8 text") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ContentError(f"{path} is invalid ({where + ': ' if where else ''}{first['msg']})") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path} is invalid ({str(exc).splitlines()[0]})") from None
 
 

@@ -16,12 +16,13 @@ from typing import Callable, Protocol
 
 from interviewer.content import Question
 from interviewer.llm.client import LlmClient, LlmFailure
-from interviewer.llm.prompts import load_prompt
+from interviewer.llm.prompts import as_data, load_prompt
 
 Say = Callable[[str], None]
 _NUMBER = re.compile(r"\d[\d,.]*")
 # Words that would leak how the candidate is graded.
-FORBIDDEN = re.compile(r"\b(rubric|key points?|model answer|grader|grading|scor(e|es|ing))\b", re.I)
+FORBIDDEN = re.compile(r"\b(rubric|key points?|model answer|grader|grading|scor(e|es|ing)|grades?|graded|"
+                       r"deserves?|out of (one|two|three|four|five|ten|\d+))\b|\b\d\s*/\s*(5|10)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,11 @@ class LlmPhraser:
             return Line(text=draft, by="template")  # the question is read exactly as written
         if move == "fact":
             facts = "\n".join(f"- {f.answer}" for f in question.facts) or "- (none)"
-            prompt = self.clarify_prompt.render(question=question.text, facts=facts, asked=asked or candidate)
+            prompt = self.clarify_prompt.render(question=as_data(question.text), facts=facts,
+                                                asked=as_data(asked or candidate))
             allowed = " ".join([question.text] + [f.answer for f in question.facts])
         else:
-            prompt = self.line_prompt.render(question=question.text, candidate=candidate[-600:],
+            prompt = self.line_prompt.render(question=as_data(question.text), candidate=as_data(candidate[-600:]),
                                              move=move, draft=draft)
             allowed = " ".join([question.text, draft])
         messages = [{"role": "system", "content": "You speak as a friendly, concise interviewer."},

@@ -20,10 +20,10 @@ from langgraph.types import Command
 
 from interviewer.audio.mic import Microphone, Recording, WavMicrophone
 from interviewer.audio.voice import Voice
-from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
+from interviewer.interview.checkpoint import STATE_FIELDS, checkpoint_errors, set_aside
 from interviewer.interview.graph import Deps, build_graph, initial_state
-from interviewer.session import Session
+from interviewer.session import Session, SessionRecord
 from interviewer.streaming import Refiner, StreamingTurn
 
 
@@ -90,46 +90,70 @@ class Practice:
         return {"configurable": {"thread_id": self.session.id}}
 
     def open(self) -> None:
-        self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False)
-        self._graph = build_graph(self.deps, SqliteSaver(self._conn))
+        """Open the checkpoint file; an unreadable one is set aside (the interview state is then
+        rebuilt from session.json and the turn files, see _restore)."""
+        self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False, timeout=30)
+        saver = SqliteSaver(self._conn)
+        try:
+            saver.setup()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            text = str(exc).lower()
+            if isinstance(exc, sqlite3.OperationalError) and any(w in text for w in ("locked", "busy", "full", "disk i/o")):
+                with checkpoint_errors(self.session):
+                    raise  # in use or no space: never set aside a file another process writes
+            kept = set_aside(self.session.checkpoints, "corrupt")
+            print(f"the checkpoint file was unreadable ({exc}): kept as {kept.name}; "
+                  "the interview state is rebuilt from session.json", file=sys.stderr)
+            self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False, timeout=30)
+            saver = SqliteSaver(self._conn)
+        self._graph = build_graph(self.deps, saver)
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
+            self._conn = None
+
+    def _invoke(self, value: Any) -> None:
+        with checkpoint_errors(self.session):
+            self._graph.invoke(value, self.config)
 
     # -- session.json ---------------------------------------------------------------------------
     def state(self) -> dict:
-        return dict(self._graph.get_state(self.config).values)
+        with checkpoint_errors(self.session):
+            return dict(self._graph.get_state(self.config).values)
 
     def save(self, status: str, extra: dict | None = None) -> None:
-        old = self.session.read()
+        """Mirror the checkpoint into session.json. Never with fewer turns than it holds: a
+        checkpoint behind the record (lost, set aside) leaves the record's state as it was."""
+        record = self.session.load()
+        old = record.model_dump(mode="json") if record else {}
         values = self.state() if self._graph is not None else {}
+        if len(values.get("turns", [])) < len(old.get("turns", [])):
+            values = {k: old.get(k) for k in STATE_FIELDS if old.get(k) is not None}
         turns = []
         for t in values.get("turns", []):
             t = dict(t)
             if t["role"] == "interviewer" and self.session.line_wav(t["n"]).exists():
                 t["audio"] = self.session.line_wav(t["n"]).name
             turns.append(t)
+        answers = sum(t["role"] == "candidate" for t in turns)
+        pending = old.get("pending")
+        if pending and pending.get("n", 0) <= answers:
+            pending = None  # the graph has it now
         data = {
+            **old,
             "id": self.session.id,
             "created_at": old.get("created_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
             "status": status,
             "question": {"id": self.deps.question.id, "text": self.deps.question.text},
+            "agenda_id": self.deps.agenda.id,
             "settings": {**old.get("settings", {}), **self.settings},
             "minutes": self.minutes,
-            "budget_s": values.get("budget_s", {}),
-            "phase": values.get("phase"),
-            "clock": values.get("clock", 0.0),
-            "agenda": values.get("agenda", {}),
-            "probed": values.get("probed", {}),
-            "time_used": values.get("time_used", {}),
+            **{k: values.get(k, default) for k, default in STATE_FIELDS.items()},
             "turns": turns,
-            "lines_voiced": old.get("lines_voiced", 0),
-            "partial_recordings": old.get("partial_recordings", []),
-            "overflows": old.get("overflows", 0),
-            "latency_ms": old.get("latency_ms", []),
-            "first_line_at": old.get("first_line_at"),
-            "report": values.get("report"),
+            "pending": pending,
+            "report": "report.json" if values.get("report") else None,
             "stt": self.deps.stt.model_dump(),
             **(extra or {}),
         }
@@ -140,33 +164,121 @@ class Practice:
         self.open()
         try:
             if resume:
-                snapshot = self._graph.get_state(self.config)
-                if not snapshot.next:
-                    report = snapshot.values.get("report")
-                    if report:
-                        return Path(report)
-                    raise SessionError(f"session '{self.session.id}' has no saved interview state")
-                self._keep_partial_recording()
-                self._say_resume()
-                if snapshot.next != ("await_turn",):  # killed mid-step: finish it from its checkpoint
-                    self._graph.invoke(None, self.config)
+                done = self._resume()
+                if done is not None:
+                    return done
             else:
                 self.save("in-progress")
-                self._graph.invoke(initial_state(self.deps, self.minutes), self.config)
+                self._invoke(initial_state(self.deps, self.minutes))
             while True:
                 self._voice_new_lines()
                 if self._turn_ended_at:
                     self._log_latency()
-                snapshot = self._graph.get_state(self.config)
+                with checkpoint_errors(self.session):
+                    snapshot = self._graph.get_state(self.config)
                 if not snapshot.next:
                     break
                 payload = self._next_turn()
-                self.save("in-progress")
-                self._graph.invoke(Command(resume=payload), self.config)
+                self._invoke(Command(resume=payload))
             self.save("finished")
-            return Path(self.state()["report"])
+            return self.session.dir / "report.json"
         finally:
             self.close()
+
+    def _resume(self) -> Path | None:
+        """Bring the graph to where the session stopped; a finished one returns its report.
+
+        A turn whose audio was recorded when the process stopped is handed to the graph, never
+        set aside: the whole answer if it was complete, else what was recorded (ended_by
+        "interrupted"), and the interviewer goes on from there."""
+        record = self.session.load()
+        with checkpoint_errors(self.session):
+            snapshot = self._graph.get_state(self.config)
+        values = snapshot.values or {}
+        behind = len(values.get("turns", [])) < len(record.turns if record else [])
+        # A graph at its end without a report was cut mid-write: not a finished interview.
+        if not values or behind or (not snapshot.next and not values.get("report")):
+            self._restore(record)
+            with checkpoint_errors(self.session):
+                snapshot = self._graph.get_state(self.config)
+        if not snapshot.next:
+            self.save("finished")
+            return self.session.dir / "report.json"
+        self._say_resume()
+        if snapshot.next == ("await_turn",):
+            payload = self._recorded_turn(record)
+            if payload is not None:
+                print(f"turn {payload['n']} was recorded before the stop: it is used "
+                      f"({payload.get('ended_by', 'typed')})", file=sys.stderr)
+                self._invoke(Command(resume=payload))
+        else:  # killed mid-step: finish it from its checkpoint
+            self._invoke(None)
+        return None
+
+    def _restore(self, record: SessionRecord | None) -> None:
+        """No usable checkpoint: rebuild the interview state from session.json, in a fresh
+        checkpoint file (the old one is kept beside it)."""
+        self.close()
+        if self.session.checkpoints.exists() and self.session.checkpoints.stat().st_size:
+            kept = set_aside(self.session.checkpoints, "stale")
+            for suffix in ("-wal", "-shm"):  # SQLite's journal files follow their database
+                side = self.session.dir / f"checkpoints.sqlite{suffix}"
+                if side.exists():
+                    side.rename(kept.with_name(kept.name + suffix))
+        self.open()
+        if record is None or not record.turns:
+            if record is not None and self.session.json_path.exists():
+                self.save("in-progress", {"lines_voiced": 0})
+            self._invoke(initial_state(self.deps, self.minutes))
+            return
+        values: dict = {k: getattr(record, k) for k in STATE_FIELDS}
+        values["turns"] = [t.model_dump(mode="json") for t in record.turns]
+        steps = self.deps.steps
+        values.update(question_id=self.deps.question.id, minutes=self.minutes, pending={}, route="",
+                      plan={}, report=None)
+        values["phase"] = values["phase"] if values["phase"] in steps else steps[0]
+        values["agenda"] = {s: values["agenda"].get(s, "pending") for s in steps}
+        values["time_used"] = {s: values["time_used"].get(s, 0.0) for s in steps}
+        values["budget_s"] = values["budget_s"] or initial_state(self.deps, self.minutes)["budget_s"]
+        last = values["turns"][-1]
+        # pose -> await_turn, transcribe -> assess, wrap_up -> score: resume where it stopped
+        as_node = ("wrap_up" if last["kind"] == "wrap" else
+                   "transcribe" if last["role"] == "candidate" else "pose")
+        with checkpoint_errors(self.session):
+            self._graph.update_state(self.config, values, as_node=as_node)
+
+    def _recorded_turn(self, record: SessionRecord | None) -> dict | None:
+        """The candidate turn recorded on disk and not yet in the graph, as a payload."""
+        n = self._candidate_turns() + 1
+        wav = self.session.turn_wav(n)
+        pending = record.pending if record else None
+        if pending and pending.get("n") == n and pending.get("text") is not None:
+            return pending
+        if not wav.exists():
+            return None
+        try:
+            import soundfile as sf
+
+            duration = sf.info(str(wav)).duration
+        except Exception:
+            duration = 0.0
+        if duration <= 0:  # nothing usable in it: kept beside the session, never deleted
+            kept = set_aside(wav, "partial")
+            partials = (record.partial_recordings if record else []) + [kept.name]
+            self.save("in-progress", {"partial_recordings": partials})
+            print(f"kept the unreadable recording as {kept}", file=sys.stderr)
+            return None
+        if pending and pending.get("n") == n and pending.get("audio") == wav.name:
+            payload = dict(pending)
+            if payload.get("transcript") and not (self.session.dir / payload["transcript"]).exists():
+                payload.pop("transcript")  # transcribed again from the audio
+            return payload
+        # Recorded files (--answers) are written whole or not at all; a microphone recording
+        # without a pending entry was cut while the candidate spoke.
+        source = (record.settings.get("input") if record else None) or self.settings.get("input")
+        ended_by = "file" if source == "answers" else "interrupted"
+        return {"n": n, "audio": wav.name, "duration_s": round(duration, 3), "ended_by": ended_by,
+                "overflows": 0}
 
     def _candidate_turns(self) -> int:
         return sum(t["role"] == "candidate" for t in self.state().get("turns", []))
@@ -175,7 +287,9 @@ class Practice:
         n = self._candidate_turns() + 1
         if self.text is not None:
             line = self.text.read()
-            return {"end": True, "why": "stopped"} if line is None else {"text": line}
+            if line is None:
+                return {"end": True, "why": "stopped"}
+            return self._pending({"n": n, "text": line})
         assert self.mic is not None
         path = self.session.turn_wav(n)
         stream = None
@@ -193,7 +307,10 @@ class Practice:
         if rec is None:  # recorded answers ran out, or the candidate ended the interview
             return {"end": True, "why": "out_of_answers" if isinstance(self.mic, WavMicrophone)
                     else "stopped"}
-        payload: dict = {}
+        # The answer is on disk: say so in session.json before anything else, so a stop from
+        # here on resumes with this turn, whole.
+        payload: dict = self._pending({"n": n, "audio": rec.path.name, "duration_s": rec.duration_s,
+                                       "ended_by": rec.ended_by, "overflows": rec.overflows})
         if stream is not None:
             transcript = stream.finish(rec.duration_s)
             name = f"turn-{n:02d}.json"
@@ -201,13 +318,17 @@ class Practice:
             payload["transcript"] = name
             if self.refiner is not None:
                 self.refiner.submit(path, self.session.dir / name)
+            payload = self._pending(payload)
         if rec.overflows:
             self.save("in-progress", {"overflows": self.session.read().get("overflows", 0) + rec.overflows})
         self._turn_ended_at = rec.ended_at
         if hasattr(self.voice, "first_sample_at"):
             self.voice.first_sample_at = 0.0  # time the reply to this turn
-        return {"audio": rec.path.name, "duration_s": rec.duration_s, "ended_by": rec.ended_by,
-                "overflows": rec.overflows, **payload}
+        return payload
+
+    def _pending(self, payload: dict) -> dict:
+        self.save("in-progress", {"pending": payload})
+        return payload
 
     def _understand_ahead(self, piece: Any) -> None:
         """Embed a streamed piece's sentences while the candidate is still talking, so the
@@ -278,21 +399,9 @@ class Practice:
         return texts
 
     def _say_resume(self) -> None:
+        """The resume line, then the last line again if the candidate heard it before the stop."""
         turns = self.state().get("turns", [])
-        last = next((t for t in reversed(turns) if t["role"] == "interviewer"), None)
+        voiced = self.session.read().get("lines_voiced", 0)
+        last = next((t for t in reversed(turns[:voiced]) if t["role"] == "interviewer"), None)
         text = self.deps.lines.resume + (" " + last["text"] if last else "")
         self.voice.say(text, None)
-
-    def _keep_partial_recording(self) -> None:
-        """A turn recorded when the process died was never handed to the graph: keep it."""
-        n = self._candidate_turns() + 1
-        wav = self.session.turn_wav(n)
-        if not wav.exists():
-            return
-        k = 1
-        while (kept := wav.with_name(f"turn-{n:02d}.partial-{k}.wav")).exists():
-            k += 1
-        wav.rename(kept)
-        partials = self.session.read().get("partial_recordings", []) + [kept.name]
-        self.save("in-progress", {"partial_recordings": partials})
-        print(f"kept the unfinished recording as {kept}", file=sys.stderr)

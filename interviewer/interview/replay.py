@@ -10,8 +10,7 @@ import numpy as np
 from interviewer.audio.io import SAMPLE_RATE, load_audio
 from interviewer.errors import SessionError
 from interviewer.report.markdown import clock
-from interviewer.session import Session, open_existing
-from interviewer.transcript import Transcript
+from interviewer.session import Session, open_existing, read_transcript
 
 
 def timeline(session: Session, turn: int | None = None) -> list[dict]:
@@ -45,7 +44,7 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
     try:
         for i, t in enumerate(turns, start=turn or 1):
             who = "interviewer" if t["role"] == "interviewer" else "you"
-            wav = session.dir / t["audio"] if t.get("audio") else None
+            wav = session.file(t["audio"]) if t.get("audio") else None
             missing = wav is not None and not wav.exists()
             label = f"[{clock(t['start'])}] {i:>2} {who}"
             text = scored.get(t.get("n"), t["text"]) if t["role"] == "candidate" else t["text"]
@@ -90,10 +89,10 @@ def _scored_texts(session: Session) -> dict[int, str]:
 def _words(session: Session, t: dict) -> list[tuple[float, str]]:
     if not t.get("transcript"):
         return []
-    path = session.dir / t["transcript"]
+    path = session.file(t["transcript"])
     if not path.exists():
         return []
-    tr = Transcript.model_validate_json(path.read_text())
+    tr = read_transcript(path)
     return [(w.start, w.word) for w in tr.words]
 
 

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 import threading
 
+from interviewer import interrupts
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, PiperVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
-from interviewer.errors import ContentError, InterviewerError
+from interviewer.errors import ContentError, InterviewerError, SessionError
+from interviewer.options import MAX_SESSION_MINUTES, check_number
 from interviewer.interview.lines import load_lines, opening
 from interviewer.llm.config import load_llm_options
 from interviewer.hints import command_name
@@ -71,8 +73,16 @@ def practice(args: argparse.Namespace) -> int:
     question = get_question(_pick_question(args, saved))
     agenda = load_agenda(question.agenda)
     minutes = float(saved.get("minutes") or args.minutes)
-    if minutes <= 0:
-        raise ContentError("--minutes must be positive")
+    check_number("--minutes", minutes, low=0.5, high=MAX_SESSION_MINUTES)
+    check_number("--patience", args.patience, low=0.5, high=600)
+    if session is not None and saved.get("status") == "finished" and (session.dir / "report.json").exists():
+        # Nothing left to record: no microphone, no model, just where the report is.
+        report = session.dir / "report.json"
+        print(f"session {session.id} is finished")
+        print(f"report: {report.with_suffix('.md')}")
+        print(f"html:   {report.with_suffix('.html')}")
+        print(f"json:   {report}")
+        return 0
     settings = {"input": "text" if args.text else "answers" if args.answers else "microphone",
                 "voice": not (args.no_voice or args.text), "patience_s": args.patience,
                 "push_to_talk": args.push_to_talk, "stt_model": args.stt_model,
@@ -81,12 +91,13 @@ def practice(args: argparse.Namespace) -> int:
     # Two models: the live one streams while the candidate speaks (the interviewer's replies);
     # the report one re-transcribes each finished turn in one pass for the report. Recorded
     # answers (--answers) have no one waiting on a reply: the report model does them directly.
+    # A typed resume of a session with recorded turns not transcribed yet needs the report model.
     transcriber = reporter = None
-    if not args.text:
+    if not args.text or (session is not None and _untranscribed(session.dir)):
         common = dict(device=args.device, compute_type=args.compute_type)
         reporter = WhisperTranscriber(SttOptions(model=args.stt_model, **common))
         reporter.check()  # a bad path or checksum fails before the interview starts
-        if args.answers:
+        if args.answers or args.text:
             transcriber = reporter
             transcriber.load()  # a bad model name too; nothing is waiting on a voice here
         else:
@@ -112,14 +123,23 @@ def practice(args: argparse.Namespace) -> int:
                                device=_device(args.output_device))  # type: ignore[arg-type]
         voice = PiperVoice(options) if args.voice_engine == "piper" else EspeakVoice(options)
 
-    llm = load_llm_options(args.llm or saved.get("settings", {}).get("llm", {}).get("model"))
+    before = (saved.get("settings") or {}).get("llm") or {}
+    llm = load_llm_options(args.llm or before.get("model"))
     if llm is not None:
+        if before.get("base_url") and before["base_url"] != llm.base_url and not args.switch_endpoint:
+            # The transcript so far would go to another server (a cloud one, say, when
+            # OPENAI_BASE_URL was not set again): only when the user says so.
+            raise SessionError(f"session '{session.id if session else ''}' was started with the LLM at "
+                               f"{before['base_url']}, and this resume would use {llm.base_url}; set "
+                               f"OPENAI_BASE_URL={before['base_url']} or pass --switch-endpoint")
         settings["llm"] = llm.public()  # never the key
 
     lines = load_lines()
     early: EarlyLine | None = None
     if session is None:
-        session = create(new_id(question.id, args.session))
+        session = create(new_id(question.id, args.session),
+                         question={"id": question.id, "text": question.text}, agenda_id=agenda.id,
+                         minutes=minutes, settings=settings)
         print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
         # Speak the question now, while the rest starts up; the graph's first line is the same.
         first = opening(lines, question.asked, minutes)
@@ -165,14 +185,16 @@ def practice(args: argparse.Namespace) -> int:
         print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
     try:
         report = run.run(resume=bool(args.resume))
-    except KeyboardInterrupt:
-        _save_quietly(run, "interrupted")
-        print(f"\ninterrupted: session saved in {session.dir}; {resume_hint(args, session)}",
-              file=sys.stderr)
-        return 130
-    except InterviewerError as exc:
-        _save_quietly(run, "interrupted")
-        raise type(exc)(f"{exc}; session saved, {resume_hint(args, session)}") from None
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt) or interrupts.pressed():  # whatever it became
+            _save_quietly(run, "interrupted")
+            print(f"\ninterrupted: session saved in {session.dir}; {resume_hint(args, session)}",
+                  file=sys.stderr)
+            return 130
+        if isinstance(exc, InterviewerError):
+            _save_quietly(run, "interrupted")
+            raise type(exc)(f"{exc}; session saved, {resume_hint(args, session)}") from None
+        raise
     finally:
         if isinstance(voice, EspeakVoice):  # PiperVoice is one too
             voice.close()
@@ -201,6 +223,11 @@ def resume_hint(args: argparse.Namespace, session: Session) -> str:
     if args.no_voice and not args.text:
         words.append("--no-voice")
     return "resume with: " + " ".join(shlex.quote(w) if w != words[0] else w for w in words)
+
+
+def _untranscribed(folder: Path) -> bool:
+    """A recorded turn not transcribed yet: a resume with --text still needs the model."""
+    return any(not w.with_suffix(".json").exists() for w in folder.glob("turn-[0-9][0-9].wav"))
 
 
 def _save_quietly(run: Practice, status: str) -> None:

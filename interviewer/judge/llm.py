@@ -19,16 +19,18 @@ from interviewer.judge.evidence import locate
 from interviewer.judge.model import CRITERIA, CriterionScore, Evidence, Judgement, Scores
 from interviewer.judge.offline import OfflineJudge, buzzword_share, overall_score
 from interviewer.llm.client import LlmClient, LlmFailure
-from interviewer.llm.prompts import load_prompt
+from interviewer.llm.prompts import as_data, load_prompt
 from interviewer.report.markdown import clock
 
 # An LLM score this far above the offline score is treated as the model being talked into it
 # (or hallucinating) rather than judging: the offline score stands.
 IMPLAUSIBLE_GAP = 3
+MIN_QUOTE_WORDS = 3  # a quote shorter than this proves nothing
+
 
 
 class CriterionReply(BaseModel):
-    score: int
+    score: int = Field(strict=True)  # "5" (a string) is not a score
     rationale: str
     quotes: list[str] = Field(default_factory=list)
 
@@ -70,6 +72,9 @@ class LlmJudge:
                 continue
             evidence: list[Evidence] = []
             for q in got.quotes:
+                if len(q.split()) < MIN_QUOTE_WORDS:
+                    dropped += 1  # one or two words are found anywhere: not evidence
+                    continue
                 ev = locate(q, answer.transcript)
                 if ev is None or any(a - 0.01 <= ev.start and ev.end <= b + 0.01 for a, b in flagged):
                     dropped += 1  # not said, or said to the grader: not evidence
@@ -116,7 +121,7 @@ class LlmJudge:
             text = u.text
             if any(a - 0.01 <= u.start and u.end <= b + 0.01 for a, b in flagged):
                 text = "[removed: addressed to the grader]"
-            lines.append(f"[{clock(u.start)}-{clock(u.end)}] {text}")
+            lines.append(f"[{clock(u.start)}-{clock(u.end)}] {as_data(text)}")
         m = answer.metrics
         facts = [
             f"- duration {m.duration_s:.0f} s; speaking {m.speaking_span_s:.0f} s; {m.word_count} words; "
@@ -137,7 +142,7 @@ class LlmJudge:
             levels = "; ".join(f"{k}: {v}" for k, v in sorted(c.levels.items()))
             criteria.append(f"- {name} ({c.name}): {c.description} Levels: {levels}")
         prompt = self.prompt.render(
-            question=answer.question.text,
+            question=as_data(answer.question.text),
             agenda="\n".join(f"- {s.id}: {s.expect}" for s in answer.agenda.steps),
             key_points="\n".join(f"- {k.point}" for k in answer.question.key_points) or "- (none given)",
             criteria="\n".join(criteria), facts="\n".join(facts), transcript="\n".join(lines))

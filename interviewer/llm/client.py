@@ -12,6 +12,7 @@ remembered in ~/.cache/interviewer/llm-endpoints.json.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import time
@@ -46,9 +47,12 @@ class LlmClient:
 
         self.o = options
         self.sleep = sleep
-        # Retries are ours (explicit count, Retry-After cap), so the client's own are off.
+        # Retries are ours (explicit count, Retry-After cap), so the client's own are off. The
+        # transport bounds each call's total time and reply size (httpx's timeout is per read:
+        # a server sending a byte a second never trips it).
         self._client = OpenAI(base_url=options.base_url, api_key=options.api_key,
-                              timeout=options.timeout_s, max_retries=0)
+                              timeout=options.timeout_s, max_retries=0,
+                              http_client=bounded_http_client(options.timeout_s, options.max_reply_bytes))
         self.calls = 0
 
     # -- modes ----------------------------------------------------------------------------------
@@ -94,6 +98,8 @@ class LlmClient:
                 if attempt >= self.o.max_retries:
                     raise LlmFailure("timeout", f"no answer within {self.o.timeout_s:g} s") from None
             except openai.APIConnectionError as exc:
+                if isinstance(exc.__cause__, ReplyTooLarge):
+                    raise LlmFailure("too-large", str(exc.__cause__)) from None
                 if attempt >= self.o.max_retries:
                     raise LlmFailure("unreachable", self.o.scrub(f"{self.o.base_url}: {exc}")) from None
                 self.sleep(self.o.retry_backoff_s * min(2 ** attempt, 4))
@@ -105,6 +111,10 @@ class LlmClient:
                     self.sleep(self.o.retry_backoff_s * min(2 ** attempt, 4))
                 else:
                     raise LlmFailure(f"http-{exc.status_code}", body[:200]) from None
+            except ReplyTooLarge as exc:
+                raise LlmFailure("too-large", str(exc)) from None
+            except (ValueError, TypeError, AttributeError) as exc:  # a body that is not the API's JSON
+                raise LlmFailure("malformed", self.o.scrub(f"unreadable reply ({type(exc).__name__})")) from None
             attempt += 1
 
     def structured(self, messages: list[dict], model: type[T], name: str) -> T:
@@ -120,17 +130,19 @@ class LlmClient:
                 reply = self._call(messages=messages, **self._format(mode, schema, name))
             else:
                 raise
-        text = _content(reply)
+        text = self.o.scrub(_content(reply))  # a key echoed back never reaches a report
         try:
             return model.model_validate_json(_strip_fences(text))
         except ValidationError as exc:
             problem = str(exc).splitlines()[0:3]
+        if len(text) > MAX_REPAIR_CHARS:  # garbage this long is not worth sending back
+            raise LlmFailure("malformed", f"a {len(text)}-character reply that is not the schema")
         repair = messages + [
             {"role": "assistant", "content": text},
             {"role": "user", "content": "That reply was not valid JSON for the schema ("
              + " ".join(problem) + "). Reply again with only the corrected JSON object."},
         ]
-        text = _content(self._call(messages=repair, **self._format(mode, schema, name)))
+        text = self.o.scrub(_content(self._call(messages=repair, **self._format(mode, schema, name))))
         try:
             return model.model_validate_json(_strip_fences(text))
         except ValidationError as exc:
@@ -145,11 +157,12 @@ class LlmClient:
                 "response_format": {"type": "json_object", "schema": schema}}
 
     def text(self, messages: list[dict], max_tokens: int = 200) -> str:
-        return _content(self._call(messages=messages, temperature=self.o.temperature,
-                                   max_tokens=max_tokens))
+        return self.o.scrub(_content(self._call(messages=messages, temperature=self.o.temperature,
+                                                max_tokens=max_tokens)))
 
     def stream_sentences(self, messages: list[dict], max_tokens: int = 200) -> Iterator[str]:
         """Yield the reply sentence by sentence as it streams, so speech can start early."""
+        import httpx
         import openai
 
         stream = self._call(messages=messages, temperature=self.o.temperature,
@@ -168,13 +181,15 @@ class LlmClient:
                 while (m := _SENTENCE_END.search(buffer)) is not None:
                     sentence, buffer = buffer[:m.end()].strip(), buffer[m.end():]
                     if sentence:
-                        yield sentence
+                        yield self.o.scrub(sentence)
         except openai.APIError as exc:
             raise LlmFailure("stream-broken", self.o.scrub(str(exc))[:160]) from None
+        except (ValueError, TypeError, AttributeError, httpx.HTTPError, ReplyTooLarge) as exc:  # garbage
+            raise LlmFailure("stream-broken", self.o.scrub(f"{type(exc).__name__}: {exc}")[:160]) from None
         if finish == "length":
             raise LlmFailure("truncated", "the reply hit the token limit")
         if buffer.strip():
-            yield buffer.strip()
+            yield self.o.scrub(buffer.strip())
 
     def list_models(self) -> list[str]:
         import openai
@@ -191,17 +206,59 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
 def _content(reply: Any) -> str:
-    if not reply.choices:
-        raise LlmFailure("malformed", "no choices in the reply")
-    choice = reply.choices[0]
-    if getattr(choice.message, "refusal", None):
-        raise LlmFailure("refusal", choice.message.refusal)
-    if choice.finish_reason == "length":
-        raise LlmFailure("truncated", "the reply hit the token limit")
-    text = choice.message.content or ""
-    if not text.strip():
+    try:
+        choices = reply.choices  # a non-JSON body comes back from the SDK as a plain str
+        if not choices:
+            raise LlmFailure("malformed", "no choices in the reply")
+        choice = choices[0]
+        if getattr(choice.message, "refusal", None):
+            raise LlmFailure("refusal", str(choice.message.refusal))
+        if choice.finish_reason == "length":
+            raise LlmFailure("truncated", "the reply hit the token limit")
+        text = choice.message.content or ""
+    except (AttributeError, TypeError, IndexError, KeyError):
+        raise LlmFailure("malformed", "the reply is not a chat completion") from None
+    if not isinstance(text, str) or not text.strip():
         raise LlmFailure("empty", "the reply had no content")
     return text
+
+
+MAX_REPAIR_CHARS = 20_000  # a malformed reply longer than this is not sent back for repair
+
+
+class ReplyTooLarge(Exception):
+    pass
+
+
+def bounded_http_client(total_s: float, max_bytes: int) -> Any:
+    """An httpx client whose responses stop at `total_s` seconds from the request and at
+    `max_bytes` of body: past either, reading raises (a timeout, or ReplyTooLarge)."""
+    import httpx
+
+    class Bounded(httpx.SyncByteStream):
+        def __init__(self, inner: Any, deadline: float):
+            self.inner, self.deadline, self.seen = inner, deadline, 0
+
+        def __iter__(self) -> Iterator[bytes]:
+            for chunk in self.inner:
+                self.seen += len(chunk)
+                if self.seen > max_bytes:
+                    raise ReplyTooLarge(f"the reply passed {max_bytes} bytes")
+                if time.monotonic() > self.deadline:
+                    raise httpx.ReadTimeout(f"the reply took over {total_s:g} s in all")
+                yield chunk
+
+        def close(self) -> None:
+            self.inner.close()
+
+    class Transport(httpx.HTTPTransport):
+        def handle_request(self, request: Any) -> Any:
+            deadline = time.monotonic() + total_s
+            response = super().handle_request(request)
+            response.stream = Bounded(response.stream, deadline)
+            return response
+
+    return httpx.Client(transport=Transport(), timeout=total_s)
 
 
 def _strip_fences(text: str) -> str:
@@ -213,9 +270,10 @@ def _strip_fences(text: str) -> str:
 
 def _retry_after(exc: Any) -> float:
     try:
-        return float(exc.response.headers.get("retry-after", "1"))
-    except (TypeError, ValueError):
+        wait = float(exc.response.headers.get("retry-after", "1"))
+    except (TypeError, ValueError, AttributeError):
         return 1.0
+    return wait if math.isfinite(wait) and wait >= 0 else 1.0  # "-1", "nan": the default
 
 
 def _body(exc: Any) -> str:

@@ -33,6 +33,7 @@ class LlmOptions:
     max_retry_after_s: float = 10.0  # a 429 asking to wait longer than this is a failure now
     retry_backoff_s: float = 1.0  # first wait after a 5xx or refused connection; doubles, max 4x
     temperature: float = 0.2
+    max_reply_bytes: int = 2_000_000  # a reply past this is refused (a judge's JSON is a few KB)
 
     def public(self) -> dict:
         """What may be written into a report or session file: never the key."""

@@ -29,6 +29,12 @@ class Prompt:
         return Template(self.template).safe_substitute(**values)
 
 
+def as_data(text: str) -> str:
+    """Text a user wrote or said, made safe inside a prompt's delimited blocks: no angle
+    brackets, so a spoken or typed '</transcript>' cannot close the block it sits in."""
+    return text.replace("<", "\u2039").replace(">", "\u203a")
+
+
 @lru_cache(maxsize=16)
 def load_prompt(kind: str, name: str, root: Path = Paths().prompts) -> Prompt:
     path = root / kind / f"{name}.md"

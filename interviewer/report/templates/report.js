@@ -34,7 +34,9 @@
     t += 0.02;
     while (lo <= hi) {  // the last word starting at or before t
       var mid = (lo + hi) >> 1;
-      if (list.starts[mid] <= t) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+      // 1 ms of slack: a seek to a word's start reads back a hair before it (2.559999 for
+      // 2.56), which lit the word before the one clicked.
+      if (list.starts[mid] <= t + 0.001) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
     }
     var el = found >= 0 ? list.els[found] : null;
     if (el === lit) return;
