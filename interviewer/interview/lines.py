@@ -16,8 +16,9 @@ from interviewer.settings import Paths
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "greeting": ("minutes",), "fact": ("answer",), "fact_more": ("answer",), "no_fact": (),
     "probe": ("probe",), "follow_up": ("text",), "curveball": ("text",),
-    "nudge": ("used", "phase", "budget"), "go_on": (), "empty": ("question",), "wrap_time": (),
-    "wrap_done": (), "resume": (),
+    "nudge": ("used", "phase", "budget"), "go_on": (), "empty": ("question",),
+    "no_fact_rest": ("asked",), "wrap_time": ("left", "minutes"), "wrap_done": ("left", "minutes"),
+    "wrap_stopped": ("left", "minutes"), "wrap_out_of_answers": ("left", "minutes"), "resume": (),
 }
 
 
