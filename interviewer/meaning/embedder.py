@@ -56,11 +56,10 @@ def model_zip(verify: bool = True) -> Path:
 
 @lru_cache(maxsize=4)
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """Checked once per process: the judge, the interviewer and the bench share one model."""
+    from interviewer.models import sha256
+
+    return sha256(path)
 
 
 def _read_safetensors(data: bytes) -> dict[str, np.ndarray]:
