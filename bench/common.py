@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from speech import compose, piper_say, speak, virtual_audio  # noqa: E402,F401  (the tests' speech and sound card)
+from speech import compose, piper_say, speak, virtual_audio  # noqa: F401  (the tests' speech and sound card)
 
 PARAGRAPHS = [
     "Before I design anything, I want to understand who uses this system and what a good result looks like.",
@@ -34,7 +34,7 @@ PARAGRAPHS = [
 def long_speech(seconds: float):
     """Known text spoken by espeak-ng, repeated until it lasts at least `seconds`."""
     parts: list = []
-    samples, pieces = compose(*PARAGRAPHS)
+    samples, _ = compose(*PARAGRAPHS)
     one = len(samples) / 16000
     repeats = max(1, int(seconds // one) + (seconds % one > 0))
     for _ in range(repeats):
@@ -45,10 +45,11 @@ def long_speech(seconds: float):
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"

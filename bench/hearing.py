@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from common import piper_say, speak
 from hesitation_set import Sample, build, load_answers, score
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
-from common import piper_say  # noqa: F401  (tests/speech.py, cached)
+from common import piper_say
 
 SAMPLE_RATE = 16000
 DATA = Path(__file__).resolve().parent / "data" / "answers.toml"
@@ -92,7 +91,7 @@ def score(found: list[list[tuple[float, float]]], truth: list[list[tuple[float, 
     tp = 0
     n_found = sum(len(f) for f in found)
     n_true = sum(len(t) for t in truth)
-    for fs, ts in zip(found, truth):
+    for fs, ts in zip(found, truth, strict=True):
         used: set[int] = set()
         for a, b in fs:
             for k, (s, e) in enumerate(ts):

@@ -23,14 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import machine  # noqa: E402
-from graded import KINDS, GradedSet, load_set, spearman  # noqa: E402
+from common import machine
+from graded import KINDS, GradedSet, load_set, spearman
 
-from interviewer.content import load_agenda, load_rubric  # noqa: E402
-from interviewer.judge.model import CRITERIA  # noqa: E402
-from interviewer.pipeline import Context, judge_transcript  # noqa: E402
-from interviewer.report.model import Report, SttInfo  # noqa: E402
-from interviewer.transcript import Transcript, typed  # noqa: E402
+from interviewer.content import load_agenda, load_rubric
+from interviewer.judge.model import CRITERIA
+from interviewer.pipeline import Context, judge_transcript
+from interviewer.report.model import Report, SttInfo
+from interviewer.transcript import Transcript, typed
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out" / "graded"

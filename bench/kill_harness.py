@@ -14,10 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import machine, virtual_audio  # noqa: F401  (puts tests/ on the path)
-
-from kill_harness import ANSWERS, INSTANTS, stop_and_resume  # noqa: E402
-from speech import write  # noqa: E402
+from common import machine, virtual_audio
+from kill_harness import ANSWERS, INSTANTS, stop_and_resume
+from speech import write
 
 ROOT = Path(__file__).resolve().parent.parent
 

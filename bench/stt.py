@@ -22,8 +22,16 @@ import time
 from pathlib import Path
 
 from common import PARAGRAPHS, compose, long_speech, machine
-from hearing import (HesitationScore, accuracy, build, espeak_clips, false_per_minute, hesitation_scores, piper_clips,
-                     real_clips)
+from hearing import (
+    HesitationScore,
+    accuracy,
+    build,
+    espeak_clips,
+    false_per_minute,
+    hesitation_scores,
+    piper_clips,
+    real_clips,
+)
 from hesitation_set import load_answers
 
 from interviewer.audio import SAMPLE_RATE, Audio, save_wav

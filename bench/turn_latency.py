@@ -60,7 +60,7 @@ def main() -> int:
         raise SystemExit(f"too few turns measured: {lat}")
     lat_sorted = sorted(lat)
     median = statistics.median(lat)
-    p95 = lat_sorted[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+    p95 = lat_sorted[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]
     startup = (s.get("first_line_at", 0) - s["_started"]) if s.get("first_line_at") else float("nan")
     print(f"machine: {machine()}")
     print(f"turns measured: {len(lat)}; session wall time {s['_wall_s']:.0f} s")

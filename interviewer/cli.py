@@ -5,16 +5,26 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 from interviewer.errors import ContentError, InterviewerError
 from interviewer.hints import command_name
 from interviewer.settings import (
-    LIVE_MODEL, REPORT_MODEL, AnswerOptions, InterviewOptions, Paths, RecorderOptions, SttOptions,
+    LIVE_MODEL,
+    REPORT_MODEL,
+    AnswerOptions,
+    InterviewOptions,
+    Paths,
+    RecorderOptions,
+    SttOptions,
     VoiceOptions,
 )
+
+if TYPE_CHECKING:
+    from interviewer.judge import Judge
 
 
 def _stt_args(p: argparse.ArgumentParser, live: bool = False) -> None:
@@ -181,8 +191,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
 def cmd_answer(args: argparse.Namespace) -> int:
     from interviewer.audio import load_audio
     from interviewer.content import custom_question, get_question, load_agenda, load_rubric
-    from interviewer.pipeline import Context, score_audio
     from interviewer.options import MAX_ANSWER_MINUTES, check_number
+    from interviewer.pipeline import Context, score_audio
     from interviewer.session import check_out, save_answer
     from interviewer.stt import WhisperTranscriber
 
@@ -218,7 +228,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     return 0
 
 
-def _judge(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _judge(args: argparse.Namespace) -> Judge:
     from interviewer.judge.offline import OfflineJudge
     from interviewer.llm import load_llm_options
 
@@ -315,7 +325,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         print((f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12}"
                + ("" if typed else f" {'fillers/min':>11} {'longest pause':>13}")).rstrip())
         for i, p in enumerate(mine, 1):
-            bar = "#" * int(round(p.overall * 2))
+            bar = "#" * round(p.overall * 2)
             print((f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} "
                    f"{score_text(p.overall):>7} {bar:<12}"
                    + ("" if typed else f" {p.fillers_per_minute:>11.1f} "

@@ -117,7 +117,7 @@ class Agenda(BaseModel):
         return _budget(v)
 
     @model_validator(mode="after")
-    def _budget_matches_steps(self) -> "Agenda":
+    def _budget_matches_steps(self) -> Agenda:
         ids = [s.id for s in self.steps]
         if set(self.default_budget) != set(ids):
             raise ValueError(f"default_budget keys {sorted(self.default_budget)} != steps {ids}")
@@ -150,7 +150,7 @@ class Rule(BaseModel):
     max_points: float | None = None
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Rule":
+    def _one_kind(self) -> Rule:
         if (self.metric is None) == (not self.phrases):
             raise ValueError("a rule needs exactly one of 'metric' or 'phrases'")
         return self
@@ -165,7 +165,7 @@ class Criterion(BaseModel):
     rules: list[Rule] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _five_levels(self) -> "Criterion":
+    def _five_levels(self) -> Criterion:
         if sorted(self.levels) != ["1", "2", "3", "4", "5"]:
             raise ValueError("levels must describe scores 1 to 5")
         return self
@@ -254,7 +254,7 @@ class Rubric(BaseModel):
     criteria: dict[str, Criterion]
 
     @model_validator(mode="after")
-    def _required_criteria(self) -> "Rubric":
+    def _required_criteria(self) -> Rubric:
         missing = {"clarity", "tradeoffs", "timing", "coverage", "depth"} - set(self.criteria)
         if missing:
             raise ValueError(f"missing criteria: {sorted(missing)}")

@@ -70,14 +70,14 @@ def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path = Paths()
         publish(report, session.dir)
         reports.append((label, report, report_json.with_suffix(".md")))
         print("\n".join(summary_lines(report, report_json)))
-    session = atomic_write_text(out / "report.md", _session_markdown(question.text, reports, out))
+    md = atomic_write_text(out / "report.md", _session_markdown(question.text, reports, out))
     # demo.json, not session.json: this folder is not a session `replay` could play.
     atomic_write_json(out / "demo.json", {
         "question": question.id,
         "candidates": [{"label": label, "session": md.parent.name,
                         "overall": r.scores.overall} for label, r, md in reports],
     })
-    return session
+    return md
 
 
 def _session_markdown(text: str, reports: list[tuple[str, Report, Path]], out: Path) -> str:

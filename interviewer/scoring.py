@@ -20,7 +20,7 @@ from interviewer.report import Report, write_report
 from interviewer.report.advice import next_time
 from interviewer.report.model import SttInfo, ended_from
 from interviewer.session import inside, read_transcript
-from interviewer.transcript import Segment, Span, Transcript, combine, join_words
+from interviewer.transcript import Span, Transcript, combine
 
 
 def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
@@ -121,30 +121,13 @@ def _retranscribe_group(transcriber: Any, wavs: list[Path], saved: list[Transcri
     regions = None
     if all(saved[i] is not None for i in group):
         regions = [Span(start=round(r.start + o, 3), end=round(r.end + o, 3))
-                   for o, i in zip(offsets, group) for r in saved[i].speech_regions]  # type: ignore[union-attr]
+                   for o, i in zip(offsets, group, strict=True) for r in saved[i].speech_regions]  # type: ignore[union-attr]
     whole = transcriber.transcribe_batched(Audio(np.concatenate([x for c in clips for x in (c, gap)])),
                                            regions=regions)
     out: dict[int, Transcript] = {}
-    for k, (start, clip) in enumerate(zip(offsets, clips)):
-        end = start + len(clip) / SAMPLE_RATE
-        inside = lambda x: start - GAP_S / 2 <= x < end + GAP_S / 2  # noqa: E731  (split mid-gap)
-        shift = lambda x: round(max(0.0, x - start), 3)  # noqa: E731
-        t = Transcript(duration_s=round(end - start, 3), model=whole.model)
-        t.words = [w.model_copy(update={"start": shift(w.start), "end": shift(w.end)})
-                   for w in whole.words if inside(w.start)]
-        # A batch may pack the end of one turn and the start of the next into one segment:
-        # segments are rebuilt from the words that fall in this turn.
-        for sg in whole.segments:
-            mine = [w for w in whole.words if inside(w.start) and sg.start - 0.01 <= w.start <= sg.end + 0.01]
-            if mine:
-                t.segments.append(Segment(text=join_words([w.word for w in mine]),
-                                          start=shift(mine[0].start), end=shift(mine[-1].end)))
-        t.speech_regions = [Span(start=shift(r.start), end=min(shift(r.end), t.duration_s))
-                            for r in whole.speech_regions if inside(r.start)]
-        t.hesitations = [Span(start=shift(h.start), end=min(shift(h.end), t.duration_s))
-                         for h in whole.hesitations if inside(h.start)]
-        t.text = " ".join(sg.text for sg in t.segments).strip()
-        out[group[k]] = t
+    for i, start, clip in zip(group, offsets, clips, strict=True):
+        # Each turn takes half the silence on either side of it: the split falls mid-gap.
+        out[i] = whole.window(start, start + len(clip) / SAMPLE_RATE, pad=GAP_S / 2)
     return out
 
 

@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -68,7 +68,7 @@ def inside(folder: Path, name: str) -> Path:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Turn(BaseModel):
@@ -287,7 +287,7 @@ def check_out(out: Path, source: Path) -> None:
         raise UsageError(f"--out {out} cannot be written ({existing} is not a writable folder)")
 
 
-def read_transcript(path: Path) -> "Transcript":
+def read_transcript(path: Path) -> Transcript:
     """A saved turn-NN.json; a damaged one is a SessionError naming it."""
     from interviewer.transcript import Transcript
 
@@ -299,7 +299,7 @@ def read_transcript(path: Path) -> "Transcript":
                            "transcribes its audio again") from None
 
 
-def save_answer(folder: Path, audio: "Audio", report: "Report") -> Path:
+def save_answer(folder: Path, audio: Audio, report: Report) -> Path:
     """A recorded answer as a one-turn session folder: a 16 kHz copy of the audio, its
     transcript, session.json and the reports, so `report`, `replay` and the index treat it
     like any session. Returns report.json."""

@@ -9,15 +9,17 @@ rates).
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from interviewer.audio.io import SAMPLE_RATE, Audio
-from interviewer.transcript import Segment, Span, Transcript, Word
+from interviewer.transcript import Transcript, concatenate
 
 TAIL_MIN_S = 0.3  # a tail shorter than this holds no words worth a decode
 TRAILING_PAD_S = 0.25  # silence kept after a chunk's last speech
@@ -106,10 +108,9 @@ class StreamingTurn:
             with self._lock:
                 self.pieces.append((start, t))
             if self.on_piece is not None:
-                try:
+                # An optimisation only: the turn is understood when it ends anyway.
+                with contextlib.suppress(Exception):
                     self.on_piece(t)
-                except Exception:
-                    pass  # an optimisation only: the turn is understood when it ends anyway
 
     def so_far(self) -> Transcript:
         """The turn as transcribed up to now (for the live view's phase)."""
@@ -117,18 +118,8 @@ class StreamingTurn:
             return self._assemble(self.covered_to)
 
     def _assemble(self, duration_s: float) -> Transcript:
-        out = Transcript(duration_s=round(duration_s, 3))
-        for offset, t in sorted(self.pieces, key=lambda p: p[0]):
-            def at(x: float) -> float:
-                return round(x + offset, 3)
-            out.words += [Word(word=w.word, start=at(w.start), end=at(w.end), probability=w.probability)
-                          for w in t.words]
-            out.segments += [Segment(text=s.text, start=at(s.start), end=at(s.end)) for s in t.segments]
-            out.speech_regions += [Span(start=at(r.start), end=at(r.end)) for r in t.speech_regions]
-            out.hesitations += [Span(start=at(h.start), end=at(h.end)) for h in t.hesitations]
-            out.model = out.model or t.model
-        out.text = " ".join(s.text for s in out.segments).strip()
-        return out
+        pieces = sorted(self.pieces, key=lambda p: p[0])
+        return concatenate([t.shifted(offset) for offset, t in pieces], duration_s)
 
 
 def transcribe_like_live(transcriber: Any, path: Path, block_s: float = 0.1) -> tuple[Transcript, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from pathlib import Path
@@ -101,10 +102,9 @@ class WhisperTranscriber:
     def load_in_background(self) -> None:
         """Start loading the model; the first transcription waits for it (and re-raises)."""
         def work() -> None:
-            try:
+            # load() runs again on first use and raises there, with the session saved.
+            with contextlib.suppress(Exception):
                 self.load()
-            except Exception:
-                pass  # load() runs again on first use and raises there, with the session saved
         threading.Thread(target=work, daemon=True, name="stt-load").start()
 
     def load(self) -> Any:

@@ -6,8 +6,8 @@ Matching is on normalized whole-word tokens, so cues read as they are spoken: "t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from interviewer.transcript import Word, normalize
 

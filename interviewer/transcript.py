@@ -24,6 +24,9 @@ class Span(BaseModel):
     start: float
     end: float
 
+    def shifted(self, dt: float) -> Span:
+        return Span(start=round(self.start + dt, 3), end=round(self.end + dt, 3))
+
 
 class Transcript(BaseModel):
     text: str = ""
@@ -48,6 +51,58 @@ class Transcript(BaseModel):
     @property
     def is_empty(self) -> bool:
         return not self.words
+
+    # The one place that moves a transcript in time: a turn placed on the session clock, a
+    # streamed piece placed in its turn, a turn cut out of a batched pass.
+
+    def shifted(self, dt: float) -> Transcript:
+        """The same transcript dt seconds later (earlier when negative); times rounded to ms."""
+
+        def at(x: float) -> float:
+            return round(x + dt, 3)
+
+        return self.model_copy(update={
+            "words": [w.model_copy(update={"start": at(w.start), "end": at(w.end)})
+                      for w in self.words],
+            "segments": [s.model_copy(update={"start": at(s.start), "end": at(s.end)})
+                         for s in self.segments],
+            "speech_regions": [r.shifted(dt) for r in self.speech_regions],
+            "hesitations": [h.shifted(dt) for h in self.hesitations],
+            "turns": [t.shifted(dt) for t in self.turns],
+        })
+
+    def window(self, a: float, b: float, pad: float = 0.0) -> Transcript:
+        """What starts within [a - pad, b + pad), on its own clock (a is 0, nothing before 0).
+
+        pad catches what lies in the silence laid between clips batched end to end (each side
+        takes half of it). Segments are rebuilt from the words inside them, as a batched pass may
+        put the end of one clip and the start of the next in one segment; speech regions and
+        hesitations end where the window does.
+        """
+        duration = round(b - a, 3)
+
+        def inside(x: float) -> bool:
+            return a - pad <= x < b + pad
+
+        def at(x: float) -> float:
+            return round(max(0.0, x - a), 3)
+
+        words = [w for w in self.words if inside(w.start)]
+        segments = []
+        for sg in self.segments:
+            mine = [w for w in words if sg.start - 0.01 <= w.start <= sg.end + 0.01]
+            if mine:
+                segments.append(Segment(text=join_words([w.word for w in mine]),
+                                        start=at(mine[0].start), end=at(mine[-1].end)))
+        return Transcript(
+            text=" ".join(sg.text for sg in segments).strip(),
+            words=[w.model_copy(update={"start": at(w.start), "end": at(w.end)}) for w in words],
+            segments=segments,
+            speech_regions=[Span(start=at(r.start), end=min(at(r.end), duration))
+                            for r in self.speech_regions if inside(r.start)],
+            hesitations=[Span(start=at(h.start), end=min(at(h.end), duration))
+                         for h in self.hesitations if inside(h.start)],
+            duration_s=duration, model=self.model)
 
 
 _TOKEN = re.compile(r"[a-z0-9']+")
@@ -115,17 +170,22 @@ def utterances(transcript: Transcript) -> list[Utterance]:
 
 def combine(parts: list[tuple[float, float, Transcript]], duration_s: float) -> Transcript:
     """Candidate turns placed on the session clock: (turn start, turn end, its transcript)."""
+    out = concatenate([t.shifted(start) for start, _, t in parts], duration_s)
+    out.turns = [Span(start=round(start, 3), end=round(end, 3)) for start, end, _ in parts]
+    out.text = out.text or " ".join(p[2].text for p in parts).strip()
+    return out
+
+
+def concatenate(pieces: list[Transcript], duration_s: float) -> Transcript:
+    """Pieces already on one clock, in order, as one transcript."""
     out = Transcript(duration_s=round(duration_s, 3))
-    for start, end, t in parts:
-        shift = lambda x: round(x + start, 3)  # noqa: E731
-        out.words += [w.model_copy(update={"start": shift(w.start), "end": shift(w.end)}) for w in t.words]
-        out.segments += [s.model_copy(update={"start": shift(s.start), "end": shift(s.end)})
-                         for s in t.segments]
-        out.speech_regions += [Span(start=shift(r.start), end=shift(r.end)) for r in t.speech_regions]
-        out.hesitations += [Span(start=shift(h.start), end=shift(h.end)) for h in t.hesitations]
-        out.turns.append(Span(start=round(start, 3), end=round(end, 3)))
+    for t in pieces:
+        out.words += t.words
+        out.segments += t.segments
+        out.speech_regions += t.speech_regions
+        out.hesitations += t.hesitations
         out.model = out.model or t.model
-    out.text = " ".join(s.text for s in out.segments).strip() or " ".join(p[2].text for p in parts).strip()
+    out.text = " ".join(s.text for s in out.segments).strip()
     return out
 
 

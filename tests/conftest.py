@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from speech import virtual_audio  # noqa: F401  (re-exported for the tests)
 
 from interviewer.stt import WhisperTranscriber
 from interviewer.transcript import Span, Transcript, Word
 
-from speech import virtual_audio  # noqa: F401  (re-exported for the tests)
-
 ROOT = Path(__file__).resolve().parent.parent
 
 # Embeddings of the question bank are cached between runs; tests that give a child process its own
-# HOME (the virtual sound card) still share this one cache, so each run embeds the bank at most once.
+# HOME (the virtual sound card) still share this one cache: each run embeds the bank at most once.
 os.environ.setdefault("INTERVIEWER_CACHE", str(Path.home() / ".cache" / "interviewer"))
 
 

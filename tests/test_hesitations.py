@@ -140,7 +140,7 @@ def test_the_live_path_leaves_hesitations_to_the_report(transcriber):
 
 def _transcript(hesitations: list[Span]) -> Transcript:
     words = [Word(word=w, start=i * 0.4, end=i * 0.4 + 0.3) for i, w in
-             enumerate("so um I would start with a simple baseline model today".split())]
+             enumerate(["so", "um", "I", "would", "start", "with", "a", "simple", "baseline", "model", "today"])]
     return Transcript(text="", words=words, duration_s=6.0, speech_regions=[Span(start=0, end=4.4)],
                       hesitations=hesitations)
 

@@ -1,4 +1,4 @@
-"""Agenda status and rubric scores on crafted answers: spoken through the real model, and as text."""
+"""Agenda status and rubric scores on crafted answers, spoken through the real model and as text."""
 
 from __future__ import annotations
 

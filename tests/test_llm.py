@@ -1,4 +1,4 @@
-"""LLM judge and interviewer against a real HTTP server on 127.0.0.1, through the real openai client."""
+"""LLM judge and interviewer against a real HTTP server on 127.0.0.1, via the real openai client."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_valid_answer_is_used_with_evidence_mapped_to_times(llm):
 
 def test_malformed_json_gets_one_repair_then_falls_back(llm):
     llm.reply = lambda req: Reply(body=completion("{'criteria': oops"))
-    report, client = judge(llm)
+    report, _ = judge(llm)
     assert set(judges(report).values()) == {"offline"}
     assert len(llm.requests) == 2  # the first try and one repair
     assert any("failed (malformed)" in n for n in report.notes)

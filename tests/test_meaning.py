@@ -98,7 +98,7 @@ def test_one_stray_cue_does_not_send_the_answer_back_to_clarifying():
             "I'd measure how often the bought item is in the top fifty on a held out week, and how often a "
             "new listing appears at all. Then I would cache the popular results for five minutes and shard "
             "the index across twelve machines. After launch I'd A B test it on purchases per session.")
-    _, u, spans = understand_transcript(text_transcript(text), ctx())
+    _, u, _ = understand_transcript(text_transcript(text), ctx())
     labels = u.labels
     stray = next(i for i, un in enumerate(u.units) if "how often" in un.text.lower())
     assert labels[stray] != "clarify"

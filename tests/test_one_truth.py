@@ -24,7 +24,8 @@ from interviewer.content import get_question, load_agenda, load_questions, load_
 from interviewer.hints import command_name
 from interviewer.report.numbers import delta_text, score_text
 
-TYPED = "How many documents are there?\nI would chunk the docs and embed them, then use a retriever and an LLM.\n\n"
+TYPED = ("How many documents are there?\n"
+         "I would chunk the docs and embed them, then use a retriever and an LLM.\n\n")
 
 
 def typed(home: Path, session: str, stdin: str = TYPED, *extra: str, question: str = "rag-support-bot"):
@@ -257,7 +258,7 @@ def test_live_phase_moves_with_the_answer():
     assert live_phase(state, [], steps, 8.0) == ("clarify", 38.0)  # no new step: its clock runs
 
     class Stream:  # what a StreamingTurn offers the view: its pieces and the turn so far
-        pieces = [(0.0, t)]
+        pieces = ((0.0, t),)
         text = t.text
 
         def so_far(self):

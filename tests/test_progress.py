@@ -117,7 +117,7 @@ def test_rescore_transcribes_all_turns_in_one_pass_and_splits_them_back(cli, hom
     after = [Transcript.model_validate_json((folder / f"turn-0{i}.json").read_text()) for i in (1, 2)]
     assert "latency" in after[0].text.lower() and "regression" not in after[0].text.lower()
     assert "regression" in after[1].text.lower() and "latency" not in after[1].text.lower()
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=True):
         assert 0 <= new.words[0].start < 2 and new.words[-1].end <= new.duration_s + 0.3
         assert abs(new.duration_s - old.duration_s) < 0.05
         assert abs(new.words[0].start - old.words[0].start) < 0.5

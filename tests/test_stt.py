@@ -8,8 +8,8 @@ from speech import compose, spoken_text
 
 from interviewer.audio import SAMPLE_RATE, Audio
 from interviewer.errors import ModelError
-from interviewer.stt import BUNDLED_SHA256, WhisperTranscriber, bundled_model_dir, verify_model_dir
 from interviewer.settings import SttOptions
+from interviewer.stt import BUNDLED_SHA256, WhisperTranscriber, bundled_model_dir, verify_model_dir
 from interviewer.wer import word_error_rate
 
 LONG_ANSWER = [
@@ -99,7 +99,7 @@ def test_local_model_directory_works(tmp_path, transcriber):
 
 
 def test_directory_without_model_fails_clearly(tmp_path):
-    with pytest.raises(ModelError, match="no model.bin"):
+    with pytest.raises(ModelError, match=r"no model\.bin"):
         WhisperTranscriber(SttOptions(model=str(tmp_path))).load()
 
 

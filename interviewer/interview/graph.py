@@ -18,17 +18,18 @@ runs again from its start.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
 from interviewer.audio import load_audio
 from interviewer.content import Agenda, Question, Rubric, question_budget
-from interviewer.files import atomic_write_json
 from interviewer.errors import SessionError
+from interviewer.files import atomic_write_json
 from interviewer.interview.lines import Lines, minutes_text, opening
 from interviewer.interview.phrasing import Phraser, TemplatePhraser
 from interviewer.interview.state import InterviewState, Turn
@@ -38,8 +39,8 @@ from interviewer.meaning import Embedder, default_embedder
 from interviewer.phases import time_per_step
 from interviewer.pipeline import Context
 from interviewer.pipeline import assess as assess_so_far
-from interviewer.scoring import publish, session_report
 from interviewer.report.model import SttInfo
+from interviewer.scoring import publish, session_report
 from interviewer.session import inside, read_transcript
 from interviewer.settings import InterviewOptions
 from interviewer.stt import Transcriber

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ValidationError, model_validator
 from interviewer.errors import ContentError
 from interviewer.settings import Paths
 
-
 # The placeholders each line may use, as the graph fills them.
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "greeting": ("minutes",), "fact": ("answer",), "fact_more": ("answer",), "no_fact": (),
@@ -46,7 +45,7 @@ class Lines(BaseModel):
     question_openers: list[str]
 
     @model_validator(mode="after")
-    def _placeholders(self) -> "Lines":
+    def _placeholders(self) -> Lines:
         """Every template filled once now: a bad placeholder fails at start, not at turn 20."""
         for name, keys in PLACEHOLDERS.items():
             values = getattr(self, name)

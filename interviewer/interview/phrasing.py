@@ -11,8 +11,9 @@ draft, and the turn records why.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from interviewer.content import Question
 from interviewer.llm.client import LlmClient, LlmFailure

@@ -11,7 +11,7 @@ import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,7 @@ class Practice:
         data = {
             **old,
             "id": self.session.id,
-            "created_at": old.get("created_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            "created_at": old.get("created_at", datetime.now(UTC).isoformat(timespec="seconds")),
             "status": status,
             "question": {"id": self.deps.question.id, "text": self.deps.question.text},
             "agenda_id": self.deps.agenda.id,
@@ -296,7 +296,7 @@ class Practice:
         if self.transcriber is not None and hasattr(self.mic, "on_chunk"):
             # Transcribe while the candidate talks: only the tail is left when the turn ends.
             stream = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
-            self.mic.on_chunk = lambda _path, *span: stream.add_chunk(*span)  # type: ignore[union-attr]
+            self.mic.on_chunk = lambda _path, *span: stream.add_chunk(*span)
         if self.view is not None:
             self.view.begin(self.state(), n, stream)
         try:
@@ -361,8 +361,9 @@ class Practice:
             else:
                 self.voice.say(t["text"], self.session.line_wav(t["n"]))
         extra: dict = {"lines_voiced": len(turns)}
-        if voiced == 0 and getattr(self.voice, "first_sample_at", 0.0):
-            extra["first_line_at"] = self.voice.first_sample_at  # time.monotonic(), for bench/
+        first_sample_at = getattr(self.voice, "first_sample_at", 0.0)  # only a voice that plays
+        if voiced == 0 and first_sample_at:
+            extra["first_line_at"] = first_sample_at  # time.monotonic(), for bench/
         if voiced == 0:
             threading.Thread(target=self._warm_up, daemon=True, name="warm-up").start()
         self.save("in-progress", extra)

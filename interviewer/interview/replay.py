@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from interviewer.audio.io import SAMPLE_RATE, load_audio
 from interviewer.errors import SessionError
 from interviewer.report.markdown import clock
 from interviewer.session import Session, open_existing, read_transcript
+from interviewer.transcript import Transcript
 
 
 def timeline(session: Session, turn: int | None = None) -> list[dict]:
@@ -45,12 +47,12 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
         for i, t in enumerate(turns, start=turn or 1):
             who = "interviewer" if t["role"] == "interviewer" else "you"
             wav = session.file(t["audio"]) if t.get("audio") else None
-            missing = wav is not None and not wav.exists()
             label = f"[{clock(t['start'])}] {i:>2} {who}"
-            text = scored.get(t.get("n"), t["text"]) if t["role"] == "candidate" else t["text"]
-            if missing:
+            text = scored.get(t.get("n", -1), t["text"]) if t["role"] == "candidate" else t["text"]
+            if wav is not None and not wav.exists():
                 label += f" (audio {wav.name} is missing)"
-            if out is None or wav is None or missing:
+                wav = None
+            if out is None or wav is None:
                 print(f"{label}: {text}", flush=True)
                 continue
             print(f"{label}:", flush=True)
@@ -75,14 +77,12 @@ def _scored_texts(session: Session) -> dict[int, str]:
         turns = []
     for t in turns:
         if isinstance(t, dict) and t.get("role") == "candidate" and isinstance(t.get("text"), str):
-            texts[t.get("n")] = t["text"]
+            texts[t.get("n", -1)] = t["text"]
     for t in session.read().get("turns", []):  # no report yet: the saved (refined) transcript
-        if t.get("role") == "candidate" and t.get("n") not in texts and t.get("transcript"):
+        if t.get("role") == "candidate" and t.get("n", -1) not in texts and t.get("transcript"):
             file = session.dir / Path(t["transcript"]).name
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 texts[t["n"]] = Transcript.model_validate_json(file.read_text()).text
-            except (OSError, ValueError):
-                pass
     return texts
 
 

@@ -6,20 +6,19 @@ import argparse
 import random
 import shlex
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import threading
 
 from interviewer import interrupts
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, PiperVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
 from interviewer.errors import ContentError, InterviewerError, SessionError
-from interviewer.options import MAX_SESSION_MINUTES, check_number
+from interviewer.hints import command_name
 from interviewer.interview.lines import load_lines, opening
 from interviewer.llm.config import load_llm_options
-from interviewer.hints import command_name
+from interviewer.options import MAX_SESSION_MINUTES, check_number
 from interviewer.session import Session, create, new_id, open_existing
 from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
 from interviewer.stt import WhisperTranscriber

@@ -1,4 +1,4 @@
-"""Judges: agenda status and rubric scores with evidence, offline (judge/offline.py) or by an LLM."""
+"""Judges: agenda status and rubric scores with evidence, offline (judge/offline.py) or an LLM."""
 
 from __future__ import annotations
 

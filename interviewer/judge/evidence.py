@@ -1,4 +1,4 @@
-"""Evidence: quotes tied to the moments they were said, and quotes checked against the transcript."""
+"""Evidence: quotes tied to the moments they were said, and checked against the transcript."""
 
 from __future__ import annotations
 

@@ -8,14 +8,21 @@ sentences that made it fire and how similar they were to what they matched.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from interviewer.content import Criterion, Rubric, Rule
 from interviewer.errors import ContentError
 from interviewer.judge import Answer
 from interviewer.judge.evidence import from_utterance
 from interviewer.judge.model import (
-    CRITERIA, CheckResult, CriterionScore, Evidence, Flag, Judgement, KeyPointResult, Scores,
+    CRITERIA,
+    CheckResult,
+    CriterionScore,
+    Evidence,
+    Flag,
+    Judgement,
+    KeyPointResult,
+    Scores,
     StepResult,
 )
 from interviewer.meaning import Understanding
@@ -115,7 +122,7 @@ def _flags(answer: Answer, u: Understanding) -> list[Flag]:
 
 def _agenda(answer: Answer, u: Understanding) -> list[StepResult]:
     results = []
-    for k, (step, found) in enumerate(zip(answer.agenda.steps, u.steps)):
+    for step, found in zip(answer.agenda.steps, u.steps, strict=True):
         evidence = [_ev(answer, i) for i in found.evidence[:MAX_EVIDENCE]]
         checks = [CheckResult(id=c.id, name=c.name, hit=bool(found.checks.get(c.id)),
                               evidence=[_ev(answer, i) for i in found.checks.get(c.id, [])[:2]])
@@ -129,7 +136,7 @@ def _agenda(answer: Answer, u: Understanding) -> list[StepResult]:
         if found.status == "missed" and not evidence:
             in_phase = [i for i in u.judged if u.labels[i] == step.id][:2]
             evidence = [_ev(answer, i) for i in in_phase]
-        results.append(StepResult(step=step.id, name=step.name, status=found.status,  # type: ignore[arg-type]
+        results.append(StepResult(step=step.id, name=step.name, status=found.status,
                                   expect=step.expect, evidence=evidence, checks=checks, note=note))
     return results
 

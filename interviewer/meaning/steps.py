@@ -16,6 +16,7 @@ from interviewer.meaning.units import Unit
 from interviewer.textmatch import find, tokenize
 from interviewer.transcript import Transcript, Utterance
 
+
 def examples_of(agenda: Agenda) -> list[list[str]]:
     """Example statements per step, in agenda order (the cues stand in where none are written)."""
     return [s.examples or s.cues for s in agenda.steps]

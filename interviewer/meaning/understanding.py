@@ -8,15 +8,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interviewer.content import Agenda, Question, Rubric
+from interviewer.content import Agenda, Meaning, Question, Rubric
 from interviewer.meaning import injection, steps
 from interviewer.meaning.embedder import Embedder
 from interviewer.meaning.substance import (
-    PointHit, Relevance, key_points, relevance, weighs_choice,
+    PointHit,
+    Relevance,
+    key_points,
+    relevance,
+    weighs_choice,
 )
 from interviewer.meaning.units import Unit, is_buzzwords, is_concrete, make_units
 from interviewer.textmatch import find, tokenize
 from interviewer.transcript import Transcript, Utterance
+
 
 @dataclass(frozen=True)
 class StepFinding:
@@ -87,7 +92,8 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
                     for k in range(len(agenda.steps))]
     if bank is not None:
         result.points = key_points(vectors, units, eligible, question, embedder, meaning)
-        trade = steps.similarity(vectors, embedder.embed(meaning.tradeoff_examples), meaning.top_matches) if units else []
+        trade = (steps.similarity(vectors, embedder.embed(meaning.tradeoff_examples), meaning.top_matches)
+                 if units else np.zeros(0))
         result.tradeoffs = [(i, float(trade[i])) for i in eligible
                             if weighs_choice(units[i], float(trade[i]), meaning)]
     return result
@@ -102,7 +108,7 @@ def _grounding(question: Question, step: str, near: np.ndarray | None) -> np.nda
     return near[:, cols].max(axis=1)
 
 
-def _eligible(r: Understanding, meaning) -> list[int]:  # type: ignore[no-untyped-def]
+def _eligible(r: Understanding, meaning: Meaning) -> list[int]:
     """Sentences that can count as substance: said to the interviewer, concrete, not buzzwords,
     and about the asked question."""
     out = []

@@ -79,12 +79,12 @@ def _load_turns(r: Report, folder: Path, embed_limit_mb: float) -> list[_Turn]:
         "n": 0, "role": "candidate", "kind": "answer", "text": r.transcript.text,
         "audio": _single_audio(r, folder), "start": 0.0, "end": r.duration_s}]
     turns = []
-    for i, t in enumerate(raw):
+    for i, row in enumerate(raw):
         # Only a bare name beside the report: a report never makes the page read other files.
-        name = Path(t["audio"]).name if t.get("audio") else None
-        turns.append(_Turn(n=int(t.get("n", i)), role=t.get("role", "candidate"),
-                           kind=t.get("kind", ""), text=t.get("text", ""),
-                           start=float(t.get("start", 0.0)), end=float(t.get("end", 0.0)),
+        name = Path(row["audio"]).name if row.get("audio") else None
+        turns.append(_Turn(n=int(row.get("n", i)), role=row.get("role", "candidate"),
+                           kind=row.get("kind", ""), text=row.get("text", ""),
+                           start=float(row.get("start", 0.0)), end=float(row.get("end", 0.0)),
                            audio=name))
     for k, t in enumerate([t for t in turns if t.role == "candidate"], start=1):
         t.label = f"Answer {k}"

@@ -34,7 +34,7 @@ def render_markdown(r: Report) -> str:
     m, s = r.metrics, r.scores
     out: list[str] = []
     # Typed answers have no clock: a time next to a quote would be made up.
-    at = (lambda t: "") if r.typed else (lambda t: clock(t) + " ")  # noqa: E731
+    at = (lambda t: "") if r.typed else (lambda t: clock(t) + " ")
     add = out.append
     add(f"# Interview report: {r.question.id}\n")
     add(f"> {r.question.text}\n")
@@ -95,8 +95,8 @@ def render_markdown(r: Report) -> str:
     if made:
         add("## Key points made\n")
         for k in made:
-            ev = k.evidence[0] if k.evidence else None
-            said = f" {at(ev.start)}\"{_quote(ev.quote)}\"" if ev else ""
+            shown = k.evidence[0] if k.evidence else None
+            said = f" {at(shown.start)}\"{_quote(shown.quote)}\"" if shown else ""
             add(f"- ({k.step}) {k.point}:{said} (similarity {k.similarity:.2f})" if k.similarity is not None
                 else f"- ({k.step}) {k.point}:{said}")
         add("")
@@ -134,8 +134,9 @@ def render_markdown(r: Report) -> str:
 
         add(f"## Long pauses (at least {m.long_pause_threshold_s:g} s)\n")
         if m.long_pauses:
-            for p in m.long_pauses:
-                add(f"- {clock(p.start)}-{clock(p.end)} ({p.duration:.1f} s) after \"{_quote(p.before)}\"")
+            for pause in m.long_pauses:
+                add(f"- {clock(pause.start)}-{clock(pause.end)} ({pause.duration:.1f} s) "
+                    f"after \"{_quote(pause.before)}\"")
         else:
             add("None.")
         add("")

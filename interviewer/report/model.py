@@ -82,7 +82,7 @@ class Ended(BaseModel):
 
 
 def _clock_min(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
+    m, s = divmod(round(seconds), 60)
     return f"{m}:{s:02d}"
 
 
@@ -144,7 +144,7 @@ class Report(BaseModel):
     # Why the interview ended (None for a single recorded answer).
     ended: Ended | None = None
     # Earlier sessions of the same kind for the trend ("since your first session"), oldest first.
-    progress: list["ProgressPoint"] = Field(default_factory=list)
+    progress: list[ProgressPoint] = Field(default_factory=list)
 
     @property
     def kind(self) -> Kind:
