@@ -64,8 +64,6 @@ def main() -> int:
         tmp = Path(tmp)
         home = tmp / "home"
         (home / "recordings").mkdir(parents=True)
-        for d in ("prompts", "rubrics"):
-            (home / d).symlink_to(ROOT / d)
         wav = save_wav(tmp / "answer.wav", samples)
         env = {**os.environ, "INTERVIEWER_HOME": str(home)}
         py = [sys.executable, "-m", "interviewer"]

@@ -33,8 +33,6 @@ def run(minutes: float, patience: float, extra: list[str]) -> dict:
         sound_env, _ = virtual_audio(tmp, speech)
         home = tmp / "home"
         (home / "recordings").mkdir(parents=True)
-        for d in ("prompts", "rubrics"):
-            (home / d).symlink_to(ROOT / d)
         env = {**os.environ, **sound_env, "INTERVIEWER_HOME": str(home), "INTERVIEWER_PACE_INPUT": "1"}
         t0 = time.monotonic()
         p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",

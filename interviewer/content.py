@@ -1,7 +1,8 @@
 """Questions, agendas and rubrics: TOML files the user can read and extend, loaded as pydantic.
 
 Python holds no question, agenda or rubric text; it lives in prompts/questions/*.toml,
-rubrics/agendas/*.toml and rubrics/*.toml.
+rubrics/agendas/*.toml and rubrics/*.toml: built in (interviewer/builtin/), and in the user's
+folder, which adds questions and replaces an agenda or rubric of the same name (settings.Paths).
 """
 
 from __future__ import annotations
@@ -289,25 +290,35 @@ def _invalid(path: Path, exc: ValidationError) -> ContentError:
     return ContentError(f"{path}: {where}: {first['msg']}")
 
 
+def load_questions(directory: Path | None = None) -> dict[str, Question]:
+    """The question bank: one folder's, or the built-in questions with the user's added (a
+    user's question with a built-in id replaces it)."""
+    folders = [Path(directory)] if directory else Paths().folders("prompts", "questions")
+    return _load_questions(tuple(folders))
+
+
 @lru_cache(maxsize=8)
-def load_questions(directory: Path = Paths().questions) -> dict[str, Question]:
+def _load_questions(folders: tuple[Path, ...]) -> dict[str, Question]:
     questions: dict[str, Question] = {}
-    files = sorted(Path(directory).glob("*.toml"))
-    if not files:
-        raise ContentError(f"no question files in {directory}")
-    for path in files:
-        for raw in _read_toml(path).get("question", []):
-            try:
-                q = Question(**raw, source=path.name)
-            except ValidationError as exc:
-                raise _invalid(path, exc) from None
-            if q.id in questions:
-                raise ContentError(f"{path}: question id '{q.id}' is defined twice")
-            questions[q.id] = q
+    files = [sorted(folder.glob("*.toml")) for folder in folders]
+    if not any(files):
+        raise ContentError(f"no question files in {' or '.join(map(str, folders)) or 'prompts/questions'}")
+    for layer in files:
+        mine: dict[str, Question] = {}
+        for path in layer:
+            for raw in _read_toml(path).get("question", []):
+                try:
+                    q = Question(**raw, source=path.name)
+                except ValidationError as exc:
+                    raise _invalid(path, exc) from None
+                if q.id in mine:
+                    raise ContentError(f"{path}: question id '{q.id}' is defined twice")
+                mine[q.id] = q
+        questions.update(mine)
     return questions
 
 
-def get_question(question_id: str, directory: Path = Paths().questions) -> Question:
+def get_question(question_id: str, directory: Path | None = None) -> Question:
     questions = load_questions(directory)
     if question_id in questions:
         return questions[question_id]
@@ -324,21 +335,39 @@ def custom_question(text: str, agenda: Agenda) -> Question:
                     minutes=minutes, budget=dict(agenda.default_budget))
 
 
-@lru_cache(maxsize=8)
-def load_agenda(agenda_id: str, directory: Path = Paths().agendas) -> Agenda:
-    path = Path(directory) / f"{agenda_id}.toml"
+def load_agenda(agenda_id: str, directory: Path | None = None) -> Agenda:
+    paths = Paths()
+    if directory is not None:
+        path, folders = Path(directory) / f"{agenda_id}.toml", [Path(directory)]
+    else:
+        path, folders = paths.find("rubrics", "agendas", f"{agenda_id}.toml"), paths.folders("rubrics", "agendas")
     if not path.is_file():
-        known = sorted(p.stem for p in Path(directory).glob("*.toml"))
+        known = sorted({p.stem for folder in folders for p in folder.glob("*.toml")})
         raise ContentError(f"unknown agenda '{agenda_id}' (known: {', '.join(known)})")
+    return _load_agenda(path)
+
+
+@lru_cache(maxsize=8)
+def _load_agenda(path: Path) -> Agenda:
     try:
         return Agenda(**_read_toml(path))
     except ValidationError as exc:
         raise _invalid(path, exc) from None
 
 
+def load_rubric(name: str = "default", directory: Path | None = None) -> Rubric:
+    """A rubric by name (the user's, else the built-in one), or a .toml path."""
+    if name.endswith(".toml"):
+        path = Path(name)
+    elif directory is not None:
+        path = Path(directory) / f"{name}.toml"
+    else:
+        path = Paths().find("rubrics", f"{name}.toml")
+    return _load_rubric(path)
+
+
 @lru_cache(maxsize=8)
-def load_rubric(name: str = "default", directory: Path = Paths().rubrics) -> Rubric:
-    path = Path(name) if name.endswith(".toml") else Path(directory) / f"{name}.toml"
+def _load_rubric(path: Path) -> Rubric:
     try:
         return Rubric(**_read_toml(path))
     except ValidationError as exc:

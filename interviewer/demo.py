@@ -1,6 +1,7 @@
 """`interviewer demo`: two complete mock interviews, offline, on bundled example answers.
 
-The example candidates live in recordings/examples/ (spoken by espeak-ng from examples.toml):
+The example candidates are built in, in interviewer/builtin/examples/ (spoken by espeak-ng from
+examples.toml, see scripts/make_examples.py):
 a strong one and a weak one, one FLAC per turn. Each goes through the real interview graph as
 `practice --answers` would, with both sides' lines printed. Each candidate is a real session
 folder beside the demo folder (<out>-strong, <out>-weak), so `sessions`, `replay` and `report`
@@ -34,15 +35,16 @@ from interviewer.stt import WhisperTranscriber
 DEMO_MINUTES = 45.0
 
 
-def load_examples(directory: Path = Paths().examples) -> tuple[str, list[dict]]:
-    manifest = directory / "examples.toml"
+def load_examples(directory: Path | None = None) -> tuple[str, list[dict]]:
+    manifest = (directory or Paths().examples) / "examples.toml"
     if not manifest.is_file():
         raise ContentError(f"no example answers at {manifest}")
     data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     return data["question"], data["candidates"]
 
 
-def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path = Paths().examples) -> Path:
+def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path | None = None) -> Path:
+    examples = examples or Paths().examples
     question_id, candidates = load_examples(examples)
     question = get_question(question_id)
     transcriber = WhisperTranscriber(stt)  # one model load for both interviews

@@ -22,6 +22,12 @@ def doctor(model: str | None = None) -> int:
         print(f"{mark} {what}", flush=True)
 
     from interviewer.models import base_model_dir, tiny_model_dir
+    from interviewer.settings import Paths, config_home
+
+    paths = Paths()
+    line(None, f"your sessions: {paths.recordings}")
+    line(None, f"your questions and rubrics (beside the built-in ones): {paths.user}/prompts/questions, "
+               f"{paths.user}/rubrics")
 
     try:
         line(True, f"speech model (live): tiny.en verified ({tiny_model_dir()})")
@@ -55,7 +61,7 @@ def doctor(model: str | None = None) -> int:
     options = load_llm_options(model)
     if options is None:
         line(None, "LLM: not configured; the offline judge and interviewer are used "
-                   "(--llm MODEL or [llm] model in ~/.config/interviewer/config.toml)")
+                   f"(--llm MODEL or [llm] model in {config_home() / 'config.toml'})")
         return 1 if problems else 0
     client = LlmClient(options)
     try:

@@ -31,7 +31,7 @@ def _hallucinations() -> frozenset[str]:
 
     from interviewer.settings import Paths
 
-    path = Paths().prompts / "stt" / "hallucinations.toml"
+    path = Paths().find("prompts", "stt", "hallucinations.toml")
     try:
         return frozenset(normalize_text(p) for p in tomllib.loads(path.read_text("utf-8"))["phrases"])
     except (OSError, ValueError, KeyError):

@@ -1,4 +1,4 @@
-"""Regenerate recordings/examples/*.flac from the SSML in recordings/examples/examples.toml."""
+"""Regenerate the demo's answers (interviewer/builtin/examples/*.flac) from the SSML in examples.toml."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import soundfile as sf
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "recordings" / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "interviewer" / "builtin" / "examples"
 
 
 def main() -> int:

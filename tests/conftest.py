@@ -13,6 +13,7 @@ from interviewer.stt import WhisperTranscriber
 from interviewer.transcript import Span, Transcript, Word
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "interviewer" / "builtin"  # the built-in prompts, rubrics and demo examples
 
 # Embeddings of the question bank are cached between runs; tests that give a child process its own
 # HOME (the virtual sound card) still share this one cache: each run embeds the bank at most once.
@@ -59,11 +60,9 @@ def cli(tmp_path):
 
 @pytest.fixture
 def home(tmp_path):
-    """An INTERVIEWER_HOME of its own: the real prompts and rubrics, an empty recordings/."""
+    """An INTERVIEWER_HOME of its own: an empty recordings/, the built-in prompts and rubrics."""
     h = tmp_path / "home"
     (h / "recordings").mkdir(parents=True)
-    for d in ("prompts", "rubrics"):
-        (h / d).symlink_to(ROOT / d)
     return h
 
 

@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import ROOT, assert_clean_error
+from conftest import assert_clean_error
 from speech import compose, spoken_text
 
 from interviewer.audio import SAMPLE_RATE, save_wav
@@ -100,8 +100,6 @@ def test_default_out_dir_is_under_recordings(cli, answer_wav, tmp_path):
     path, _ = answer_wav
     home = tmp_path / "home"
     (home / "recordings").mkdir(parents=True)
-    for d in ("prompts", "rubrics"):
-        (home / d).symlink_to(ROOT / d)
     run = cli("answer", str(path), "--question", "rag-support-bot", env={"INTERVIEWER_HOME": str(home)})
     assert run.code == 0, run.err
     reports = list((home / "recordings").glob("*-rag-support-bot-answer/report.json"))

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, assert_clean_error
+from conftest import CONTENT, assert_clean_error
 
 from interviewer.errors import SessionError
 
@@ -88,8 +88,7 @@ def content_home(home, tmp_path):
     """A home whose prompts/ can be edited: a copy, not the repository's."""
     h = tmp_path / "edited"
     (h / "recordings").mkdir(parents=True)
-    shutil.copytree(ROOT / "prompts", h / "prompts")
-    (h / "rubrics").symlink_to(ROOT / "rubrics")
+    shutil.copytree(CONTENT / "prompts", h / "prompts")
     return h
 
 

@@ -381,9 +381,6 @@ def test_untrusted_text_is_shown_as_text(driver, demo, report):
 def test_a_typed_session_shows_only_what_was_measured(driver, tmp_path):
     home = tmp_path / "home"
     (home / "recordings").mkdir(parents=True)
-    root = Path(__file__).resolve().parent.parent
-    for d in ("prompts", "rubrics"):
-        (home / d).symlink_to(root / d)
     p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
                         "--text", "--session", "typed"], input="How many requests per second?\n"
                         "For a baseline I would train logistic regression on click logs.\n\n",

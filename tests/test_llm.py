@@ -27,7 +27,8 @@ WEAK = "I would use a big neural network . It would be good ."
 
 @pytest.fixture
 def llm(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # What each endpoint supports is remembered in the user's cache: each test starts afresh.
+    monkeypatch.setattr("interviewer.llm.client._cache_path", lambda: tmp_path / "llm-endpoints.json")
     server = FakeLlm()
     yield server
     server.close()

@@ -26,7 +26,8 @@ class Answer(BaseModel):
 
 @pytest.fixture
 def llm(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # What each endpoint supports is remembered in the user's cache: each test starts afresh.
+    monkeypatch.setattr("interviewer.llm.client._cache_path", lambda: tmp_path / "llm-endpoints.json")
     server = FakeLlm()
     yield server
     server.close()

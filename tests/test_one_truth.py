@@ -197,7 +197,6 @@ def test_each_clarifying_question_gets_its_fact_or_an_explicit_no(home):
 
 def test_demo_candidates_are_sessions_that_end_on_an_answer(cli, home):
     env = {"INTERVIEWER_HOME": str(home)}
-    (home / "recordings" / "examples").symlink_to(ROOT / "recordings" / "examples")
     run = cli("demo", env=env)
     assert run.code == 0, run.err
     ids = sorted(p.parent.name for p in (home / "recordings").glob("demo-*/report.json"))

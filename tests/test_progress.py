@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import assert_clean_error
+from conftest import CONTENT, assert_clean_error
 from speech import write
 
 from interviewer.report.numbers import score_text
@@ -76,7 +76,7 @@ def test_rebuild_after_editing_the_rubric(cli, home, two_sessions, tmp_path):
     old = json.loads((folder / "report.json").read_text())
     assert old["metrics"]["long_pause_threshold_s"] == 2.0 and old["metrics"]["long_pauses"]
     strict = tmp_path / "strict.toml"
-    text = (home / "rubrics" / "default.toml").read_text().replace("long_pause_s = 2.0", "long_pause_s = 5.0")
+    text = (CONTENT / "rubrics" / "default.toml").read_text().replace("long_pause_s = 2.0", "long_pause_s = 5.0")
     strict.write_text(text)
     run = cli("report", "s1-weak", "--rubric", str(strict), env=two_sessions)
     assert run.code == 0, run.err

@@ -61,8 +61,13 @@ class Lines(BaseModel):
         return options[n % len(options)]
 
 
+def load_lines(path: Path | None = None) -> Lines:
+    """prompts/interviewer/lines.toml: the user's, else the built-in one (or path)."""
+    return _load_lines(path or Paths().find("prompts", "interviewer", "lines.toml"))
+
+
 @lru_cache(maxsize=4)
-def load_lines(path: Path = Paths().prompts / "interviewer" / "lines.toml") -> Lines:
+def _load_lines(path: Path) -> Lines:
     try:
         return Lines(**tomllib.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from interviewer.llm.config import LlmOptions
+from interviewer.settings import cache_home
 
 T = TypeVar("T", bound=BaseModel)
 SCHEMA_REJECTED = re.compile(r"json_schema|response_format|json_object|Input should be", re.I)
@@ -38,8 +38,7 @@ class LlmFailure(Exception):
 
 
 def _cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "interviewer" / "llm-endpoints.json"
+    return cache_home() / "llm-endpoints.json"
 
 
 class LlmClient:

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from interviewer.errors import ContentError
+from interviewer.settings import config_home
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_KEY = "not-needed"  # local servers want no key, but the openai client insists on one
 
 
 def config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "interviewer" / "config.toml"
+    return config_home() / "config.toml"
 
 
 @dataclass(frozen=True)
