@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interviewer.errors import ContentError, InterviewerError
+from interviewer.errors import ContentError, InterviewerError, first_line
 from interviewer.hints import command_name
 from interviewer.settings import (
     LIVE_MODEL,
@@ -182,8 +182,9 @@ def _main(argv: Sequence[str] | None = None) -> int:
             return 130
         if os.environ.get("INTERVIEWER_DEBUG"):
             raise
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"error: unexpected {type(exc).__name__}: {first} "
+        said = first_line(exc)
+        what = type(exc).__name__ if said == type(exc).__name__ else f"{type(exc).__name__}: {said}"
+        print(f"error: unexpected {what} "
               "(set INTERVIEWER_DEBUG=1 for the traceback)", file=sys.stderr)
         return 1
 

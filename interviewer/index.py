@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from interviewer.errors import DiskError, SessionError
+from interviewer.errors import SessionError
+from interviewer.files import disk_full
 from interviewer.report.model import ProgressPoint, session_kind
 from interviewer.settings import Paths
 
@@ -57,8 +58,8 @@ def _in_use_or_full(exc: sqlite3.DatabaseError, db: Path) -> None:
     if "locked" in text or "busy" in text:
         raise SessionError(f"{db} is busy: another interviewer command is writing it; try again "
                            "when it is done") from None
-    if "full" in text or "disk i/o" in text:
-        raise DiskError(f"the disk is full while writing {db} ({exc})") from None
+    if (full := disk_full(exc, db)) is not None:
+        raise full from None
     if "readonly" in text or "unable to open" in text:
         raise SessionError(f"{db} cannot be written ({exc})") from None
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from interviewer.errors import SessionError
-from interviewer.files import DISK_FULL, atomic_write_json
+from interviewer.errors import SessionError, first_line
+from interviewer.files import atomic_write_json, disk_full
 from interviewer.settings import Paths
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ class Session:
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as exc:
-            raise SessionError(f"{self.json_path} is unreadable ({_first(exc)})") from None
+            raise SessionError(f"{self.json_path} is unreadable ({first_line(exc)})") from None
         try:
             return SessionRecord.model_validate_json(text)
         except ValidationError as exc:
@@ -201,10 +201,6 @@ class Session:
     def write(self, data: dict[str, Any] | SessionRecord) -> None:
         record = data if isinstance(data, SessionRecord) else SessionRecord.model_validate(data)
         atomic_write_json(self.json_path, record.model_dump(mode="json"))
-
-
-def _first(exc: BaseException) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:160]
 
 
 def _orphan(path: Path) -> bool:
@@ -245,11 +241,9 @@ def create(session_id: str, root: Path | None = None, **fields: Any) -> Session:
 
 
 def _os_error(exc: OSError, where: Path) -> Exception:
-    from interviewer.errors import DiskError
-
-    if exc.errno in DISK_FULL:
-        return DiskError(f"the disk is full while creating a session in {where}")
-    return SessionError(f"cannot create a session in {where} ({exc.strerror or _first(exc)})")
+    reason = exc.strerror or first_line(exc)
+    return disk_full(exc, f"a new session in {where}") or SessionError(
+        f"cannot create a session in {where} ({reason})")
 
 
 def open_existing(session_id: str, root: Path | None = None) -> Session:
@@ -294,7 +288,7 @@ def read_transcript(path: Path) -> Transcript:
     try:
         return Transcript.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValidationError) as exc:
-        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else _first(exc)
+        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else first_line(exc)
         raise SessionError(f"{path} is damaged ({reason}); `interviewer report --rescore` "
                            "transcribes its audio again") from None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from interviewer.audio import Audio, speech_regions
-from interviewer.errors import ModelError
+from interviewer.errors import ModelError, first_line
 from interviewer.hesitations import find_hesitations
 from interviewer.models import TINY_LABEL, TINY_SHA256, label, model_dir, tiny_model_dir
 from interviewer.models import verify_model_dir as verify_model_dir
@@ -130,14 +130,14 @@ class WhisperTranscriber:
                 return self._load()
             raise ModelError(
                 f"could not load speech model '{self.model_name}' on {self.device} "
-                f"({str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__}); "
+                f"({first_line(exc)}); "
                 "without a network, pass a local model directory or omit --stt-model"
             ) from None
         return self._model
 
     def _fall_back_to_cpu(self, exc: BaseException) -> None:
         print(
-            f"warning: CUDA libraries failed to load ({str(exc).splitlines()[0][:120]}); "
+            f"warning: CUDA libraries failed to load ({first_line(exc, 120)}); "
             "using the CPU",
             file=sys.stderr,
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer.errors import AudioError
+from interviewer.errors import AudioError, first_line
 from interviewer.files import atomic_write_bytes
 
 SAMPLE_RATE = 16000  # Hz: what Whisper and Silero VAD expect
@@ -48,7 +48,7 @@ def probe_duration(path: Path) -> float | None:
     except AudioError:
         raise
     except Exception as exc:  # PyAV raises many kinds; all mean "cannot read this"
-        raise AudioError(f"{path} is not a readable audio file ({_reason(exc)})") from None
+        raise AudioError(f"{path} is not a readable audio file ({first_line(exc)})") from None
 
 
 def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -> Audio:
@@ -72,7 +72,7 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -
     except AudioError:
         raise
     except Exception as exc:
-        raise AudioError(f"{path} could not be decoded ({_reason(exc)})") from None
+        raise AudioError(f"{path} could not be decoded ({first_line(exc)})") from None
 
     samples = np.asarray(samples, dtype=np.float32)
     if samples.size == 0:
@@ -134,7 +134,3 @@ def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMP
     atomic_write_bytes(path, buffer.getvalue())
     return path
 
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:160]

@@ -23,8 +23,8 @@ import numpy as np
 
 from interviewer.audio.hardware import input_devices, sounddevice
 from interviewer.audio.io import load_audio, save_wav
-from interviewer.errors import DeviceError, DiskError
-from interviewer.files import DISK_FULL
+from interviewer.errors import DeviceError, DiskError, first_line
+from interviewer.files import disk_full
 from interviewer.settings import RecorderOptions
 
 VAD_WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
@@ -60,12 +60,6 @@ class Microphone(Protocol):
     def record(self, path: Path) -> Recording | None:
         """Record one turn into path; None when there is nothing more to record."""
         ...
-
-
-def disk_error(exc: OSError, path: Path) -> DiskError | None:
-    if exc.errno in DISK_FULL:
-        return DiskError(f"the disk is full while writing {path} ({exc.strerror})")
-    return None
 
 
 class WavMicrophone:
@@ -105,7 +99,7 @@ class WavWriter:
             self._f = sf.SoundFile(str(path), "w", samplerate=sample_rate, channels=1,
                                    subtype="PCM_16", format="WAV")
         except OSError as exc:
-            raise disk_error(exc, path) or exc from None
+            raise disk_full(exc, path) or exc from None
         sf._snd.sf_command(self._f._file, self._SFC_SET_UPDATE_HEADER_AUTO, sf._ffi.NULL,
                            sf._snd.SF_TRUE)
 
@@ -245,7 +239,7 @@ class DeviceMicrophone:
         except Exception as exc:
             names = input_devices(self.sd)
             listed = f"input devices: {', '.join(names)}" if names else "no input devices found"
-            raise DeviceError(f"no usable microphone ({str(exc).splitlines()[0]}); {listed}; "
+            raise DeviceError(f"no usable microphone ({first_line(exc)}); {listed}; "
                               "use --text to type answers or --answers to give recorded ones") from None
 
     def record(self, path: Path) -> Recording:
@@ -320,7 +314,7 @@ class DeviceMicrophone:
             blocks.put(None)
             thread.join()
             writer.close()
-            raise DeviceError(f"the microphone could not be opened ({str(exc).splitlines()[0]})") from None
+            raise DeviceError(f"the microphone could not be opened ({first_line(exc)})") from None
         ended_by = "silence"
         try:
             with stream:
@@ -340,7 +334,7 @@ class DeviceMicrophone:
         if failure:
             err = failure[0]
             if isinstance(err, OSError):
-                raise disk_error(err, path) or err
+                raise disk_full(err, path) or err
             raise err
         if verdict[0]:
             ended_by = verdict[0]

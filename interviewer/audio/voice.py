@@ -22,7 +22,7 @@ import numpy as np
 
 from interviewer.audio.hardware import pyttsx3_engine, sounddevice
 from interviewer.audio.io import load_audio, save_wav
-from interviewer.errors import DeviceError, ModelError
+from interviewer.errors import DeviceError, ModelError, first_line
 from interviewer.settings import VoiceOptions
 
 RENDER_TIMEOUT_S = 10.0  # pyttsx3 2.99 writes the WAV after runAndWait() returns: wait for it
@@ -110,7 +110,7 @@ class EspeakVoice:
                                                        dtype="int16", device=self.o.device)
                 self._stream.start()
             except Exception as exc:
-                raise DeviceError(f"no usable speaker ({str(exc).splitlines()[0]}); "
+                raise DeviceError(f"no usable speaker ({first_line(exc)}); "
                                   "use --no-voice to read the questions instead") from None
         pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
         head = self.o.sample_rate // 50  # 20 ms first, so the reply's start is timed exactly
@@ -150,7 +150,7 @@ class PiperVoice(EspeakVoice):
         try:
             self.piper = Piper.load(str(joe.model_path()), str(joe.config_path()))
         except Exception as exc:
-            raise ModelError(f"the Piper voice could not be loaded ({str(exc).splitlines()[0][:120]}): "
+            raise ModelError(f"the Piper voice could not be loaded ({first_line(exc, 120)}): "
                              f"reinstall with {PIPER_EXTRA}") from None
         self.sd = sounddevice()
         self._stream: Any = None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, model_validator
 
-from interviewer.errors import ContentError
+from interviewer.errors import ContentError, first_line
 from interviewer.settings import Paths
 
 # The placeholders each line may use, as the graph fills them.
@@ -79,7 +79,7 @@ def _load_lines(path: Path) -> Lines:
         where = ".".join(str(p) for p in first["loc"])
         raise ContentError(f"{path} is invalid ({where + ': ' if where else ''}{first['msg']})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path} is invalid ({str(exc).splitlines()[0]})") from None
+        raise ContentError(f"{path} is invalid ({first_line(exc)})") from None
 
 
 def minutes_text(seconds: float) -> str:

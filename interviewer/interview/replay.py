@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio
-from interviewer.errors import SessionError
+from interviewer.errors import SessionError, first_line
 from interviewer.report.markdown import clock
 from interviewer.session import Session, open_existing, read_transcript
 from interviewer.transcript import Transcript
@@ -41,7 +41,7 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
             out = sd.RawOutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device)
             out.start()
         except Exception as exc:
-            raise SessionError(f"no usable speaker ({str(exc).splitlines()[0]}); "
+            raise SessionError(f"no usable speaker ({first_line(exc)}); "
                                "use --no-audio to print the timeline") from None
     try:
         for i, t in enumerate(turns, start=turn or 1):

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from interviewer.errors import first_line
 from interviewer.llm.config import LlmOptions
 from interviewer.settings import cache_home
 
@@ -146,7 +147,7 @@ class LlmClient:
         try:
             return model.model_validate_json(_strip_fences(text))
         except ValidationError as exc:
-            raise LlmFailure("malformed", str(exc).splitlines()[0]) from None
+            raise LlmFailure("malformed", first_line(exc)) from None
 
     def _format(self, mode: str, schema: dict, name: str) -> dict:
         if mode == "json_schema":
