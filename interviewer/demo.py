@@ -23,7 +23,6 @@ from interviewer.interview.lines import load_lines
 from interviewer.interview.practice import Practice
 from interviewer.judge.model import CRITERIA
 from interviewer.report import Report
-from interviewer.report.markdown import clock
 from interviewer.report.model import SttInfo
 from interviewer.report.numbers import score_text
 from interviewer.report.summary import summary_lines
@@ -31,6 +30,7 @@ from interviewer.scoring import publish
 from interviewer.session import Session
 from interviewer.settings import InterviewOptions, Paths, SttOptions
 from interviewer.stt import WhisperTranscriber
+from interviewer.transcript import clock
 
 DEMO_MINUTES = 45.0
 

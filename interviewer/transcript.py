@@ -105,6 +105,12 @@ class Transcript(BaseModel):
             duration_s=duration, model=self.model)
 
 
+def clock(seconds: float) -> str:
+    """A time on a transcript's clock as people read it: 42.37 -> '0:42.4'."""
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
 _TOKEN = re.compile(r"[a-z0-9']+")
 
 

@@ -18,9 +18,9 @@ import pytest
 from interviewer.judge.model import Flag
 from interviewer.report import Report
 from interviewer.report.html import render_html
-from interviewer.report.markdown import clock
 from interviewer.report.model import ProgressPoint
 from interviewer.report.numbers import delta_text, score_text
+from interviewer.transcript import clock
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):

@@ -7,6 +7,7 @@ from interviewer.transcript import (
     Span,
     Transcript,
     Word,
+    clock,
     combine,
     join_words,
     normalize,
@@ -92,3 +93,7 @@ def test_utterances_end_at_sentences_and_long_gaps():
         ("First point.", 0, 1), ("then", 2, 2), ("after pause?", 3, 4)]
     assert [u.is_question for u in us] == [False, False, True]
     assert (us[2].start, us[2].end) == (2.5, 3.2)
+
+
+def test_clock_reads_as_minutes_and_tenths():
+    assert [clock(x) for x in (0, 42.37, 125, -3)] == ["0:00.0", "0:42.4", "2:05.0", "0:00.0"]

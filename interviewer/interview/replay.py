@@ -10,9 +10,8 @@ import numpy as np
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio
 from interviewer.errors import SessionError, first_line
-from interviewer.report.markdown import clock
 from interviewer.session import Session, open_existing, read_transcript
-from interviewer.transcript import Transcript
+from interviewer.transcript import Transcript, clock
 
 
 def timeline(session: Session, turn: int | None = None) -> list[dict]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from interviewer.audio.mic import LiveStatus
 from interviewer.interview.lines import minutes_text
-from interviewer.report.markdown import clock
+from interviewer.transcript import clock
 
 
 def live_phase(state: dict, spans: list[Any], steps: list[str], seconds: float) -> tuple[str, float]:

@@ -20,7 +20,7 @@ from interviewer.judge.model import CRITERIA, CriterionScore, Evidence, Judgemen
 from interviewer.judge.offline import OfflineJudge, buzzword_share, overall_score
 from interviewer.llm.client import LlmClient, LlmFailure
 from interviewer.llm.prompts import as_data, load_prompt
-from interviewer.report.markdown import clock
+from interviewer.transcript import clock
 
 # An LLM score this far above the offline score is treated as the model being talked into it
 # (or hallucinating) rather than judging: the offline score stands.

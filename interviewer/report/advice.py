@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from interviewer.report.markdown import clock
+from interviewer.transcript import clock
 
 if TYPE_CHECKING:
     from interviewer.report.model import Report

@@ -20,11 +20,11 @@ from urllib.parse import quote
 
 from interviewer.judge.model import CRITERIA, Evidence
 from interviewer.metrics import Occurrence
-from interviewer.report.markdown import FLAG_TITLE, STATUS_MEANING, clock
+from interviewer.report.markdown import FLAG_TITLE, STATUS_MEANING
 from interviewer.report.model import Report
 from interviewer.report.numbers import score_text
 from interviewer.report.plot import progress_section
-from interviewer.transcript import Word, normalize
+from interviewer.transcript import Word, clock, normalize
 
 AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".mp3": "audio/mpeg",
                ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".webm": "audio/webm"}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from interviewer.judge.model import CRITERIA
 from interviewer.report.numbers import delta_text, score_text
+from interviewer.transcript import clock
 
 if TYPE_CHECKING:
     from interviewer.report.model import Report
@@ -18,12 +19,6 @@ STATUS_MEANING = {"covered": "shown unprompted, with something concrete",
                   "missed": "never shown"}
 FLAG_TITLE = {"grader-injection": "addressed to the grader", "off-topic": "off-topic",
               "buzzwords": "buzzwords without a design"}
-
-
-def clock(seconds: float) -> str:
-    """42.37 -> '0:42.4'"""
-    minutes, secs = divmod(max(0.0, seconds), 60)
-    return f"{int(minutes)}:{secs:04.1f}"
 
 
 def _quote(text: str) -> str:
