@@ -23,7 +23,6 @@ from interviewer.interview.lines import load_lines
 from interviewer.interview.practice import Practice
 from interviewer.judge.model import CRITERIA
 from interviewer.report import Report
-from interviewer.report.model import SttInfo
 from interviewer.report.numbers import score_text
 from interviewer.report.summary import summary_lines
 from interviewer.scoring import publish
@@ -49,8 +48,7 @@ def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path | None = 
     question = get_question(question_id)
     transcriber = WhisperTranscriber(stt)  # one model load for both interviews
     transcriber.load()
-    info = SttInfo(model=transcriber.model_name, device=transcriber.device,
-                   compute_type=transcriber.compute_type)
+    info = transcriber.info()
     reports: list[tuple[str, Report, Path]] = []
     out.mkdir(parents=True, exist_ok=True)
     for candidate in candidates:

@@ -93,8 +93,7 @@ def score_audio(audio: Audio, ctx: Context, transcriber: WhisperTranscriber) -> 
             f"no speech found in {audio.path} ({audio.duration_s:.1f} s of audio): "
             "check that it is the right file and that the microphone was on"
         )
-    stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
-                  compute_type=transcriber.compute_type)
+    stt = transcriber.info()
     report = judge_transcript(transcript, ctx, str(audio.path), stt)
     if audio.unreadable_s:
         report.notes.append(f"{audio.unreadable_s:.1f} s of the audio could not be decoded (damaged data): "

@@ -32,15 +32,13 @@ def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
     scale = load_rubric(rubric)
     ctx = Context(question, agenda, scale, judge=judge) if judge else Context(question, agenda, scale)
     transcriber = None
-    info = SttInfo(**data["stt"]) if data.get("stt") else SttInfo(model="saved transcripts", device="none",
-                                                                    compute_type="none")
+    info = SttInfo(**data["stt"]) if data.get("stt") else SttInfo.none("saved transcripts")
     if rescore:
         from interviewer.stt import WhisperTranscriber
 
         transcriber = WhisperTranscriber(stt)
         transcriber.load()
-        info = SttInfo(model=transcriber.model_name, device=transcriber.device,
-                       compute_type=transcriber.compute_type)
+        info = transcriber.info()
     clock = float(data.get("clock") or max(t["end"] for t in turns))
     report = session_report(session.dir, turns, ctx, info, data.get("probed") or {}, clock,
                             transcriber=transcriber, rescore=rescore, minutes=data.get("minutes"))

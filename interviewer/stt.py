@@ -14,7 +14,7 @@ from interviewer.hesitations import find_hesitations
 from interviewer.models import TINY_LABEL, TINY_SHA256, label, model_dir, tiny_model_dir
 from interviewer.models import verify_model_dir as verify_model_dir
 from interviewer.settings import SttOptions, VadOptions
-from interviewer.transcript import Segment, Span, Transcript, Word
+from interviewer.transcript import Segment, Span, SttInfo, Transcript, Word
 
 BUNDLED_MODEL = TINY_LABEL
 BUNDLED_SHA256 = TINY_SHA256
@@ -70,6 +70,11 @@ class WhisperTranscriber:
         self._resolved: str | None = None  # the checked model source, checked once
         self.device = pick_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
+
+    def info(self, live: WhisperTranscriber | None = None) -> SttInfo:
+        """This model, for a report; live: the streaming model of the interview, when another."""
+        return SttInfo(model=self.model_name, device=self.device, compute_type=self.compute_type,
+                       live_model=live.model_name if live is not None and live is not self else None)
 
     @property
     def model_name(self) -> str:
@@ -167,7 +172,7 @@ class WhisperTranscriber:
     def _run(self, audio: Audio, batched: bool, one_window: bool = False,
              regions: list[Span] | None = None, hesitations: bool = True) -> Transcript:
         if regions is None:
-            regions = [Span(start=r.start, end=r.end) for r in speech_regions(audio.samples, self.vad)]
+            regions = speech_regions(audio.samples, self.vad)
         result = Transcript(duration_s=round(audio.duration_s, 3), speech_regions=list(regions),
                             model=self.model_name)
         if not regions:

@@ -21,11 +21,34 @@ class Segment(BaseModel):
 
 
 class Span(BaseModel):
+    """A stretch of time in seconds: a VAD speech region, a hesitation, a candidate's turn."""
+
     start: float
     end: float
 
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
     def shifted(self, dt: float) -> Span:
         return Span(start=round(self.start + dt, 3), end=round(self.end + dt, 3))
+
+
+class SttInfo(BaseModel):
+    """Which speech model made a report's transcripts, and where it ran."""
+
+    model: str  # the model behind the report's transcripts
+    device: str
+    compute_type: str
+    live_model: str | None = None  # the live interviewer's streaming model, if one ran
+    # Which model made each answer's transcript, counted (a turn whose one-pass transcript
+    # failed keeps its streamed one).
+    transcripts: dict[str, int] = Field(default_factory=dict)
+
+    @classmethod
+    def none(cls, model: str) -> SttInfo:
+        """No model ran: typed answers, or a report rebuilt from saved transcripts."""
+        return cls(model=model, device="none", compute_type="none")
 
 
 class Transcript(BaseModel):

@@ -70,8 +70,7 @@ class Deps:
     # Called before the final scoring: waits for turns still being re-transcribed.
     before_scoring: Callable[[], None] | None = None
     judge: Judge = field(default_factory=OfflineJudge)
-    stt: SttInfo = field(default_factory=lambda: SttInfo(model="typed", device="none",
-                                                         compute_type="none"))
+    stt: SttInfo = field(default_factory=lambda: SttInfo.none("typed"))
     embedder: Embedder = field(default_factory=default_embedder)
 
     @property

@@ -154,11 +154,9 @@ def practice(args: argparse.Namespace) -> int:
     if isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
         view = LiveView({s.id: s.name for s in agenda.steps})
         on_status = view.on_status
-    stt = SttInfo(model="typed", device="none", compute_type="none")
+    stt = SttInfo.none("typed")
     if transcriber is not None and reporter is not None:
-        stt = SttInfo(model=reporter.model_name, device=reporter.device,
-                      compute_type=reporter.compute_type,
-                      live_model=None if transcriber is reporter else transcriber.model_name)
+        stt = reporter.info(live=transcriber)
     speaker = SentenceSpeaker(voice, session)
     refiner = Refiner(reporter) if reporter is not None and transcriber is not reporter else None
     extra: dict = {"before_scoring": refiner.wait} if refiner else {}

@@ -11,6 +11,7 @@ from interviewer.files import atomic_write_json, atomic_write_text
 from interviewer.judge.model import Flag, KeyPointResult, Scores, StepResult
 from interviewer.metrics import Metrics
 from interviewer.phases import PhaseSpan
+from interviewer.transcript import SttInfo as SttInfo  # its home is the transcript
 from interviewer.transcript import Transcript
 
 SCHEMA_VERSION = 1
@@ -30,16 +31,6 @@ class JudgeInfo(BaseModel):
     rubric_version: str
     agenda: str
     prompt: str | None = None  # the LLM judge's prompt name@version
-
-
-class SttInfo(BaseModel):
-    model: str  # the model behind the report's transcripts
-    device: str
-    compute_type: str
-    live_model: str | None = None  # the live interviewer's streaming model, if one ran
-    # Which model made each answer's transcript, counted (a turn whose one-pass transcript
-    # failed keeps its streamed one).
-    transcripts: dict[str, int] = Field(default_factory=dict)
 
 
 Kind = Literal["spoken", "typed", "answer", "demo"]
