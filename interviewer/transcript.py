@@ -128,6 +128,12 @@ class Transcript(BaseModel):
             duration_s=duration, model=self.model)
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether a word or an utterance ends a sentence: ., ? or !, before any closing quote or
+    bracket."""
+    return text.rstrip("\"')]").endswith((".", "?", "!"))
+
+
 def clock(seconds: float) -> str:
     """A time on a transcript's clock as people read it: 42.37 -> '0:42.4'."""
     minutes, secs = divmod(max(0.0, seconds), 60)
@@ -185,11 +191,11 @@ def utterances(transcript: Transcript) -> list[Utterance]:
     begin = 0
     for i, w in enumerate(words):
         last = i == len(words) - 1
-        ends_sentence = w.word.rstrip("\"')]").endswith((".", "?", "!"))
+        ends = ends_sentence(w.word)
         ends_clause = w.word.endswith(",") and i - begin + 1 >= COMMA_SPLIT_WORDS
         gap = (not last) and words[i + 1].start - w.end >= UTTERANCE_GAP_S
         too_long = i - begin + 1 >= MAX_UTTERANCE_WORDS
-        if last or ends_sentence or ends_clause or gap or too_long:
+        if last or ends or ends_clause or gap or too_long:
             chunk = words[begin:i + 1]
             out.append(Utterance(text=join_words([x.word for x in chunk]), start=chunk[0].start,
                                  end=chunk[-1].end, first_word=begin, last_word=i))

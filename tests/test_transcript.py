@@ -9,6 +9,7 @@ from interviewer.transcript import (
     Word,
     clock,
     combine,
+    ends_sentence,
     join_words,
     normalize,
     utterances,
@@ -97,3 +98,8 @@ def test_utterances_end_at_sentences_and_long_gaps():
 
 def test_clock_reads_as_minutes_and_tenths():
     assert [clock(x) for x in (0, 42.37, 125, -3)] == ["0:00.0", "0:42.4", "2:05.0", "0:00.0"]
+
+
+def test_ends_sentence_looks_past_closing_quotes():
+    assert [ends_sentence(w) for w in ("done.", 'it?"', "(really!)", "so,", "e.g", "")] == [
+        True, True, True, False, False, False]

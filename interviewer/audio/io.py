@@ -18,6 +18,17 @@ from interviewer.errors import AudioError, first_line
 from interviewer.files import atomic_write_bytes
 
 SAMPLE_RATE = 16000  # Hz: what Whisper and Silero VAD expect
+INT16_SCALE = 32768.0  # 16-bit PCM full scale: devices and WAV files speak int16, models float32
+
+
+def from_int16(pcm: np.ndarray) -> np.ndarray:
+    """16-bit PCM (a microphone block, a decoded file) as float32 samples in [-1, 1)."""
+    return pcm.astype(np.float32) / INT16_SCALE
+
+
+def to_int16(samples: np.ndarray) -> np.ndarray:
+    """float samples as 16-bit PCM for a playback stream; clipped, so a loud peak cannot wrap."""
+    return (np.clip(samples, -1, 1) * (INT16_SCALE - 1)).astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -117,7 +128,7 @@ def decode_tolerant(path: Path) -> np.ndarray:
         out += [r.to_ndarray().reshape(-1) for r in resampler.resample(None)]
     if not out:
         return np.zeros(0, dtype=np.float32)
-    return np.concatenate(out).astype(np.float32) / 32768.0
+    return from_int16(np.concatenate(out))
 
 
 def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:

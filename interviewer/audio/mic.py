@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from interviewer.audio.hardware import input_devices, sounddevice
-from interviewer.audio.io import load_audio, save_wav
+from interviewer.audio.io import from_int16, load_audio, save_wav
 from interviewer.errors import DeviceError, DiskError, first_line
 from interviewer.files import disk_full
 from interviewer.settings import RecorderOptions
@@ -286,12 +286,12 @@ class DeviceMicrophone:
                         continue
                     pcm = np.frombuffer(data, dtype=np.int16)
                     writer.write(pcm)
-                    endpointer.feed(pcm.astype(np.float32) / 32768)
+                    endpointer.feed(from_int16(pcm))
                     chunk = endpointer.chunk_ready()
                     if chunk and self.on_chunk:
                         self.on_chunk(path, *(x / o.sample_rate for x in chunk))
                     if self.on_status:
-                        level = float(np.sqrt(np.mean((pcm.astype(np.float32) / 32768) ** 2)) + 1e-9)
+                        level = float(np.sqrt(np.mean(from_int16(pcm) ** 2)) + 1e-9)
                         self.on_status(LiveStatus(endpointer.total / o.sample_rate,
                                                   20 * np.log10(level), endpointer.heard_speech,
                                                   endpointer.silence_s(), o.patience_s))

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from interviewer.audio.hardware import pyttsx3_engine, sounddevice
-from interviewer.audio.io import load_audio, save_wav
+from interviewer.audio.io import load_audio, save_wav, to_int16
 from interviewer.errors import DeviceError, ModelError, first_line
 from interviewer.settings import VoiceOptions
 
@@ -112,7 +112,7 @@ class EspeakVoice:
             except Exception as exc:
                 raise DeviceError(f"no usable speaker ({first_line(exc)}); "
                                   "use --no-voice to read the questions instead") from None
-        pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+        pcm = to_int16(samples)
         head = self.o.sample_rate // 50  # 20 ms first, so the reply's start is timed exactly
         self._stream.write(pcm[:head].tobytes())
         self.first_sample_at = self.first_sample_at or time.monotonic()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer.audio.io import SAMPLE_RATE, load_audio
+from interviewer.audio.io import SAMPLE_RATE, load_audio, to_int16
 from interviewer.errors import SessionError, first_line
 from interviewer.session import Session, open_existing, read_transcript
 from interviewer.transcript import Transcript, clock
@@ -97,7 +97,7 @@ def _words(session: Session, t: dict) -> list[tuple[float, str]]:
 
 def _play_with_words(out, samples: np.ndarray, words: list[tuple[float, str]]) -> None:
     """Write audio in small blocks and print each word as playback reaches it."""
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+    pcm = to_int16(samples)
     block = SAMPLE_RATE // 10
     k = 0
     for pos in range(0, len(pcm), block):

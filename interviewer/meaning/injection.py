@@ -12,7 +12,7 @@ import numpy as np
 
 from interviewer.content import Rubric
 from interviewer.textmatch import find, tokenize
-from interviewer.transcript import Transcript, Utterance, join_words
+from interviewer.transcript import Transcript, Utterance, ends_sentence, join_words
 
 
 def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> list[Utterance]:
@@ -50,7 +50,7 @@ def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> li
 
 def same_sentence(utts: list[Utterance], i: int, j: int) -> bool:
     lo, hi = min(i, j), max(i, j)
-    return all(not utts[k].text.rstrip("\"')]").endswith((".", "?", "!")) for k in range(lo, hi))
+    return all(not ends_sentence(utts[k].text) for k in range(lo, hi))
 
 
 def flag(transcript: Transcript, utts: list[Utterance], vectors: np.ndarray, examples: np.ndarray,
