@@ -7,7 +7,7 @@ rebuild a report from the saved audio and transcripts (e.g. after editing a rubr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile as sf
@@ -22,9 +22,13 @@ from interviewer.report.model import SttInfo, ended_from
 from interviewer.session import inside, read_transcript
 from interviewer.transcript import Span, Transcript, combine
 
+if TYPE_CHECKING:
+    from interviewer.stt import StreamingTranscriber
+
 
 def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
-                   probed: dict[str, float], clock: float, transcriber: Any = None,
+                   probed: dict[str, float], clock: float,
+                   transcriber: StreamingTranscriber | None = None,
                    rescore: bool = False, minutes: float | None = None) -> Report:
     """Judge every candidate turn together on the session clock."""
     parts: list[tuple[float, float, Transcript]] = []
@@ -88,7 +92,7 @@ GAP_S = 1.0  # silence between turns laid end to end for one batched pass
 GROUP_S = 300.0  # audio per batched pass: full batches, bounded memory (45 min at once: 1.3 GB)
 
 
-def retranscribe(transcriber: Any, wavs: list[Path],
+def retranscribe(transcriber: StreamingTranscriber, wavs: list[Path],
                  saved: list[Transcript | None] | None = None) -> dict[int, Transcript]:
     """The turns in batched passes of up to GROUP_S seconds each (fuller batches: ~13% faster
     than turn by turn), split back into one transcript per turn with its own times."""
@@ -108,7 +112,7 @@ def retranscribe(transcriber: Any, wavs: list[Path],
     return out
 
 
-def _retranscribe_group(transcriber: Any, wavs: list[Path], saved: list[Transcript | None],
+def _retranscribe_group(transcriber: StreamingTranscriber, wavs: list[Path], saved: list[Transcript | None],
                         group: list[int]) -> dict[int, Transcript]:
     """One batched pass over several turns laid end to end. Speech regions already saved for a
     turn are reused (the VAD on the same audio gives the same regions)."""

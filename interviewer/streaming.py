@@ -16,10 +16,13 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from interviewer.audio.io import SAMPLE_RATE, Audio
 from interviewer.transcript import Transcript, concatenate
+
+if TYPE_CHECKING:
+    from interviewer.stt import StreamingTranscriber, Transcriber
 
 TAIL_MIN_S = 0.3  # a tail shorter than this holds no words worth a decode
 TRAILING_PAD_S = 0.25  # silence kept after a chunk's last speech
@@ -54,7 +57,7 @@ def is_hallucination(text: str) -> bool:
 class StreamingTurn:
     """One candidate turn being transcribed chunk by chunk."""
 
-    def __init__(self, transcriber: Any, path: Path,
+    def __init__(self, transcriber: StreamingTranscriber, path: Path,
                  on_piece: Callable[[Transcript], None] | None = None):
         self.transcriber = transcriber
         self.path = path
@@ -122,7 +125,7 @@ class StreamingTurn:
         return concatenate([t.shifted(offset) for offset, t in pieces], duration_s)
 
 
-def transcribe_like_live(transcriber: Any, path: Path, block_s: float = 0.1) -> tuple[Transcript, int]:
+def transcribe_like_live(transcriber: StreamingTranscriber, path: Path, block_s: float = 0.1) -> tuple[Transcript, int]:
     """Replay a WAV through the live turn's chunking (the same end-of-turn detector, block by
     block) and streaming transcription; returns the transcript and the number of chunks.
     For benchmarks and tests that compare streaming with one-shot transcription."""
@@ -154,7 +157,7 @@ class Refiner:
     loses cross-sentence context (measured: WER 0.084 streamed vs 0.062 one-pass on a 75 s
     answer), so the report never depends on it."""
 
-    def __init__(self, transcriber: Any):
+    def __init__(self, transcriber: Transcriber):
         self.transcriber = transcriber
         self._jobs: queue.Queue[tuple[Path, Path] | None] = queue.Queue()
         self._pending = 0

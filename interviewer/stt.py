@@ -27,7 +27,24 @@ LOW_LOGPROB = -1.0
 
 
 class Transcriber(Protocol):
-    def transcribe(self, audio: Audio) -> Transcript: ...
+    """What the pipeline asks of a speech model: WhisperTranscriber, or a test's own."""
+
+    def transcribe(self, audio: Audio) -> Transcript:
+        """One pass over a whole answer: the transcript behind every report."""
+        ...
+
+
+class StreamingTranscriber(Transcriber, Protocol):
+    """A Transcriber that can also hear a live turn piece by piece, and re-hear many turns in
+    one batched pass (`report --rescore`)."""
+
+    def transcribe_chunk(self, audio: Audio) -> Transcript:
+        """One streamed piece of a live turn (no context before it)."""
+        ...
+
+    def transcribe_batched(self, audio: Audio, regions: list[Span] | None = None) -> Transcript:
+        """Turns laid end to end, decoded in batches; regions: VAD already run on them."""
+        ...
 
 
 def bundled_model_dir(verify: bool = True) -> Path:

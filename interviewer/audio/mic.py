@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -60,6 +60,18 @@ class Microphone(Protocol):
     def record(self, path: Path) -> Recording | None:
         """Record one turn into path; None when there is nothing more to record."""
         ...
+
+
+# (wav path, chunk start s, cut s, end of its speech s), called as each chunk of a turn is cut.
+ChunkCallback = Callable[[Path, float, float, float], None]
+
+
+@runtime_checkable
+class ChunkingMicrophone(Microphone, Protocol):
+    """A microphone that hands over each chunk of a turn as it is cut, so the turn can be
+    transcribed while the candidate talks (DeviceMicrophone; recorded answers arrive whole)."""
+
+    on_chunk: ChunkCallback | None
 
 
 class WavMicrophone:
@@ -222,7 +234,7 @@ class DeviceMicrophone:
 
     def __init__(self, options: RecorderOptions = RecorderOptions(),
                  on_status: Callable[[LiveStatus], None] | None = None,
-                 on_chunk: Callable[[Path, float, float, float], None] | None = None,
+                 on_chunk: ChunkCallback | None = None,
                  keys: EnterKey | None = None, stream_factory: Callable[..., Any] | None = None):
         self.o = options
         self.on_status = on_status

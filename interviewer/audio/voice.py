@@ -29,8 +29,16 @@ RENDER_TIMEOUT_S = 10.0  # pyttsx3 2.99 writes the WAV after runAndWait() return
 
 
 class Voice(Protocol):
+    # When the reply to the last turn first reached the candidate (time.monotonic(); 0.0 until
+    # then): the driver resets it at the end of each turn to time the reply.
+    first_sample_at: float
+
     def say(self, text: str, path: Path | None = None) -> float:
         """Say one line (saving its audio to path when given); returns its length in seconds."""
+        ...
+
+    def prerender(self, texts: list[str]) -> None:
+        """Prepare lines the interview may need, so saying them later starts at once."""
         ...
 
 
@@ -49,6 +57,9 @@ class SilentVoice:
         print_line(text)
         self.first_sample_at = self.first_sample_at or time.monotonic()
         return len(text.split()) / self.words_per_second
+
+    def prerender(self, texts: list[str]) -> None:
+        pass  # printing needs no preparation
 
 
 class EspeakVoice:

@@ -13,18 +13,21 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from interviewer.audio.mic import Microphone, Recording, WavMicrophone
+from interviewer.audio.mic import ChunkingMicrophone, Microphone, Recording, WavMicrophone
 from interviewer.audio.voice import Voice
 from interviewer.files import atomic_write_json
 from interviewer.interview.checkpoint import STATE_FIELDS, checkpoint_errors, set_aside
 from interviewer.interview.graph import Deps, build_graph, initial_state
 from interviewer.session import Session, SessionRecord
 from interviewer.streaming import Refiner, StreamingTurn
+
+if TYPE_CHECKING:
+    from interviewer.stt import StreamingTranscriber
 
 
 class TextInput:
@@ -77,7 +80,8 @@ class Practice:
     settings: dict = field(default_factory=dict)
     view: Any = None  # LiveView (begin(state), end()) around each recorded turn
     speaker: SentenceSpeaker | None = None  # lines already voiced while they streamed
-    transcriber: Any = None  # for transcribing while the candidate speaks (microphone only)
+    # For transcribing while the candidate speaks (microphone only).
+    transcriber: StreamingTranscriber | None = None
     refiner: Refiner | None = None  # one-pass re-transcription of each turn for the report
     early_line: Any = None  # run.EarlyLine: the opening line, already being spoken
     candidate_label: str = "you"  # how the candidate's lines are printed
@@ -293,10 +297,11 @@ class Practice:
         assert self.mic is not None
         path = self.session.turn_wav(n)
         stream = None
-        if self.transcriber is not None and hasattr(self.mic, "on_chunk"):
+        if self.transcriber is not None and isinstance(self.mic, ChunkingMicrophone):
             # Transcribe while the candidate talks: only the tail is left when the turn ends.
-            stream = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
-            self.mic.on_chunk = lambda _path, *span: stream.add_chunk(*span)
+            turn = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
+            self.mic.on_chunk = lambda _path, start, cut, end: turn.add_chunk(start, cut, end)
+            stream = turn
         if self.view is not None:
             self.view.begin(self.state(), n, stream)
         try:
@@ -322,8 +327,7 @@ class Practice:
         if rec.overflows:
             self.save("in-progress", {"overflows": self.session.read().get("overflows", 0) + rec.overflows})
         self._turn_ended_at = rec.ended_at
-        if hasattr(self.voice, "first_sample_at"):
-            self.voice.first_sample_at = 0.0  # time the reply to this turn
+        self.voice.first_sample_at = 0.0  # time the reply to this turn
         return payload
 
     def _pending(self, payload: dict) -> dict:
@@ -339,7 +343,7 @@ class Practice:
 
     def _log_latency(self) -> None:
         """End of the candidate's turn to the first sample of the reply, per turn, in ms."""
-        first = getattr(self.voice, "first_sample_at", 0.0)
+        first = self.voice.first_sample_at
         if first > self._turn_ended_at:
             latencies = self.session.read().get("latency_ms", []) + [round((first - self._turn_ended_at) * 1000, 1)]
             self.save("in-progress", {"latency_ms": latencies})
@@ -361,9 +365,8 @@ class Practice:
             else:
                 self.voice.say(t["text"], self.session.line_wav(t["n"]))
         extra: dict = {"lines_voiced": len(turns)}
-        first_sample_at = getattr(self.voice, "first_sample_at", 0.0)  # only a voice that plays
-        if voiced == 0 and first_sample_at:
-            extra["first_line_at"] = first_sample_at  # time.monotonic(), for bench/
+        if voiced == 0 and self.voice.first_sample_at:
+            extra["first_line_at"] = self.voice.first_sample_at  # time.monotonic(), for bench/
         if voiced == 0:
             threading.Thread(target=self._warm_up, daemon=True, name="warm-up").start()
         self.save("in-progress", extra)
@@ -385,8 +388,7 @@ class Practice:
                                      + self.deps.lines.done_examples
                                      + [k.point for k in self.deps.question.key_points]
                                      + [f.text for f in self.deps.question.follow_ups])
-            if hasattr(self.voice, "prerender"):
-                self.voice.prerender(self.known_lines())
+            self.voice.prerender(self.known_lines())
         except Exception:
             pass  # an optimisation only: every line can still be rendered when needed
 
