@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="agenda for --question-text (default: ml-design)")
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
     p.add_argument("--out", metavar="DIR", type=Path,
-                   help="where report.json and report.md go (default: recordings/answers/...)")
+                   help="where report.json and report.md go (default: recordings/<time>-<question>-answer)")
     p.add_argument("--max-minutes", type=float, default=AnswerOptions().max_minutes,
                    help="refuse longer audio (default: %(default)s)")
     _llm_arg(p)
