@@ -19,6 +19,7 @@ from interviewer.pipeline import FILLER_NOTE, Context, judge_transcript
 from interviewer.report import Report, write_report
 from interviewer.report.advice import next_time
 from interviewer.report.model import SttInfo, ended_from
+from interviewer.report.writer import write_json
 from interviewer.session import inside, read_transcript
 from interviewer.transcript import Span, Transcript, combine
 
@@ -137,9 +138,9 @@ def _retranscribe_group(transcriber: StreamingTranscriber, wavs: list[Path], sav
 
 def publish(report: Report, folder: Path, root: Path | None = None, index: bool = True) -> Path:
     """Write report.json, report.md and report.html with the progress so far; returns the json."""
-    json_path, _ = write_report(report, folder)  # first, so the index sees this session
     if not index:
-        return json_path
+        return write_report(report, folder)[0]
+    json_path = write_json(report, folder)  # first, so the index sees this session
     # The trend compares like with like: typed, spoken and single-answer sessions apart.
     points = [p for p in refresh(root or folder.parent) if p.kind == report.kind]
     mine = next((i for i, p in enumerate(points) if p.session == folder.name), None)

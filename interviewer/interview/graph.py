@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
@@ -48,6 +48,7 @@ from interviewer.textmatch import contains
 from interviewer.transcript import Transcript, combine, typed, utterances
 
 Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
+ROUTES: tuple[Route, ...] = get_args(Route)  # one node per route, wired from this list
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
 MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
 
@@ -366,7 +367,12 @@ def match_facts(asked: str, question: Question, limit: int = MAX_FACTS) -> list[
 
 
 def route_after_assess(state: InterviewState) -> Route:
-    return state["route"]  # type: ignore[return-value]
+    """assess's decision, checked: a route no node serves is a bug, not a silent dead end."""
+    route = state["route"]
+    for known in ROUTES:
+        if route == known:
+            return known
+    raise ValueError(f"assess chose an unknown route {route!r}")
 
 
 # -- wiring: the one place the graph is assembled ----------------------------------------------
@@ -381,10 +387,8 @@ def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
     g.add_edge("pose", "await_turn")
     g.add_edge("await_turn", "transcribe")
     g.add_edge("transcribe", "assess")
-    routes: list[Route] = ["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on",
-                           "empty", "wrap_up"]
-    g.add_conditional_edges("assess", route_after_assess, {r: r for r in routes})
-    for r in routes:
+    g.add_conditional_edges("assess", route_after_assess, {r: r for r in ROUTES})
+    for r in ROUTES:
         if r != "wrap_up":
             g.add_edge(r, "await_turn")
     g.add_edge("wrap_up", "score")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.files import atomic_write_json, atomic_write_text
 from interviewer.judge.model import Flag, KeyPointResult, Scores, StepResult
 from interviewer.metrics import Metrics
 from interviewer.phases import PhaseSpan
@@ -146,14 +144,3 @@ class Report(BaseModel):
         """Typed answers have no audio: no time, pace, pause or filler rate was measured."""
         return self.kind == "typed"
 
-
-def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
-    """report.json, report.md and report.html, each written atomically."""
-    from interviewer.report.html import render_html
-    from interviewer.report.markdown import render_markdown
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = atomic_write_json(out_dir / "report.json", report.model_dump(mode="json"))
-    md_path = atomic_write_text(out_dir / "report.md", render_markdown(report))
-    atomic_write_text(out_dir / "report.html", render_html(report, out_dir))
-    return json_path, md_path
