@@ -242,11 +242,22 @@ class Speech(BaseModel):
     hesitation_weight: float = 1.0
 
 
+class Advice(BaseModel):
+    """When the report's "Next time" suggests working on a habit (report/advice.py)."""
+
+    tradeoffs_score: float = 3.0  # a trade-offs score at or below this: name the trade-offs
+    fillers_per_minute: float = 4.0  # more than this: cut fillers (spoken answers)
+    hedges_per_minute: float = 3.0  # more than this: commit to choices
+    thinking_time_s: float = 10.0  # more than this before the first word: start sooner
+    budget_deviation: float = 0.25  # time per phase off the budget by more than this: rebalance
+
+
 class Rubric(BaseModel):
     id: str
     version: str
     name: str
     speech: Speech
+    advice: Advice = Field(default_factory=Advice)
     injection: list[str]  # phrases that address the grader instead of the interviewer
     injection_addressee: list[str] = Field(default_factory=list)  # with a command: flagged too
     injection_command: list[str] = Field(default_factory=list)

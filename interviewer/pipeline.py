@@ -82,7 +82,7 @@ def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
         flags=judgement.flags,
         notes=[FILLER_NOTE] + judgement.notes,
     )
-    report.next_time = next_time(report)
+    report.next_time = next_time(report, ctx.rubric.advice)
     return report
 
 

@@ -73,7 +73,8 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
         report.notes = [n for n in report.notes if n != FILLER_NOTE]
         report.notes.append("Answers were typed: pace, pauses and fillers were not measured.")
     report.notes += notes
-    report.next_time = next_time(report)  # again, now that it knows the turns (typed or spoken)
+    # Again, now that it knows the turns (typed or spoken).
+    report.next_time = next_time(report, ctx.rubric.advice)
     return report
 
 

@@ -77,3 +77,11 @@ def test_broken_rubric_file_is_a_clear_error(tmp_path):
 def test_public_api_is_importable():
     for name in interviewer.__all__:
         assert hasattr(interviewer, name), name
+
+
+def test_advice_limits_live_in_the_rubric(tmp_path):
+    from interviewer.content import Advice
+
+    assert load_rubric().advice == Advice(tradeoffs_score=3.0, fillers_per_minute=4.0,
+                                          hedges_per_minute=3.0, thinking_time_s=10.0,
+                                          budget_deviation=0.25)
