@@ -190,21 +190,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_answer(args: argparse.Namespace) -> int:
+    from interviewer.answer import save_answer
     from interviewer.audio import load_audio
-    from interviewer.content import custom_question, get_question, load_agenda, load_rubric
+    from interviewer.content import load_rubric, question_and_agenda
     from interviewer.options import MAX_ANSWER_MINUTES, check_number
     from interviewer.pipeline import Context, score_audio
-    from interviewer.session import check_out, save_answer
+    from interviewer.session import check_out
     from interviewer.stt import WhisperTranscriber
 
-    if args.question:
-        question = get_question(args.question)
-        agenda = load_agenda(args.agenda or question.agenda)
-    else:
-        if not args.question_text.strip():
-            raise ContentError("--question-text is empty")
-        agenda = load_agenda(args.agenda or "ml-design")
-        question = custom_question(args.question_text.strip(), agenda)
+    question, agenda = question_and_agenda(args.question, args.question_text or "", args.agenda)
     rubric = load_rubric(args.rubric)
     check_number("--max-minutes", args.max_minutes, low=0.01, high=MAX_ANSWER_MINUTES)
     out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"

@@ -385,6 +385,20 @@ def _load_rubric(path: Path) -> Rubric:
         raise _invalid(path, exc) from None
 
 
+def question_and_agenda(question_id: str | None, text: str = "",
+                        agenda_id: str | None = None) -> tuple[Question, Agenda]:
+    """The question a command or a saved session means: one from the bank by id (with its own
+    agenda unless agenda_id names another), else the user's own text on agenda_id (ml-design
+    when none is named)."""
+    if question_id is not None:
+        question = get_question(question_id)
+        return question, load_agenda(agenda_id or question.agenda)
+    if not text.strip():
+        raise ContentError("the question text is empty: give --question ID or --question-text")
+    agenda = load_agenda(agenda_id or "ml-design")
+    return custom_question(text.strip(), agenda), agenda
+
+
 def question_budget(question: Question, agenda: Agenda) -> dict[str, float]:
     """Minutes per step, in agenda order, falling back to the agenda's default budget."""
     budget = question.budget or agenda.default_budget

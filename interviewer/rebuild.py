@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from interviewer.content import custom_question, get_question, load_agenda, load_rubric
+from interviewer.content import load_rubric, question_and_agenda
 from interviewer.errors import SessionError
 from interviewer.judge import Judge
 from interviewer.pipeline import Context
@@ -23,12 +23,9 @@ def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
     if not any(t.get("role") == "candidate" for t in turns):
         raise SessionError(f"session '{session_id}' has no answers to score")
     q = data.get("question") or {}
-    if q.get("id") == "custom":
-        agenda = load_agenda(data.get("agenda_id") or "ml-design")
-        question = custom_question(q.get("text", ""), agenda)
-    else:
-        question = get_question(q.get("id", ""))
-        agenda = load_agenda(question.agenda)
+    custom = q.get("id") == "custom"
+    question, agenda = question_and_agenda(None if custom else q.get("id", ""), q.get("text", ""),
+                                           data.get("agenda_id") if custom else None)
     scale = load_rubric(rubric)
     ctx = Context(question, agenda, scale, judge=judge) if judge else Context(question, agenda, scale)
     transcriber = None

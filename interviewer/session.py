@@ -24,8 +24,6 @@ from interviewer.files import atomic_write_json, disk_full
 from interviewer.settings import Paths
 
 if TYPE_CHECKING:
-    from interviewer.audio import Audio
-    from interviewer.report import Report
     from interviewer.transcript import Transcript
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -291,27 +289,3 @@ def read_transcript(path: Path) -> Transcript:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else first_line(exc)
         raise SessionError(f"{path} is damaged ({reason}); `interviewer report --rescore` "
                            "transcribes its audio again") from None
-
-
-def save_answer(folder: Path, audio: Audio, report: Report) -> Path:
-    """A recorded answer as a one-turn session folder: a 16 kHz copy of the audio, its
-    transcript, session.json and the reports, so `report`, `replay` and the index treat it
-    like any session. Returns report.json."""
-    from interviewer.audio.io import save_wav
-    from interviewer.scoring import publish
-
-    folder.mkdir(parents=True, exist_ok=True)
-    save_wav(folder / "turn-01.wav", audio.samples)
-    atomic_write_json(folder / "turn-01.json", report.transcript.model_dump(mode="json"))
-    turn = {"n": 0, "role": "candidate", "kind": "answer", "text": report.transcript.text,
-            "audio": "turn-01.wav", "transcript": "turn-01.json", "start": 0.0,
-            "end": report.duration_s, "step": None, "ended_by": "file", "source": report.audio}
-    report.turns = [turn]
-    Session(folder.name, folder).write({
-        "id": folder.name, "kind": "answer", "status": "finished", "created_at": report.created_at,
-        "question": {"id": report.question.id, "text": report.question.text},
-        "agenda_id": report.question.agenda, "turns": [turn], "probed": {}, "clock": report.duration_s,
-        "stt": report.stt.model_dump(), "report": "report.json"})
-    # The session index lives in recordings/: an answer saved elsewhere (--out) writes
-    # nothing outside its own folder.
-    return publish(report, folder, index=folder.resolve().parent == Paths().recordings.resolve())

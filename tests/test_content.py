@@ -85,3 +85,18 @@ def test_advice_limits_live_in_the_rubric(tmp_path):
     assert load_rubric().advice == Advice(tradeoffs_score=3.0, fillers_per_minute=4.0,
                                           hedges_per_minute=3.0, thinking_time_s=10.0,
                                           budget_deviation=0.25)
+
+
+def test_question_and_agenda_by_id_or_own_text():
+    from interviewer.content import question_and_agenda
+
+    q, a = question_and_agenda("recsys-low-latency")
+    assert (q.id, a.id) == ("recsys-low-latency", q.agenda)
+    q, a = question_and_agenda("recsys-low-latency", agenda_id="star")
+    assert a.id == "star"
+    q, a = question_and_agenda(None, "  Design a fraud detector ")
+    assert (q.id, q.text, a.id) == ("custom", "Design a fraud detector", "ml-design")
+    with pytest.raises(ContentError, match="question text is empty"):
+        question_and_agenda(None, "  ")
+    with pytest.raises(ContentError, match="unknown question id ''"):
+        question_and_agenda("")
