@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
@@ -32,7 +32,7 @@ from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
 from interviewer.interview.lines import Lines, minutes_text, opening
 from interviewer.interview.phrasing import Phraser, TemplatePhraser
-from interviewer.interview.state import InterviewState, Turn
+from interviewer.interview.state import InterviewState, Plan, Route, Turn
 from interviewer.judge import Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.meaning import Embedder, default_embedder
@@ -47,7 +47,6 @@ from interviewer.stt import Transcriber
 from interviewer.textmatch import contains
 from interviewer.transcript import Transcript, combine, typed, utterances
 
-Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
 ROUTES: tuple[Route, ...] = get_args(Route)  # one node per route, wired from this list
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
 MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
@@ -258,7 +257,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
 
 
 def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, str], phase: str,
-            time_used: dict[str, float]) -> tuple[Route, dict]:
+            time_used: dict[str, float]) -> tuple[Route, Plan]:
     steps = deps.steps
     clock = state["turns"][-1]["end"]
     if clock >= state["minutes"] * 60:
