@@ -49,7 +49,7 @@ def _decide_on(deps: Deps, text: str, clock: float = 60.0, phase: str = "clarify
 def test_routes_are_the_literal_and_each_has_a_node(deps):
     assert ROUTES == ("answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty",
                       "wrap_up")
-    nodes = set(build_graph(deps).get_graph().nodes)
+    nodes = set(build_graph().get_graph().nodes)
     assert set(ROUTES) <= nodes
     assert route_after_assess({"route": "probe"}) == "probe"
     with pytest.raises(ValueError, match="unknown route 'dance'"):

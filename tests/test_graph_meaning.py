@@ -29,15 +29,15 @@ ITERATE_AND_MONITOR = (
 def drive(tmp_path, answers: list[str]):
     deps = Deps(session_dir=tmp_path, question=QUESTION, agenda=load_agenda(QUESTION.agenda),
                 rubric=load_rubric(), lines=load_lines(), transcriber=None)
-    graph = build_graph(deps, InMemorySaver())
+    graph = build_graph(InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
-    graph.invoke(initial_state(deps, 45.0), config)
+    graph.invoke(initial_state(deps, 45.0), config, context=deps)
     for text in answers:
         if not graph.get_state(config).next:
             break
-        graph.invoke(Command(resume={"text": text}), config)
+        graph.invoke(Command(resume={"text": text}), config, context=deps)
     while graph.get_state(config).next:  # out of answers: the candidate ends the interview
-        graph.invoke(Command(resume={"end": True}), config)
+        graph.invoke(Command(resume={"end": True}), config, context=deps)
     return graph.get_state(config).values
 
 

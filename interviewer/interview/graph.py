@@ -11,7 +11,10 @@
                                                 +-> wrap_up -> score -> END
 
 The graph owns phases, time and agenda status; nodes only produce text for the interviewer's
-lines. The driver speaks them and records the candidate between steps. `await_turn` is an
+lines. In the shape of LangGraph's templates: the nodes are module-level functions that return
+the keys they change, the configuration (Deps: question, agenda, rubric, models) reaches them as
+the run's context (context_schema; `invoke(..., context=deps)`, never checkpointed), routes come
+from the Route literal, and the graph is wired once, in build_graph. The driver speaks them and records the candidate between steps. `await_turn` is an
 interrupt() at the top of its own node, and side effects come after it, because a resumed node
 runs again from its start.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from interviewer.audio import load_audio
@@ -119,138 +123,169 @@ def session_so_far(session_dir: Path, turns: list[Turn]) -> Transcript:
     return combine(parts, turns[-1]["end"] if turns else 0.0)
 
 
-# -- nodes --------------------------------------------------------------------------------------
+# -- nodes: plain functions of the state; the configuration (Deps) comes as the run's context --
 
 
-def make_nodes(deps: Deps) -> dict[str, Any]:
+def pose(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
     lines = deps.lines
+    return _line(deps, state, "question", opening(lines, deps.question.asked, state["minutes"]))
 
-    def pose(state: InterviewState) -> dict:
-        return _line(deps, state, "question", opening(lines, deps.question.asked, state["minutes"]))
 
-    def await_turn(state: InterviewState) -> dict:
-        got = interrupt({"waiting_for": "answer", "phase": state["phase"],
-                         "turn": sum(t["role"] == "candidate" for t in state["turns"]) + 1})
-        return {"pending": dict(got)}
+def await_turn(state: InterviewState) -> dict:
+    got = interrupt({"waiting_for": "answer", "phase": state["phase"],
+                     "turn": sum(t["role"] == "candidate" for t in state["turns"]) + 1})
+    return {"pending": dict(got)}
 
-    def transcribe(state: InterviewState) -> dict:
-        got = state["pending"]
-        if got.get("end"):
-            return {}
-        n = sum(t["role"] == "candidate" for t in state["turns"]) + 1
-        if got.get("text") is not None:
-            t = typed(got["text"], deps.options.words_per_second)
-            audio, duration = None, t.duration_s
-        elif got.get("transcript"):  # transcribed while it was spoken (streaming)
-            t = read_transcript(inside(deps.session_dir, got["transcript"]))
-            audio, duration = str(got["audio"]), float(got["duration_s"])
-        elif deps.transcriber is None and (deps.session_dir / f"turn-{n:02d}.json").exists():
-            # transcribed by this node before a stop; resumed with --text (no model loaded)
-            t = read_transcript(deps.session_dir / f"turn-{n:02d}.json")
-            audio, duration = str(got["audio"]), float(got.get("duration_s") or t.duration_s)
-        else:
-            if deps.transcriber is None:
-                raise SessionError("a recorded turn needs the speech model, which was not loaded")
-            audio = str(got["audio"])
-            clip = load_audio(inside(deps.session_dir, audio))
-            t = deps.transcriber.transcribe(clip)
-            duration = clip.duration_s
-        name = f"turn-{n:02d}.json"
-        atomic_write_json(deps.session_dir / name, t.model_dump(mode="json"))  # idempotent
-        start = state["clock"]
-        end = round(start + duration, 2)
-        turn = Turn(n=len(state["turns"]), role="candidate", kind="answer", text=t.text, audio=audio,
-                    transcript=name, start=start, end=end, step=state["phase"],
-                    ended_by=got.get("ended_by", "typed" if audio is None else "file"))
-        return {"turns": [turn], "clock": end}
 
-    def assess(state: InterviewState) -> dict:
-        if state["pending"].get("end"):
-            return {"route": "wrap_up", "plan": {"why": "done"}}
-        turn = state["turns"][-1]
-        t = load_turn_transcript(deps.session_dir, turn)
-        steps = deps.steps
-        if t.is_empty:
-            return {"route": "empty", "plan": {}}
+def transcribe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    got = state["pending"]
+    if got.get("end"):
+        return {}
+    n = sum(t["role"] == "candidate" for t in state["turns"]) + 1
+    if got.get("text") is not None:
+        t = typed(got["text"], deps.options.words_per_second)
+        audio, duration = None, t.duration_s
+    elif got.get("transcript"):  # transcribed while it was spoken (streaming)
+        t = read_transcript(inside(deps.session_dir, got["transcript"]))
+        audio, duration = str(got["audio"]), float(got["duration_s"])
+    elif deps.transcriber is None and (deps.session_dir / f"turn-{n:02d}.json").exists():
+        # transcribed by this node before a stop; resumed with --text (no model loaded)
+        t = read_transcript(deps.session_dir / f"turn-{n:02d}.json")
+        audio, duration = str(got["audio"]), float(got.get("duration_s") or t.duration_s)
+    else:
+        if deps.transcriber is None:
+            raise SessionError("a recorded turn needs the speech model, which was not loaded")
+        audio = str(got["audio"])
+        clip = load_audio(inside(deps.session_dir, audio))
+        t = deps.transcriber.transcribe(clip)
+        duration = clip.duration_s
+    name = f"turn-{n:02d}.json"
+    atomic_write_json(deps.session_dir / name, t.model_dump(mode="json"))  # idempotent
+    start = state["clock"]
+    end = round(start + duration, 2)
+    turn = Turn(n=len(state["turns"]), role="candidate", kind="answer", text=t.text, audio=audio,
+                transcript=name, start=start, end=end, step=state["phase"],
+                ended_by=got.get("ended_by", "typed" if audio is None else "file"))
+    return {"turns": [turn], "clock": end}
 
-        # The whole interview so far, judged as the report will judge it: the same meaning, the
-        # same probe times, so the interviewer never probes what the report calls covered.
-        status, spans = assess_so_far(session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"])
-        agenda = {step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()}
-        mine = [s for s in spans if s.start >= turn["start"] - 1e-6]
-        reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in mine])
-        phase = steps[reached]
-        time_used = {k: round(v, 2) for k, v in time_per_step(spans, deps.agenda).items()}
-        update = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
-        route, plan = _decide(deps, state, t, agenda, phase, time_used)
-        return {**update, "route": route, "plan": plan}
+def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    if state["pending"].get("end"):
+        return {"route": "wrap_up", "plan": {"why": "done"}}
+    turn = state["turns"][-1]
+    t = load_turn_transcript(deps.session_dir, turn)
+    steps = deps.steps
+    if t.is_empty:
+        return {"route": "empty", "plan": {}}
 
-    def answer_fact(state: InterviewState) -> dict:
-        facts = state["plan"].get("facts", [])
-        asked = state["plan"].get("asked", "")
-        if not facts:
-            return _line(deps, state, "fact", lines.no_fact, asked=asked)
-        parts = [lines.fact.format(answer=facts[0])] + [lines.fact_more.format(answer=f) for f in facts[1:]]
-        unknown = state["plan"].get("unknown", [])
-        if unknown:  # answered in part: say which question has no answer
-            quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
-            parts.append(lines.no_fact_rest.format(asked=quoted))
-        return _line(deps, state, "fact", " ".join(parts), asked=asked)
+    # The whole interview so far, judged as the report will judge it: the same meaning, the
+    # same probe times, so the interviewer never probes what the report calls covered.
+    status, spans = assess_so_far(session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"])
+    agenda = {step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()}
+    mine = [s for s in spans if s.start >= turn["start"] - 1e-6]
+    reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in mine])
+    phase = steps[reached]
+    time_used = {k: round(v, 2) for k, v in time_per_step(spans, deps.agenda).items()}
+    update = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
-    def probe(state: InterviewState) -> dict:
-        step = state["plan"]["step"]
-        text = lines.probe.format(probe=deps.agenda.step(step).probe)
-        out = _line(deps, state, "probe", text, step)
-        return {**out, "probed": {**state["probed"], step: out["clock"]}}
+    route, plan = _decide(deps, state, t, agenda, phase, time_used)
+    return {**update, "route": route, "plan": plan}
 
-    def follow_up(state: InterviewState) -> dict:
-        i = state["plan"]["index"]
-        f = deps.question.follow_ups[i]
-        out = _line(deps, state, "follow-up", lines.follow_up.format(text=f.text), f.step)
-        return {**out, "follow_ups_used": state["follow_ups_used"] + [i]}
 
-    def curveball(state: InterviewState) -> dict:
-        i = state["plan"]["index"]
-        out = _line(deps, state, "curveball", lines.curveball.format(text=deps.question.curveballs[i]))
-        return {**out, "curveballs_used": state["curveballs_used"] + [i]}
+def answer_fact(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    facts = state["plan"].get("facts", [])
+    asked = state["plan"].get("asked", "")
+    if not facts:
+        return _line(deps, state, "fact", lines.no_fact, asked=asked)
+    parts = [lines.fact.format(answer=facts[0])] + [lines.fact_more.format(answer=f) for f in facts[1:]]
+    unknown = state["plan"].get("unknown", [])
+    if unknown:  # answered in part: say which question has no answer
+        quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
+        parts.append(lines.no_fact_rest.format(asked=quoted))
+    return _line(deps, state, "fact", " ".join(parts), asked=asked)
 
-    def nudge(state: InterviewState) -> dict:
-        phase = state["phase"]
-        text = lines.nudge.format(used=minutes_text(state["time_used"][phase]),
-                                  phase=deps.agenda.step(phase).name.lower(),
-                                  budget=minutes_text(state["budget_s"][phase]))
-        return {**_line(deps, state, "nudge", text, phase), "nudged": state["nudged"] + [phase]}
 
-    def go_on(state: InterviewState) -> dict:
-        n = sum(t["kind"] == "go-on" for t in state["turns"])
-        return _line(deps, state, "go-on", lines.rotate(lines.go_on, n))
+def probe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    step = state["plan"]["step"]
+    text = lines.probe.format(probe=deps.agenda.step(step).probe)
+    out = _line(deps, state, "probe", text, step)
+    return {**out, "probed": {**state["probed"], step: out["clock"]}}
 
-    def empty(state: InterviewState) -> dict:
-        return _line(deps, state, "empty", lines.empty.format(question=deps.question.asked))
 
-    def wrap_up(state: InterviewState) -> dict:
-        # Why it ends: the driver says so when input stopped (typed Enter on an empty line,
-        # the recorded answers ran out); otherwise assess decided (time up, or "I'm done").
-        pending = state["pending"]
-        why = pending.get("why", "stopped") if pending.get("end") else state["plan"].get("why", "done")
-        left = max(0.0, state["minutes"] * 60 - state["clock"])
-        template = {"time": lines.wrap_time, "stopped": lines.wrap_stopped,
-                    "out_of_answers": lines.wrap_out_of_answers}.get(why, lines.wrap_done)
-        text = template.format(left=minutes_text(left), minutes=f"{state['minutes']:g}")
-        out = _line(deps, state, "wrap", text)
-        out["turns"][0]["ended"] = why
-        return out
+def follow_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    i = state["plan"]["index"]
+    f = deps.question.follow_ups[i]
+    out = _line(deps, state, "follow-up", lines.follow_up.format(text=f.text), f.step)
+    return {**out, "follow_ups_used": state["follow_ups_used"] + [i]}
 
-    def score(state: InterviewState) -> dict:
-        if deps.before_scoring is not None:
-            deps.before_scoring()
-        report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
-                                state["probed"], state["clock"], minutes=state["minutes"])
-        return {"report": str(publish(report, deps.session_dir))}
 
-    return {f.__name__: f for f in (pose, await_turn, transcribe, assess, answer_fact, probe,
-                                     follow_up, curveball, nudge, go_on, empty, wrap_up, score)}
+def curveball(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    i = state["plan"]["index"]
+    out = _line(deps, state, "curveball", lines.curveball.format(text=deps.question.curveballs[i]))
+    return {**out, "curveballs_used": state["curveballs_used"] + [i]}
+
+
+def nudge(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    phase = state["phase"]
+    text = lines.nudge.format(used=minutes_text(state["time_used"][phase]),
+                              phase=deps.agenda.step(phase).name.lower(),
+                              budget=minutes_text(state["budget_s"][phase]))
+    return {**_line(deps, state, "nudge", text, phase), "nudged": state["nudged"] + [phase]}
+
+
+def go_on(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    n = sum(t["kind"] == "go-on" for t in state["turns"])
+    return _line(deps, state, "go-on", lines.rotate(lines.go_on, n))
+
+
+def empty(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    return _line(deps, state, "empty", lines.empty.format(question=deps.question.asked))
+
+
+def wrap_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    # Why it ends: the driver says so when input stopped (typed Enter on an empty line,
+    # the recorded answers ran out); otherwise assess decided (time up, or "I'm done").
+    pending = state["pending"]
+    why = pending.get("why", "stopped") if pending.get("end") else state["plan"].get("why", "done")
+    left = max(0.0, state["minutes"] * 60 - state["clock"])
+    template = {"time": lines.wrap_time, "stopped": lines.wrap_stopped,
+                "out_of_answers": lines.wrap_out_of_answers}.get(why, lines.wrap_done)
+    text = template.format(left=minutes_text(left), minutes=f"{state['minutes']:g}")
+    out = _line(deps, state, "wrap", text)
+    out["turns"][0]["ended"] = why
+    return out
+
+
+def score(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    if deps.before_scoring is not None:
+        deps.before_scoring()
+    report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
+                            state["probed"], state["clock"], minutes=state["minutes"])
+    return {"report": str(publish(report, deps.session_dir))}
+
+
+NODES = (pose, await_turn, transcribe, assess, answer_fact, probe, follow_up, curveball, nudge, go_on, empty, wrap_up, score)
+
 
 
 # -- the interviewer's decision ----------------------------------------------------------------
@@ -377,11 +412,11 @@ def route_after_assess(state: InterviewState) -> Route:
 # -- wiring: the one place the graph is assembled ----------------------------------------------
 
 
-def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
-    nodes = make_nodes(deps)
-    g = StateGraph(InterviewState)
-    for name, fn in nodes.items():
-        g.add_node(name, fn)
+def build_graph(checkpointer: Any = None) -> Any:
+    """The compiled graph; each run passes its Deps as the context (`invoke(..., context=deps)`)."""
+    g = StateGraph(InterviewState, context_schema=Deps)
+    for fn in NODES:
+        g.add_node(fn.__name__, fn)
     g.add_edge(START, "pose")
     g.add_edge("pose", "await_turn")
     g.add_edge("await_turn", "transcribe")

@@ -111,7 +111,7 @@ class Practice:
                   "the interview state is rebuilt from session.json", file=sys.stderr)
             self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False, timeout=30)
             saver = SqliteSaver(self._conn)
-        self._graph = build_graph(self.deps, saver)
+        self._graph = build_graph(saver)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -120,7 +120,7 @@ class Practice:
 
     def _invoke(self, value: Any) -> None:
         with checkpoint_errors(self.session):
-            self._graph.invoke(value, self.config)
+            self._graph.invoke(value, self.config, context=self.deps)
 
     # -- session.json ---------------------------------------------------------------------------
     def state(self) -> dict:
