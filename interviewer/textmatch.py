@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from interviewer.transcript import Word, normalize
+from interviewer.transcript import Utterance, Word, normalize
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,12 @@ def tokenize(words: Sequence[Word]) -> list[Token]:
         for t in normalize(w.word):
             tokens.append(Token(t, w.start, w.end, i))
     return tokens
+
+
+def sentence_tokens(words: Sequence[Word], sentences: Sequence[Utterance]) -> list[list[Token]]:
+    """Each sentence's tokens, made once for every phrase list matched against them (cues,
+    injection phrases, signposts)."""
+    return [tokenize(words[s.first_word:s.last_word + 1]) for s in sentences]
 
 
 def find(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Match]:

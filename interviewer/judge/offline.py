@@ -27,7 +27,7 @@ from interviewer.judge.model import (
 )
 from interviewer.meaning import Understanding
 from interviewer.metrics import Pause
-from interviewer.textmatch import find, tokenize
+from interviewer.textmatch import find
 from interviewer.transcript import join_words
 
 MAX_EVIDENCE = 4  # quotes per finding: enough to check, few enough to read
@@ -297,8 +297,7 @@ def _apply(rule: Rule, facts: dict[str, Fact], answer: Answer,
     # Phrases (signposts for clarity): only in sentences said to the interviewer.
     found = []
     for i in u.judged:
-        us = answer.utterances[i]
-        found += [(i, m) for m in find(tokenize(answer.transcript.words[us.first_word:us.last_word + 1]), rule.phrases)]
+        found += [(i, m) for m in find(u.tokens[i], rule.phrases)]
     # distinct (utterance, phrase) pairs: saying one phrase over and over earns it once per sentence
     count = len({(i, m.phrase) for i, m in found})
     if count < rule.min_hits:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from interviewer.content import Rubric
-from interviewer.textmatch import find, tokenize
+from interviewer.textmatch import Token, find, tokenize
 from interviewer.transcript import Transcript, Utterance, ends_sentence, join_words
 
 
@@ -53,10 +53,9 @@ def same_sentence(utts: list[Utterance], i: int, j: int) -> bool:
     return all(not ends_sentence(utts[k].text) for k in range(lo, hi))
 
 
-def flag(transcript: Transcript, utts: list[Utterance], vectors: np.ndarray, examples: np.ndarray,
-         rubric: Rubric) -> dict[int, str]:
-    """Utterance index -> why it was flagged."""
-    tokens = [tokenize(transcript.words[u.first_word:u.last_word + 1]) for u in utts]
+def flag(utts: list[Utterance], tokens: list[list[Token]], vectors: np.ndarray,
+         examples: np.ndarray, rubric: Rubric) -> dict[int, str]:
+    """Utterance index -> why it was flagged. tokens: each utterance's (textmatch)."""
     said = [[m.phrase for m in find(t, rubric.injection)] for t in tokens]
     who = [[m.phrase for m in find(t, rubric.injection_addressee)] for t in tokens]
     asks = [[m.phrase for m in find(t, rubric.injection_command)] for t in tokens]

@@ -13,8 +13,7 @@ import numpy as np
 
 from interviewer.content import Agenda, Meaning
 from interviewer.meaning.units import Unit
-from interviewer.textmatch import find, tokenize
-from interviewer.transcript import Transcript, Utterance
+from interviewer.textmatch import Token, find
 
 
 def examples_of(agenda: Agenda) -> list[list[str]]:
@@ -31,11 +30,10 @@ def similarity(vectors: np.ndarray, examples: np.ndarray, top: int = 2) -> np.nd
     return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
 
 
-def cue_hits(transcript: Transcript, utts: list[Utterance], agenda: Agenda) -> np.ndarray:
+def cue_hits(sentences: list[list[Token]], agenda: Agenda) -> np.ndarray:
     """Sentences x steps: how many of each step's cue phrases the sentence says."""
-    hits = np.zeros((len(utts), len(agenda.steps)), dtype=np.float32)
-    for i, u in enumerate(utts):
-        tokens = tokenize(transcript.words[u.first_word:u.last_word + 1])
+    hits = np.zeros((len(sentences), len(agenda.steps)), dtype=np.float32)
+    for i, tokens in enumerate(sentences):
         for k, step in enumerate(agenda.steps):
             hits[i, k] = len(find(tokens, step.cues))
     return hits

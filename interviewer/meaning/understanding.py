@@ -19,7 +19,7 @@ from interviewer.meaning.substance import (
     weighs_choice,
 )
 from interviewer.meaning.units import Unit, is_buzzwords, is_concrete, make_units
-from interviewer.textmatch import find, tokenize
+from interviewer.textmatch import Token, find, sentence_tokens
 from interviewer.transcript import Transcript, Utterance
 
 
@@ -43,6 +43,7 @@ class Understanding:
     buzzwords: list[int]
     concrete: list[bool]
     steps: list[StepFinding]
+    tokens: list[list[Token]]  # each unit's, for phrase matching: made once (sentence_tokens)
     relevance: Relevance | None = None
     on_topic: np.ndarray | None = None  # per unit: best similarity to the asked question
     points: list[PointHit] = field(default_factory=list)
@@ -64,11 +65,12 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
     meaning = rubric.meaning
     units = make_units(transcript, utts, meaning)
     vectors = embedder.embed([u.text for u in units])
-    flagged = injection.flag(transcript, utts, vectors, embedder.embed(meaning.injection_examples), rubric)
+    tokens = sentence_tokens(transcript.words, utts)
+    flagged = injection.flag(utts, tokens, vectors, embedder.embed(meaning.injection_examples), rubric)
     examples = steps.examples_of(agenda)
     sims = np.stack([steps.similarity(vectors, embedder.embed(ex), meaning.top_matches) for ex in examples], axis=1) \
         if units else np.zeros((0, len(agenda.steps)))
-    cues = steps.cue_hits(transcript, utts, agenda)
+    cues = steps.cue_hits(tokens, agenda)
     score = steps.emissions(sims, cues, units, meaning)
     for i in flagged:
         score[i] = 0.0  # said to the grader: no part in the phases either
@@ -76,7 +78,8 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
     concrete = [is_concrete(u, meaning) for u in units]
     buzz = [i for i, u in enumerate(units) if i not in flagged and is_buzzwords(u, meaning)]
     result = Understanding(units=units, vectors=vectors, step_sims=sims, labels=labels,
-                           flagged=flagged, buzzwords=buzz, concrete=concrete, steps=[])
+                           flagged=flagged, buzzwords=buzz, concrete=concrete, steps=[],
+                           tokens=tokens)
     if bank is not None and units:
         rel, on_topic = relevance(vectors[result.judged], question, bank, embedder, meaning)
         result.relevance = rel
@@ -153,7 +156,7 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
         # A named thing ("logistic regression", "cross entropy") in a concrete sentence of the
         # step's own phase shows the check even when the whole sentence reads as something else.
         named = {i for i in eligible if r.labels[i] == step.id
-                 and find(tokenize(transcript.words[r.units[i].first_word:r.units[i].last_word + 1]), check.cues)}
+                 and find(r.tokens[i], check.cues)}
         checks[check.id] = [i for i in eligible if r.labels[i] != first and (sims[i] >= meaning.check_sim or i in named)]
     # Sub-checks (data, model, objective, metric) are one way to show a baseline; a first version
     # described in other terms (serving a model, a rollout plan) shows it through the step's own
