@@ -32,3 +32,13 @@ def test_whole_words_only():
 def test_contains_on_plain_text():
     assert contains("A trade-off: latency versus cost.", ["trade off", "cost", "tradeoff"]) == [
         "trade off", "cost"]
+
+
+def test_sentence_tokens_follow_each_sentences_words():
+    from interviewer.textmatch import sentence_tokens
+    from interviewer.transcript import Transcript, utterances
+
+    words = _words("I would cache. Then monitor drift.")
+    sentences = sentence_tokens(words, utterances(Transcript(words=words, duration_s=9)))
+    assert [[t.text for t in s] for s in sentences] == [["i", "would", "cache"], ["then", "monitor", "drift"]]
+    assert [s[-1].word for s in sentences] == [2, 2]  # word index within its sentence
