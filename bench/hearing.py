@@ -93,11 +93,32 @@ class Accuracy:
     terms: int
 
 
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+         "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """0-999 in words, as a reader says them ("47" = "forty seven")."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    rest = n % 100
+    return _ONES[n // 100] + " hundred" + ("" if rest == 0 else " " + number_words(rest))
+
+
 def wer_text(reference: str, hypothesis: str) -> tuple[str, str]:
     """Spelling that is not hearing, made the same on both sides before WER (as Whisper's own
-    English normalizer does): titles ("Mr." = "mister") and hyphens, which join or split as
-    the reference spells the word ("re-orders" = "reorders", "cold-hearted" = "cold hearted")."""
+    English normalizer does): titles ("Mr." = "mister"), whole numbers under a thousand written
+    as digits ("10 of clubs" = "ten of clubs") and hyphens, which join or split as the
+    reference spells the word ("re-orders" = "reorders", "cold-hearted" = "cold hearted")."""
     import re
+
+    def numbers(text: str) -> str:
+        return re.sub(r"(?<![\w.,])\d{1,3}(?![\w.,]?\d)", lambda m: number_words(int(m.group(0))), text)
+
+    reference, hypothesis = numbers(reference), numbers(hypothesis)
 
     def titles(text: str) -> str:
         text = re.sub(r"\bmr\.?(?=\s)", "mister", text, flags=re.IGNORECASE)

@@ -70,6 +70,18 @@ def test_a_held_vowel_under_a_stretched_or_unsure_word_is_a_hesitation():
         assert len(find_hesitations(audio, words, region)) == 1, words
 
 
+def test_a_sure_word_that_is_mostly_the_held_sound_is_a_hesitation_spelled_as_a_word():
+    # Whisper writes a drawn-out "erm" as "Arm," at high probability: the word's time is the
+    # held vowel itself, which no real word's consonants allow.
+    audio = np.concatenate([_speechlike(1.0, 1), _vowel(0.4), _speechlike(1.0, 2)])
+    region = [Span(start=0.0, end=2.4)]
+    spelled = [Word(word="Arm,", start=1.0, end=1.4, probability=0.95)]
+    assert len(find_hesitations(audio, spelled, region)) == 1
+    # the same vowel as under half of a longer word is that word's own vowel
+    ordinary = [Word(word="Armstrong", start=0.9, end=1.75, probability=0.95)]
+    assert find_hesitations(audio, ordinary, region) == []
+
+
 def test_a_held_vowel_inside_an_ordinary_word_is_not():
     audio = np.concatenate([_speechlike(1.0, 1), _vowel(0.3), _speechlike(1.0, 2)])
     region = [Span(start=0.0, end=2.3)]
