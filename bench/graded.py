@@ -39,9 +39,18 @@ def load_set(folder: Path) -> GradedSet:
         with extra.open("rb") as f:
             for q in tomllib.load(f).get("question", []):
                 questions[q["id"]] = Question(**q, source=extra.name)
-    answers = [Graded(id=a["id"], question=a["question"], kind=a["kind"], covers=tuple(a.get("covers", [])),
-                      text=" ".join(a["text"].split()), grades={k: float(v) for k, v in a["grades"].items()},
-                      answered=a.get("answered")) for a in raw]
+    answers = [
+        Graded(
+            id=a["id"],
+            question=a["question"],
+            kind=a["kind"],
+            covers=tuple(a.get("covers", [])),
+            text=" ".join(a["text"].split()),
+            grades={k: float(v) for k, v in a["grades"].items()},
+            answered=a.get("answered"),
+        )
+        for a in raw
+    ]
     for a in answers:
         if a.question not in questions:
             raise SystemExit(f"{folder}: answer {a.id} asks unknown question {a.question}")

@@ -23,15 +23,35 @@ def save_answer(folder: Path, audio: Audio, report: Report) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     save_wav(folder / "turn-01.wav", audio.samples)
     atomic_write_json(folder / "turn-01.json", report.transcript.model_dump(mode="json"))
-    turn = {"n": 0, "role": "candidate", "kind": "answer", "text": report.transcript.text,
-            "audio": "turn-01.wav", "transcript": "turn-01.json", "start": 0.0,
-            "end": report.duration_s, "step": None, "ended_by": "file", "source": report.audio}
+    turn = {
+        "n": 0,
+        "role": "candidate",
+        "kind": "answer",
+        "text": report.transcript.text,
+        "audio": "turn-01.wav",
+        "transcript": "turn-01.json",
+        "start": 0.0,
+        "end": report.duration_s,
+        "step": None,
+        "ended_by": "file",
+        "source": report.audio,
+    }
     report.turns = [turn]
-    Session(folder.name, folder).write({
-        "id": folder.name, "kind": "answer", "status": "finished", "created_at": report.created_at,
-        "question": {"id": report.question.id, "text": report.question.text},
-        "agenda_id": report.question.agenda, "turns": [turn], "probed": {}, "clock": report.duration_s,
-        "stt": report.stt.model_dump(), "report": "report.json"})
+    Session(folder.name, folder).write(
+        {
+            "id": folder.name,
+            "kind": "answer",
+            "status": "finished",
+            "created_at": report.created_at,
+            "question": {"id": report.question.id, "text": report.question.text},
+            "agenda_id": report.question.agenda,
+            "turns": [turn],
+            "probed": {},
+            "clock": report.duration_s,
+            "stt": report.stt.model_dump(),
+            "report": "report.json",
+        }
+    )
     # The session index lives in recordings/: an answer saved elsewhere (--out) writes
     # nothing outside its own folder.
     return publish(report, folder, index=folder.resolve().parent == Paths().recordings.resolve())

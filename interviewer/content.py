@@ -179,20 +179,30 @@ class Meaning(BaseModel):
     """
 
     # -- steps: which agenda step a sentence does, smoothed over the answer
-    top_matches: int = Field(default=2, ge=1)  # a sentence's similarity to a step: mean of its best examples
-    question_window: float = Field(default=1 / 3, gt=0, le=1)  # questions this early count as clarifying
-    list_item_words: int = Field(default=3, ge=1)  # a comma-separated part this short is a name, not a statement
+    top_matches: int = Field(
+        default=2, ge=1
+    )  # a sentence's similarity to a step: mean of its best examples
+    question_window: float = Field(
+        default=1 / 3, gt=0, le=1
+    )  # questions this early count as clarifying
+    list_item_words: int = Field(
+        default=3, ge=1
+    )  # a comma-separated part this short is a name, not a statement
     step_min_sim: float = Field(ge=-1, le=1)  # below this a sentence does no step (stays in phase)
     cue_bonus: float = Field(ge=0)  # added per cue phrase of a step heard in the sentence
     question_bonus: float = Field(ge=0)  # a question, while in the first step, leans to it
     stay_bonus: float = Field(ge=0)  # smoothing: staying in a phase is cheaper than moving
-    centering: float = Field(default=0.0, ge=0, le=1)  # how much of each step's answer-wide mean to take out
+    centering: float = Field(
+        default=0.0, ge=0, le=1
+    )  # how much of each step's answer-wide mean to take out
     forward_cost: float = Field(ge=0)  # moving to the next step
     skip_cost: float = Field(ge=0)  # per step jumped over
     back_cost: float = Field(ge=0)  # per step gone back: one stray sentence cannot flip a phase
     cover_sim: float = Field(ge=-1, le=1)  # a concrete sentence this close to a step is evidence
     strong_sim: float = Field(ge=-1, le=1)  # one sentence this close covers a step on its own
-    out_of_phase_margin: float = Field(ge=0)  # evidence outside the step's phase must be this much clearer
+    out_of_phase_margin: float = Field(
+        ge=0
+    )  # evidence outside the step's phase must be this much clearer
     check_sim: float = Field(ge=-1, le=1)  # baseline sub-checks (data, model, objective, metric)
     # A covered step needs one of its sentences this close to one of the question's key points
     # for that step (when the question has any): something about this question, not any question.
@@ -204,9 +214,15 @@ class Meaning(BaseModel):
     tradeoff_strong_sim: float = Field(ge=-1, le=1)  # close enough without one
     relevance_margin: float = Field(ge=0)  # another question fits this much better: off-topic
     relevance_min: float = Field(ge=-1, le=1)  # fits the asked question less than this: off-topic
-    sentence_relevance_min: float = Field(ge=-1, le=1)  # a sentence about something else earns nothing
-    concrete_min_words: int = Field(ge=1)  # specific words (not agenda vocabulary) that make a sentence concrete
-    buzzword_min_terms: int = Field(ge=1)  # agenda/rubric terms in a sentence with no design: buzzwords
+    sentence_relevance_min: float = Field(
+        ge=-1, le=1
+    )  # a sentence about something else earns nothing
+    concrete_min_words: int = Field(
+        ge=1
+    )  # specific words (not agenda vocabulary) that make a sentence concrete
+    buzzword_min_terms: int = Field(
+        ge=1
+    )  # agenda/rubric terms in a sentence with no design: buzzwords
     list_min_items: int = Field(ge=2)  # a sentence of at least this many comma-separated parts ...
     list_short_share: float = Field(ge=0, le=1)  # ... this share of them a few words long: a list
     list_min_generic: int = Field(ge=0)  # a list with this many vocabulary terms is buzzwords
@@ -313,7 +329,9 @@ def _load_questions(folders: tuple[Path, ...]) -> dict[str, Question]:
     questions: dict[str, Question] = {}
     files = [sorted(folder.glob("*.toml")) for folder in folders]
     if not any(files):
-        raise ContentError(f"no question files in {' or '.join(map(str, folders)) or 'prompts/questions'}")
+        raise ContentError(
+            f"no question files in {' or '.join(map(str, folders)) or 'prompts/questions'}"
+        )
     for layer in files:
         mine: dict[str, Question] = {}
         for path in layer:
@@ -342,8 +360,14 @@ def get_question(question_id: str, directory: Path | None = None) -> Question:
 def custom_question(text: str, agenda: Agenda) -> Question:
     """The user's own question: no facts or key points, the agenda's default budget."""
     minutes = sum(agenda.default_budget.values())
-    return Question(id="custom", text=text, category="custom", agenda=agenda.id,
-                    minutes=minutes, budget=dict(agenda.default_budget))
+    return Question(
+        id="custom",
+        text=text,
+        category="custom",
+        agenda=agenda.id,
+        minutes=minutes,
+        budget=dict(agenda.default_budget),
+    )
 
 
 def load_agenda(agenda_id: str, directory: Path | None = None) -> Agenda:
@@ -351,7 +375,10 @@ def load_agenda(agenda_id: str, directory: Path | None = None) -> Agenda:
     if directory is not None:
         path, folders = Path(directory) / f"{agenda_id}.toml", [Path(directory)]
     else:
-        path, folders = paths.find("rubrics", "agendas", f"{agenda_id}.toml"), paths.folders("rubrics", "agendas")
+        path, folders = (
+            paths.find("rubrics", "agendas", f"{agenda_id}.toml"),
+            paths.folders("rubrics", "agendas"),
+        )
     if not path.is_file():
         known = sorted({p.stem for folder in folders for p in folder.glob("*.toml")})
         raise ContentError(f"unknown agenda '{agenda_id}' (known: {', '.join(known)})")
@@ -385,8 +412,9 @@ def _load_rubric(path: Path) -> Rubric:
         raise _invalid(path, exc) from None
 
 
-def question_and_agenda(question_id: str | None, text: str = "",
-                        agenda_id: str | None = None) -> tuple[Question, Agenda]:
+def question_and_agenda(
+    question_id: str | None, text: str = "", agenda_id: str | None = None
+) -> tuple[Question, Agenda]:
     """The question a command or a saved session means: one from the bank by id (with its own
     agenda unless agenda_id names another), else the user's own text on agenda_id (ml-design
     when none is named)."""

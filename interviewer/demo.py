@@ -57,13 +57,26 @@ def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path | None = 
         session = Session(f"{out.name}-{label}", out.parent / f"{out.name}-{label}")
         session.dir.mkdir(parents=True, exist_ok=True)
         print(f"\n=== {label} candidate (session {session.id}) ===")
-        deps = Deps(session_dir=session.dir, question=question, agenda=load_agenda(question.agenda),
-                    rubric=load_rubric(), lines=load_lines(), transcriber=transcriber,
-                    options=InterviewOptions(minutes=DEMO_MINUTES), stt=info)
+        deps = Deps(
+            session_dir=session.dir,
+            question=question,
+            agenda=load_agenda(question.agenda),
+            rubric=load_rubric(),
+            lines=load_lines(),
+            transcriber=transcriber,
+            options=InterviewOptions(minutes=DEMO_MINUTES),
+            stt=info,
+        )
         mic = WavMicrophone([examples / t["file"] for t in candidate["turns"]])
-        run = Practice(session=session, deps=deps, voice=SilentVoice(), mic=mic,
-                       minutes=DEMO_MINUTES, candidate_label=f"{label} candidate",
-                       settings={"input": "answers", "voice": False, "demo": True})
+        run = Practice(
+            session=session,
+            deps=deps,
+            voice=SilentVoice(),
+            mic=mic,
+            minutes=DEMO_MINUTES,
+            candidate_label=f"{label} candidate",
+            settings={"input": "answers", "voice": False, "demo": True},
+        )
         report_json = run.run()
         report = Report.model_validate_json(report_json.read_text())
         report.demo = True  # kept out of the user's own progress
@@ -72,23 +85,36 @@ def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path | None = 
         print("\n".join(summary_lines(report, report_json)))
     md = atomic_write_text(out / "report.md", _session_markdown(question.text, reports, out))
     # demo.json, not session.json: this folder is not a session `replay` could play.
-    atomic_write_json(out / "demo.json", {
-        "question": question.id,
-        "candidates": [{"label": label, "session": md.parent.name,
-                        "overall": r.scores.overall} for label, r, md in reports],
-    })
+    atomic_write_json(
+        out / "demo.json",
+        {
+            "question": question.id,
+            "candidates": [
+                {"label": label, "session": md.parent.name, "overall": r.scores.overall}
+                for label, r, md in reports
+            ],
+        },
+    )
     return md
 
 
 def _session_markdown(text: str, reports: list[tuple[str, Report, Path]], out: Path) -> str:
-    lines = ["# Demo: two mock interviews on one question\n", f"> {text}\n",
-             "| candidate | overall | " + " | ".join(CRITERIA) + " | agenda | long pauses | fillers/min |",
-             "|---|---|" + "---|" * len(CRITERIA) + "---|---|---|"]
+    lines = [
+        "# Demo: two mock interviews on one question\n",
+        f"> {text}\n",
+        "| candidate | overall | "
+        + " | ".join(CRITERIA)
+        + " | agenda | long pauses | fillers/min |",
+        "|---|---|" + "---|" * len(CRITERIA) + "---|---|---|",
+    ]
     for label, r, md in reports:
         scores = " | ".join(str(getattr(r.scores, c).score) for c in CRITERIA)
         agenda = ", ".join(f"{a.step} {a.status}" for a in r.agenda)
-        lines.append(f"| [{label}](../{md.parent.name}/report.html) | {score_text(r.scores.overall)} | {scores} | "
-                     f"{agenda} | {len(r.metrics.long_pauses)} | {r.metrics.fillers_per_minute:.1f} |")
+        lines.append(
+            f"| [{label}](../{md.parent.name}/report.html) | {score_text(r.scores.overall)} | "
+            f"{scores} | "
+            f"{agenda} | {len(r.metrics.long_pauses)} | {r.metrics.fillers_per_minute:.1f} |"
+        )
     lines.append("")
     for label, r, _ in reports:
         lines.append(f"## {label}\n")

@@ -24,7 +24,9 @@ class PhaseSpan(BaseModel):
         return max(0.0, self.end - self.start)
 
 
-def segment(utts: list[Utterance], labels: list[str], turns: list[tuple[float, float]] | None = None) -> list[PhaseSpan]:
+def segment(
+    utts: list[Utterance], labels: list[str], turns: list[tuple[float, float]] | None = None
+) -> list[PhaseSpan]:
     """Contiguous runs of one step; a run lasts until the next begins (pauses included), but never
     across the interviewer's time between two turns."""
     spans: list[PhaseSpan] = []

@@ -21,16 +21,23 @@ from interviewer.report.advice import next_time
 from interviewer.report.model import SttInfo, ended_from
 from interviewer.report.writer import write_json
 from interviewer.session import inside, read_transcript
-from interviewer.transcript import Span, Transcript, combine
+from interviewer.transcript import Transcript, combine
 
 if TYPE_CHECKING:
     from interviewer.stt import StreamingTranscriber
 
 
-def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
-                   probed: dict[str, float], clock: float,
-                   transcriber: StreamingTranscriber | None = None,
-                   rescore: bool = False, minutes: float | None = None) -> Report:
+def session_report(
+    folder: Path,
+    turns: list[dict],
+    ctx: Context,
+    stt: SttInfo,
+    probed: dict[str, float],
+    clock: float,
+    transcriber: StreamingTranscriber | None = None,
+    rescore: bool = False,
+    minutes: float | None = None,
+) -> Report:
     """Judge every candidate turn together on the session clock."""
     parts: list[tuple[float, float, Transcript]] = []
     notes: list[str] = []
@@ -38,17 +45,29 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
     redo: dict[int, Transcript] = {}
     used: dict[int, str] = {}  # turn n -> the text scored
     if transcriber is not None:
-        todo = [i for i, t in enumerate(answers) if _wav(folder, t) is not None
-                and (rescore or _saved(folder, t) is None)]
+        todo = [
+            i
+            for i, t in enumerate(answers)
+            if _wav(folder, t) is not None and (rescore or _saved(folder, t) is None)
+        ]
         previous = [_saved(folder, answers[i]) for i in todo]
-        redo = retranscribe(transcriber, [_wav(folder, answers[i]) for i in todo],  # type: ignore[misc]
-                            [read_transcript(p) if p else None for p in previous])
+        redo = retranscribe(
+            transcriber,
+            [w for i in todo if (w := _wav(folder, answers[i])) is not None],  # all of them
+            [read_transcript(p) if p else None for p in previous],
+        )
         redo = {todo[k]: tr for k, tr in redo.items()}
     for i, t in enumerate(answers):
         wav, saved = _wav(folder, t), _saved(folder, t)
         if t.get("audio") and wav is None:
-            notes.append(f"{t['audio']} is missing" + (": its saved transcript was used." if saved
-                                                      else " and so is its transcript: the turn is left out."))
+            notes.append(
+                f"{t['audio']} is missing"
+                + (
+                    ": its saved transcript was used."
+                    if saved
+                    else " and so is its transcript: the turn is left out."
+                )
+            )
         if i in redo:
             tr = redo[i]
             if t.get("transcript"):
@@ -94,8 +113,11 @@ GAP_S = 1.0  # silence between turns laid end to end for one batched pass
 GROUP_S = 300.0  # audio per batched pass: full batches, bounded memory (45 min at once: 1.3 GB)
 
 
-def retranscribe(transcriber: StreamingTranscriber, wavs: list[Path],
-                 saved: list[Transcript | None] | None = None) -> dict[int, Transcript]:
+def retranscribe(
+    transcriber: StreamingTranscriber,
+    wavs: list[Path],
+    saved: list[Transcript | None] | None = None,
+) -> dict[int, Transcript]:
     """The turns in batched passes of up to GROUP_S seconds each (fuller batches: ~13% faster
     than turn by turn), split back into one transcript per turn with its own times."""
     saved = saved or [None] * len(wavs)
@@ -114,8 +136,12 @@ def retranscribe(transcriber: StreamingTranscriber, wavs: list[Path],
     return out
 
 
-def _retranscribe_group(transcriber: StreamingTranscriber, wavs: list[Path], saved: list[Transcript | None],
-                        group: list[int]) -> dict[int, Transcript]:
+def _retranscribe_group(
+    transcriber: StreamingTranscriber,
+    wavs: list[Path],
+    saved: list[Transcript | None],
+    group: list[int],
+) -> dict[int, Transcript]:
     """One batched pass over several turns laid end to end. Speech regions already saved for a
     turn are reused (the VAD on the same audio gives the same regions)."""
     clips = [load_audio(wavs[i]).samples for i in group]
@@ -125,11 +151,17 @@ def _retranscribe_group(transcriber: StreamingTranscriber, wavs: list[Path], sav
         offsets.append(pos / SAMPLE_RATE)
         pos += len(c) + len(gap)
     regions = None
-    if all(saved[i] is not None for i in group):
-        regions = [Span(start=round(r.start + o, 3), end=round(r.end + o, 3))
-                   for o, i in zip(offsets, group, strict=True) for r in saved[i].speech_regions]  # type: ignore[union-attr]
-    whole = transcriber.transcribe_batched(Audio(np.concatenate([x for c in clips for x in (c, gap)])),
-                                           regions=regions)
+    known = [saved[i] for i in group]
+    if all(t is not None for t in known):
+        regions = [
+            r.shifted(o)
+            for o, t in zip(offsets, known, strict=True)
+            if t is not None
+            for r in t.speech_regions
+        ]
+    whole = transcriber.transcribe_batched(
+        Audio(np.concatenate([x for c in clips for x in (c, gap)])), regions=regions
+    )
     out: dict[int, Transcript] = {}
     for i, start, clip in zip(group, offsets, clips, strict=True):
         # Each turn takes half the silence on either side of it: the split falls mid-gap.

@@ -35,7 +35,9 @@ def sanitize(name: str) -> str:
     clean = _UNSAFE.sub("-", name.strip()).strip(".-")
     clean = re.sub(r"\.{2,}", ".", clean)[:MAX_ID]
     if not clean:
-        raise SessionError(f"'{name}' cannot be used as a session name (use letters, digits, - or _)")
+        raise SessionError(
+            f"'{name}' cannot be used as a session name (use letters, digits, - or _)"
+        )
     return clean
 
 
@@ -47,8 +49,13 @@ def new_id(question_id: str, name: str | None = None) -> str:
 
 def file_name(value: str) -> str:
     """A name of a file inside a session folder: no folder part, no '..', not hidden."""
-    if (not value or value != Path(value).name or "\\" in value or value.startswith(".")
-            or "\x00" in value):
+    if (
+        not value
+        or value != Path(value).name
+        or "\\" in value
+        or value.startswith(".")
+        or "\x00" in value
+    ):
         raise ValueError(f"'{value[:80]}' is not a file name inside the session folder")
     return value
 
@@ -215,10 +222,14 @@ def create(session_id: str, root: Path | None = None, **fields: Any) -> Session:
         path.rmdir()  # an empty leftover: nothing to keep
     if path.exists():
         if _orphan(path):
-            raise SessionError(f"folder {path} exists but holds no session.json (a start that was "
-                               "interrupted); move it away or pick another name")
-        raise SessionError(f"session '{session_id}' already exists in {root}; "
-                           f"resume it with --resume {session_id} or pick another name")
+            raise SessionError(
+                f"folder {path} exists but holds no session.json (a start that was "
+                "interrupted); move it away or pick another name"
+            )
+        raise SessionError(
+            f"session '{session_id}' already exists in {root}; "
+            f"resume it with --resume {session_id} or pick another name"
+        )
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{session_id}.", dir=root))
@@ -241,7 +252,8 @@ def create(session_id: str, root: Path | None = None, **fields: Any) -> Session:
 def _os_error(exc: OSError, where: Path) -> Exception:
     reason = exc.strerror or first_line(exc)
     return disk_full(exc, f"a new session in {where}") or SessionError(
-        f"cannot create a session in {where} ({reason})")
+        f"cannot create a session in {where} ({reason})"
+    )
 
 
 def open_existing(session_id: str, root: Path | None = None) -> Session:
@@ -249,8 +261,10 @@ def open_existing(session_id: str, root: Path | None = None) -> Session:
     clean = sanitize(session_id)
     path = root / clean
     if clean == session_id and _orphan(path):
-        raise SessionError(f"folder {path} exists but holds no session.json (a start that was "
-                           "interrupted before anything was recorded); move it away to start again")
+        raise SessionError(
+            f"folder {path} exists but holds no session.json (a start that was "
+            "interrupted before anything was recorded); move it away to start again"
+        )
     if clean != session_id or not (path / "session.json").is_file():
         known = sorted(p.parent.name for p in root.glob("*/session.json"))[-5:]
         hint = f" (recent: {', '.join(known)})" if known else ""
@@ -270,10 +284,14 @@ def check_out(out: Path, source: Path) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
     if is_session(out):
-        raise UsageError(f"--out {out} holds a saved session; pick a new folder "
-                         "(a recorded session is never written over)")
+        raise UsageError(
+            f"--out {out} holds a saved session; pick a new folder "
+            "(a recorded session is never written over)"
+        )
     if source.resolve().parent == out.resolve():
-        raise UsageError(f"--out {out} holds the input audio; pick another folder (inputs are never touched)")
+        raise UsageError(
+            f"--out {out} holds the input audio; pick another folder (inputs are never touched)"
+        )
     existing = next(p for p in [out, *out.parents] if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         raise UsageError(f"--out {out} cannot be written ({existing} is not a writable folder)")
@@ -287,5 +305,7 @@ def read_transcript(path: Path) -> Transcript:
         return Transcript.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValidationError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else first_line(exc)
-        raise SessionError(f"{path} is damaged ({reason}); `interviewer report --rescore` "
-                           "transcribes its audio again") from None
+        raise SessionError(
+            f"{path} is damaged ({reason}); `interviewer report --rescore` "
+            "transcribes its audio again"
+        ) from None

@@ -138,7 +138,7 @@ class RecorderOptions:
     max_turn_s: float = 900.0  # one answer never runs past 15 minutes
     speech_threshold: float = 0.5  # Silero speech probability
     push_to_talk: bool = False  # Enter starts and Enter stops; silence never ends the turn
-    device: str | None = None  # input device name or index; None: the system default
+    device: str | int | None = None  # input device name or index; None: the system default
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ class VoiceOptions:
     voice: str | None = None  # a pyttsx3/espeak-ng voice id, e.g. "gmw/en-us"; None: default
     rate: int = 170  # words per minute
     sample_rate: int = 16000  # playback rate; lines are resampled to it
-    device: str | None = None  # output device name or index
+    device: str | int | None = None  # output device name or index
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ def _hallucinations() -> frozenset[str]:
 
     path = Paths().find("prompts", "stt", "hallucinations.toml")
     try:
-        return frozenset(normalize_text(p) for p in tomllib.loads(path.read_text("utf-8"))["phrases"])
+        return frozenset(
+            normalize_text(p) for p in tomllib.loads(path.read_text("utf-8"))["phrases"]
+        )
     except (OSError, ValueError, KeyError):
         return frozenset()  # without the list nothing is dropped: the report is unaffected
 
@@ -57,8 +59,12 @@ def is_hallucination(text: str) -> bool:
 class StreamingTurn:
     """One candidate turn being transcribed chunk by chunk."""
 
-    def __init__(self, transcriber: StreamingTranscriber, path: Path,
-                 on_piece: Callable[[Transcript], None] | None = None):
+    def __init__(
+        self,
+        transcriber: StreamingTranscriber,
+        path: Path,
+        on_piece: Callable[[Transcript], None] | None = None,
+    ):
         self.transcriber = transcriber
         self.path = path
         self.on_piece = on_piece  # e.g. embed the piece's sentences while the candidate talks
@@ -100,14 +106,20 @@ class StreamingTurn:
         while (job := self._jobs.get()) is not None:
             start, end = job
             try:
-                samples, _ = sf.read(str(self.path), start=int(start * SAMPLE_RATE),
-                                     stop=int(end * SAMPLE_RATE), dtype="float32")
+                samples, _ = sf.read(
+                    str(self.path),
+                    start=int(start * SAMPLE_RATE),
+                    stop=int(end * SAMPLE_RATE),
+                    dtype="float32",
+                )
                 t = self.transcriber.transcribe_chunk(Audio(samples))
             except BaseException as exc:  # surfaced by finish()
                 self._error = exc
                 continue
             if is_hallucination(t.text):  # words invented on a silence: keep only the regions
-                t = Transcript(duration_s=t.duration_s, speech_regions=t.speech_regions, model=t.model)
+                t = Transcript(
+                    duration_s=t.duration_s, speech_regions=t.speech_regions, model=t.model
+                )
             with self._lock:
                 self.pieces.append((start, t))
             if self.on_piece is not None:
@@ -125,7 +137,9 @@ class StreamingTurn:
         return concatenate([t.shifted(offset) for offset, t in pieces], duration_s)
 
 
-def transcribe_like_live(transcriber: StreamingTranscriber, path: Path, block_s: float = 0.1) -> tuple[Transcript, int]:
+def transcribe_like_live(
+    transcriber: StreamingTranscriber, path: Path, block_s: float = 0.1
+) -> tuple[Transcript, int]:
     """Replay a WAV through the live turn's chunking (the same end-of-turn detector, block by
     block) and streaming transcription; returns the transcript and the number of chunks.
     For benchmarks and tests that compare streaming with one-shot transcription."""
@@ -142,7 +156,7 @@ def transcribe_like_live(transcriber: StreamingTranscriber, path: Path, block_s:
     chunks = 0
     step = int(block_s * SAMPLE_RATE)
     for pos in range(0, len(samples), step):
-        endpointer.feed(samples[pos:pos + step])
+        endpointer.feed(samples[pos : pos + step])
         cut = endpointer.chunk_ready()
         if cut:
             turn.add_chunk(*(x / SAMPLE_RATE for x in cut))

@@ -68,8 +68,10 @@ class Transcript(BaseModel):
         """(turn start, turn end, its words) per candidate turn; one window for a single answer."""
         if not self.turns:
             return [(0.0, self.duration_s, list(self.words))]
-        return [(s.start, s.end, [w for w in self.words if s.start <= w.start < s.end])
-                for s in self.turns]
+        return [
+            (s.start, s.end, [w for w in self.words if s.start <= w.start < s.end])
+            for s in self.turns
+        ]
 
     @property
     def is_empty(self) -> bool:
@@ -84,15 +86,21 @@ class Transcript(BaseModel):
         def at(x: float) -> float:
             return round(x + dt, 3)
 
-        return self.model_copy(update={
-            "words": [w.model_copy(update={"start": at(w.start), "end": at(w.end)})
-                      for w in self.words],
-            "segments": [s.model_copy(update={"start": at(s.start), "end": at(s.end)})
-                         for s in self.segments],
-            "speech_regions": [r.shifted(dt) for r in self.speech_regions],
-            "hesitations": [h.shifted(dt) for h in self.hesitations],
-            "turns": [t.shifted(dt) for t in self.turns],
-        })
+        return self.model_copy(
+            update={
+                "words": [
+                    w.model_copy(update={"start": at(w.start), "end": at(w.end)})
+                    for w in self.words
+                ],
+                "segments": [
+                    s.model_copy(update={"start": at(s.start), "end": at(s.end)})
+                    for s in self.segments
+                ],
+                "speech_regions": [r.shifted(dt) for r in self.speech_regions],
+                "hesitations": [h.shifted(dt) for h in self.hesitations],
+                "turns": [t.shifted(dt) for t in self.turns],
+            }
+        )
 
     def window(self, a: float, b: float, pad: float = 0.0) -> Transcript:
         """What starts within [a - pad, b + pad), on its own clock (a is 0, nothing before 0).
@@ -115,17 +123,30 @@ class Transcript(BaseModel):
         for sg in self.segments:
             mine = [w for w in words if sg.start - 0.01 <= w.start <= sg.end + 0.01]
             if mine:
-                segments.append(Segment(text=join_words([w.word for w in mine]),
-                                        start=at(mine[0].start), end=at(mine[-1].end)))
+                segments.append(
+                    Segment(
+                        text=join_words([w.word for w in mine]),
+                        start=at(mine[0].start),
+                        end=at(mine[-1].end),
+                    )
+                )
         return Transcript(
             text=" ".join(sg.text for sg in segments).strip(),
             words=[w.model_copy(update={"start": at(w.start), "end": at(w.end)}) for w in words],
             segments=segments,
-            speech_regions=[Span(start=at(r.start), end=min(at(r.end), duration))
-                            for r in self.speech_regions if inside(r.start)],
-            hesitations=[Span(start=at(h.start), end=min(at(h.end), duration))
-                         for h in self.hesitations if inside(h.start)],
-            duration_s=duration, model=self.model)
+            speech_regions=[
+                Span(start=at(r.start), end=min(at(r.end), duration))
+                for r in self.speech_regions
+                if inside(r.start)
+            ],
+            hesitations=[
+                Span(start=at(h.start), end=min(at(h.end), duration))
+                for h in self.hesitations
+                if inside(h.start)
+            ],
+            duration_s=duration,
+            model=self.model,
+        )
 
 
 def ends_sentence(text: str) -> bool:
@@ -196,9 +217,16 @@ def utterances(transcript: Transcript) -> list[Utterance]:
         gap = (not last) and words[i + 1].start - w.end >= UTTERANCE_GAP_S
         too_long = i - begin + 1 >= MAX_UTTERANCE_WORDS
         if last or ends or ends_clause or gap or too_long:
-            chunk = words[begin:i + 1]
-            out.append(Utterance(text=join_words([x.word for x in chunk]), start=chunk[0].start,
-                                 end=chunk[-1].end, first_word=begin, last_word=i))
+            chunk = words[begin : i + 1]
+            out.append(
+                Utterance(
+                    text=join_words([x.word for x in chunk]),
+                    start=chunk[0].start,
+                    end=chunk[-1].end,
+                    first_word=begin,
+                    last_word=i,
+                )
+            )
             begin = i + 1
     return out
 
@@ -230,6 +258,11 @@ def typed(text: str, words_per_second: float = 2.5) -> Transcript:
     for w in text.split():
         words.append(Word(word=w, start=round(t, 3), end=round(t + 0.8 / words_per_second, 3)))
         t += 1 / words_per_second
-    return Transcript(text=text.strip(), words=words, duration_s=round(t, 3),
-                      segments=[Segment(text=text.strip(), start=0.0, end=round(t, 3))] if words else [],
-                      speech_regions=[Span(start=0.0, end=round(t, 3))] if words else [], model="typed")
+    return Transcript(
+        text=text.strip(),
+        words=words,
+        duration_s=round(t, 3),
+        segments=[Segment(text=text.strip(), start=0.0, end=round(t, 3))] if words else [],
+        speech_regions=[Span(start=0.0, end=round(t, 3))] if words else [],
+        model="typed",
+    )

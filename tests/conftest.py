@@ -51,8 +51,14 @@ def cli(tmp_path):
 
     def run(*args: str, timeout: float = 600, env: dict | None = None) -> Run:
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-        p = subprocess.run([sys.executable, "-m", "interviewer", *args], capture_output=True,
-                           text=True, timeout=timeout, cwd=tmp_path, env=full_env)
+        p = subprocess.run(
+            [sys.executable, "-m", "interviewer", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=tmp_path,
+            env=full_env,
+        )
         return Run(p.returncode, p.stdout, p.stderr)
 
     return run
@@ -77,7 +83,9 @@ def assert_clean_error(run: Run, *fragments: str) -> None:
         assert fragment.lower() in lines[0].lower(), lines[0]
 
 
-def text_transcript(text: str, wpm: float = 150, gaps: dict[int, float] | None = None) -> Transcript:
+def text_transcript(
+    text: str, wpm: float = 150, gaps: dict[int, float] | None = None
+) -> Transcript:
     """A transcript with evenly timed words, for judging logic that never touches audio.
 
     gaps maps a word index to seconds of silence inserted before that word.
@@ -95,5 +103,11 @@ def text_transcript(text: str, wpm: float = 150, gaps: dict[int, float] | None =
         words.append(Word(word=w, start=round(t, 3), end=round(t + step * 0.8, 3)))
         t += step
     regions.append(Span(start=region_start, end=t))
-    return Transcript(text=text, words=words, speech_regions=regions, duration_s=t + 0.5,
-                      segments=[], model="text")
+    return Transcript(
+        text=text,
+        words=words,
+        speech_regions=regions,
+        duration_s=t + 0.5,
+        segments=[],
+        model="text",
+    )

@@ -13,5 +13,11 @@ def test_int16_round_trip_and_clipping():
     assert samples.dtype == np.float32
     assert samples.tolist() == [-1.0, -0.5, 0.0, 0.5, 32767 / 32768]
     assert to_int16(np.array([-2.0, -1.0, 0.0, 0.5, 1.0, 3.0])).tolist() == [
-        -32767, -32767, 0, 16383, 32767, 32767]  # a loud peak is clipped, never wrapped
+        -32767,
+        -32767,
+        0,
+        16383,
+        32767,
+        32767,
+    ]  # a loud peak is clipped, never wrapped
     assert to_int16(samples).dtype == np.int16

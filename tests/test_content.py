@@ -14,9 +14,21 @@ from interviewer.content import (
 )
 from interviewer.errors import ContentError
 
-REQUIRED = ["recsys-low-latency", "llm-serving-cost", "rag-support-bot", "track-football", "content-moderation"]
-CATEGORIES = {"ml-system-design", "llm-system-design", "mlops", "architecture-strategy",
-              "ml-fundamentals", "behavioral"}
+REQUIRED = [
+    "recsys-low-latency",
+    "llm-serving-cost",
+    "rag-support-bot",
+    "track-football",
+    "content-moderation",
+]
+CATEGORIES = {
+    "ml-system-design",
+    "llm-system-design",
+    "mlops",
+    "architecture-strategy",
+    "ml-fundamentals",
+    "behavioral",
+}
 
 
 def test_bank_is_big_enough_and_covers_every_category():
@@ -44,9 +56,24 @@ def test_each_question_is_complete_and_matches_its_agenda(qid):
 
 
 def test_agendas_have_fixed_step_ids():
-    assert [s.id for s in load_agenda("ml-design").steps] == ["clarify", "baseline", "iterate", "monitor"]
-    assert [c.id for c in load_agenda("ml-design").step("baseline").checks] == ["data", "model", "objective", "metric"]
-    assert [s.id for s in load_agenda("system-design").steps] == ["clarify", "high-level", "deep-dive", "scale"]
+    assert [s.id for s in load_agenda("ml-design").steps] == [
+        "clarify",
+        "baseline",
+        "iterate",
+        "monitor",
+    ]
+    assert [c.id for c in load_agenda("ml-design").step("baseline").checks] == [
+        "data",
+        "model",
+        "objective",
+        "metric",
+    ]
+    assert [s.id for s in load_agenda("system-design").steps] == [
+        "clarify",
+        "high-level",
+        "deep-dive",
+        "scale",
+    ]
     assert [s.id for s in load_agenda("star").steps] == ["situation", "task", "action", "result"]
 
 
@@ -82,9 +109,13 @@ def test_public_api_is_importable():
 def test_advice_limits_live_in_the_rubric(tmp_path):
     from interviewer.content import Advice
 
-    assert load_rubric().advice == Advice(tradeoffs_score=3.0, fillers_per_minute=4.0,
-                                          hedges_per_minute=3.0, thinking_time_s=10.0,
-                                          budget_deviation=0.25)
+    assert load_rubric().advice == Advice(
+        tradeoffs_score=3.0,
+        fillers_per_minute=4.0,
+        hedges_per_minute=3.0,
+        thinking_time_s=10.0,
+        budget_deviation=0.25,
+    )
 
 
 def test_question_and_agenda_by_id_or_own_text():

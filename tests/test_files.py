@@ -24,7 +24,9 @@ def test_disk_full_from_errno_and_from_sqlite():
     assert isinstance(full, DiskError) and full.exit_code == 7
     assert str(full) == "the disk is full while writing /r/turn-01.wav (No space left on device)"
     assert disk_full(OSError(errno.EFBIG, "File too large"), "f") is not None  # ulimit -f
-    assert "disk is full" in str(disk_full(sqlite3.OperationalError("database or disk is full"), "db"))
+    assert "disk is full" in str(
+        disk_full(sqlite3.OperationalError("database or disk is full"), "db")
+    )
     assert disk_full(OSError(errno.EACCES, "Permission denied"), "f") is None
     assert disk_full(sqlite3.OperationalError("database is locked"), "db") is None
 

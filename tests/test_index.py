@@ -12,9 +12,14 @@ from interviewer.index import point_from_report, refresh
 
 
 def _report(overall: float, created: str, turns: list[dict] | None = None, **extra) -> dict:
-    return {"created_at": created, "question": {"id": "q1"}, "turns": turns or [],
-            "scores": {"overall": overall, "coverage": {"score": 3}},
-            "metrics": {"fillers_per_minute": 1.5, "longest_pause_s": 4.0}, **extra}
+    return {
+        "created_at": created,
+        "question": {"id": "q1"},
+        "turns": turns or [],
+        "scores": {"overall": overall, "coverage": {"score": 3}},
+        "metrics": {"fillers_per_minute": 1.5, "longest_pause_s": 4.0},
+        **extra,
+    }
 
 
 def _save(root, session: str, report: dict) -> None:
@@ -24,12 +29,21 @@ def _save(root, session: str, report: dict) -> None:
 
 def test_point_from_report_reads_the_numbers_and_the_kind():
     p = point_from_report("s", _report(3.5, "2026-01-02T10:00:00"))
-    assert (p.session, p.question, p.overall, p.coverage, p.fillers_per_minute, p.longest_pause_s) == (
-        "s", "q1", 3.5, 3, 1.5, 4.0)
+    assert (
+        p.session,
+        p.question,
+        p.overall,
+        p.coverage,
+        p.fillers_per_minute,
+        p.longest_pause_s,
+    ) == ("s", "q1", 3.5, 3, 1.5, 4.0)
     assert p.kind == "answer"  # no interviewer turn
     spoken = [{"role": "interviewer"}, {"role": "candidate", "ended_by": "silence"}]
     assert point_from_report("s", _report(3, "t", spoken)).kind == "spoken"
-    assert point_from_report("s", _report(3, "t", [{"role": "candidate", "ended_by": "typed"}])).kind == "typed"
+    assert (
+        point_from_report("s", _report(3, "t", [{"role": "candidate", "ended_by": "typed"}])).kind
+        == "typed"
+    )
     assert point_from_report("s", _report(3, "t", demo=True)).kind == "demo"
     with pytest.raises(ValueError, match="finite"):
         point_from_report("s", _report(float("nan"), "t"))
@@ -41,7 +55,11 @@ def test_refresh_orders_by_time_and_follows_the_folders(tmp_path):
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "report.json").write_text("{not json")
     assert [(p.session, p.overall) for p in refresh(tmp_path)] == [("b", 2.0), ("a", 4.0)]
-    rows = sqlite3.connect(tmp_path / "index.sqlite").execute("SELECT session FROM sessions").fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / "index.sqlite")
+        .execute("SELECT session FROM sessions")
+        .fetchall()
+    )
     assert sorted(rows) == [("a",), ("b",)]
 
     _save(tmp_path, "a", _report(1.0, "2026-01-03T00:00:00"))  # the report changed

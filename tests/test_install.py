@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, ROOT
 
-LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "recordings", "out",
-                                  "__pycache__", ".pytest_cache")
+LEFT_OUT = shutil.ignore_patterns(
+    ".git", ".venv", "build", "*.egg-info", "recordings", "out", "__pycache__", ".pytest_cache"
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +32,36 @@ def installed(tmp_path_factory) -> Path:
     source = tmp / "source"
     shutil.copytree(ROOT, source, ignore=LEFT_OUT)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
-    subprocess.run([*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index",
-                    "-w", str(tmp / "dist"), str(source)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *pip,
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(tmp / "dist"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next((tmp / "dist").glob("interviewer-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([*pip, "--python", str(python), "install", "-q", "--no-deps", "--no-index",
-                    str(wheel)], check=True, capture_output=True)
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(
+        [*pip, "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     deps = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     (Path(site) / "deps-from-the-test-environment.pth").write_text("\n".join(sorted(deps)) + "\n")
     return venv / "bin"
@@ -51,27 +72,47 @@ def run(installed, tmp_path):
     """The installed command, from an unrelated folder, with its own user folders."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "INTERVIEWER_HOME", "VIRTUAL_ENV")}
-    env |= {"HOME": str(tmp_path / "user"), "XDG_DATA_HOME": str(tmp_path / "user" / "data"),
-            "XDG_CONFIG_HOME": str(tmp_path / "user" / "config"), "PYTHONUNBUFFERED": "1"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "INTERVIEWER_HOME", "VIRTUAL_ENV")
+    }
+    env |= {
+        "HOME": str(tmp_path / "user"),
+        "XDG_DATA_HOME": str(tmp_path / "user" / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "user" / "config"),
+        "PYTHONUNBUFFERED": "1",
+    }
 
     def go(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(installed / "interviewer"), *args], cwd=elsewhere, text=True,
-                              capture_output=True, env={**env, **extra}, timeout=900)
+        return subprocess.run(
+            [str(installed / "interviewer"), *args],
+            cwd=elsewhere,
+            text=True,
+            capture_output=True,
+            env={**env, **extra},
+            timeout=900,
+        )
 
     return go
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed, tmp_path):
-    where = subprocess.run([installed / "python", "-c", "import interviewer; print(interviewer.__file__)"],
-                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [installed / "python", "-c", "import interviewer; print(interviewer.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert Path(where).is_relative_to(installed.parent), where
     builtin = Path(where).parent / "builtin"
     assert sorted(p.name for p in (builtin / "prompts" / "questions").glob("*.toml")) == sorted(
-        p.name for p in (CONTENT / "prompts" / "questions").glob("*.toml"))
+        p.name for p in (CONTENT / "prompts" / "questions").glob("*.toml")
+    )
     assert (builtin / "examples" / "strong-01.flac").stat().st_size == (
-        CONTENT / "examples" / "strong-01.flac").stat().st_size
+        CONTENT / "examples" / "strong-01.flac"
+    ).stat().st_size
 
 
 def test_questions_lists_the_built_in_bank_and_the_users_own(run, tmp_path):
@@ -79,7 +120,8 @@ def test_questions_lists_the_built_in_bank_and_the_users_own(run, tmp_path):
     (home / "prompts" / "questions").mkdir(parents=True)
     (home / "prompts" / "questions" / "mine.toml").write_text(
         '[[question]]\nid = "my-own"\ntext = "Design a spam filter for my inbox."\n'
-        'category = "mine"\nagenda = "ml-design"\n')
+        'category = "mine"\nagenda = "ml-design"\n'
+    )
     p = run("questions", INTERVIEWER_HOME=str(home))
     assert p.returncode == 0, p.stderr
     assert "recsys-low-latency" in p.stdout and "rag-support-bot" in p.stdout
@@ -116,6 +158,7 @@ def test_the_wheel_declares_platformdirs(installed, tmp_path):
     """settings imports platformdirs: the installed metadata must require it (here the
     dependencies come through the .pth file, so a missing declaration would go unseen)."""
     code = "import importlib.metadata as m; print(m.requires('interviewer'))"
-    out = subprocess.run([installed / "python", "-c", code], cwd=tmp_path, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [installed / "python", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
     assert "platformdirs==" in out, out

@@ -55,8 +55,21 @@ def test_create_then_open_and_round_trip_the_record(tmp_path):
     record = s.load()
     assert record is not None and record.status == "starting" and record.minutes == 30
     assert record.question is not None and record.question.id == "q1"
-    s.write({**s.read(), "status": "finished", "turns": [
-        {"n": 1, "role": "candidate", "kind": "answer", "audio": "turn-01.wav", "start": 1.5}]})
+    s.write(
+        {
+            **s.read(),
+            "status": "finished",
+            "turns": [
+                {
+                    "n": 1,
+                    "role": "candidate",
+                    "kind": "answer",
+                    "audio": "turn-01.wav",
+                    "start": 1.5,
+                }
+            ],
+        }
+    )
     again = open_existing("abc", tmp_path).load()
     assert again is not None and again.status == "finished" and again.answers() == 1
     assert again.turns[0].audio == "turn-01.wav" and again.turns[0].start == 1.5

@@ -18,11 +18,17 @@ from interviewer.transcript import (
 
 def _t(*words: tuple[str, float, float], duration: float = 5.0) -> Transcript:
     ws = [Word(word=w, start=a, end=b) for w, a, b in words]
-    return Transcript(text=join_words([w.word for w in ws]), words=ws,
-                      segments=[Segment(text=join_words([w.word for w in ws]), start=ws[0].start,
-                                        end=ws[-1].end)],
-                      speech_regions=[Span(start=ws[0].start, end=ws[-1].end)],
-                      hesitations=[Span(start=0.1, end=0.3)], duration_s=duration, model="m")
+    return Transcript(
+        text=join_words([w.word for w in ws]),
+        words=ws,
+        segments=[
+            Segment(text=join_words([w.word for w in ws]), start=ws[0].start, end=ws[-1].end)
+        ],
+        speech_regions=[Span(start=ws[0].start, end=ws[-1].end)],
+        hesitations=[Span(start=0.1, end=0.3)],
+        duration_s=duration,
+        model="m",
+    )
 
 
 def test_shifted_moves_every_time_and_nothing_else():
@@ -43,14 +49,22 @@ def test_shifted_rounds_to_milliseconds():
 
 def test_window_cuts_one_clip_out_of_a_batch_on_its_own_clock():
     whole = Transcript(
-        words=[Word(word="first.", start=0.5, end=1.0), Word(word="second", start=3.2, end=3.6),
-               Word(word="clip.", start=3.7, end=4.1)],
+        words=[
+            Word(word="first.", start=0.5, end=1.0),
+            Word(word="second", start=3.2, end=3.6),
+            Word(word="clip.", start=3.7, end=4.1),
+        ],
         # one batched segment spanning both clips: rebuilt from the words in each window
         segments=[Segment(text="first. second clip.", start=0.5, end=4.1)],
         speech_regions=[Span(start=0.4, end=1.1), Span(start=3.1, end=4.5)],
-        duration_s=5.0, model="base")
+        duration_s=5.0,
+        model="base",
+    )
     second = whole.window(3.0, 4.3, pad=0.25)
-    assert [(w.word, w.start, w.end) for w in second.words] == [("second", 0.2, 0.6), ("clip.", 0.7, 1.1)]
+    assert [(w.word, w.start, w.end) for w in second.words] == [
+        ("second", 0.2, 0.6),
+        ("clip.", 0.7, 1.1),
+    ]
     assert [(s.text, s.start, s.end) for s in second.segments] == [("second clip.", 0.2, 1.1)]
     assert second.text == "second clip."
     assert second.speech_regions == [Span(start=0.1, end=1.3)]  # clipped to the window's end
@@ -76,22 +90,39 @@ def test_combine_places_turns_on_the_session_clock():
 
 
 def test_join_words_attaches_whisper_pieces():
-    assert join_words(["two", "-tower", "model", "with", "10", ",000", "items", "."]) == \
-        "two-tower model with 10,000 items."
+    assert (
+        join_words(["two", "-tower", "model", "with", "10", ",000", "items", "."])
+        == "two-tower model with 10,000 items."
+    )
     assert join_words(["", " I ", "think"]) == "I think"
 
 
 def test_normalize_tokens():
-    assert normalize("Trade-off: it’s the A/B test!") == ["trade", "off", "it's", "the", "a", "b", "test"]
+    assert normalize("Trade-off: it’s the A/B test!") == [
+        "trade",
+        "off",
+        "it's",
+        "the",
+        "a",
+        "b",
+        "test",
+    ]
 
 
 def test_utterances_end_at_sentences_and_long_gaps():
-    words = [Word(word="First", start=0.0, end=0.3), Word(word="point.", start=0.4, end=0.8),
-             Word(word="then", start=0.9, end=1.1), Word(word="after", start=2.5, end=2.8),
-             Word(word="pause?", start=2.9, end=3.2)]
+    words = [
+        Word(word="First", start=0.0, end=0.3),
+        Word(word="point.", start=0.4, end=0.8),
+        Word(word="then", start=0.9, end=1.1),
+        Word(word="after", start=2.5, end=2.8),
+        Word(word="pause?", start=2.9, end=3.2),
+    ]
     us = utterances(Transcript(words=words, duration_s=4.0))
     assert [(u.text, u.first_word, u.last_word) for u in us] == [
-        ("First point.", 0, 1), ("then", 2, 2), ("after pause?", 3, 4)]
+        ("First point.", 0, 1),
+        ("then", 2, 2),
+        ("after pause?", 3, 4),
+    ]
     assert [u.is_question for u in us] == [False, False, True]
     assert (us[2].start, us[2].end) == (2.5, 3.2)
 
@@ -102,4 +133,10 @@ def test_clock_reads_as_minutes_and_tenths():
 
 def test_ends_sentence_looks_past_closing_quotes():
     assert [ends_sentence(w) for w in ("done.", 'it?"', "(really!)", "so,", "e.g", "")] == [
-        True, True, True, False, False, False]
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]

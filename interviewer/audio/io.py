@@ -144,4 +144,3 @@ def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMP
     sf.write(buffer, np.asarray(samples), rate, subtype="PCM_16", format="WAV")
     atomic_write_bytes(path, buffer.getvalue())
     return path
-

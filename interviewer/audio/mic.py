@@ -91,8 +91,9 @@ class WavMicrophone:
             return None
         audio = load_audio(self.files.pop(0), max_seconds=self.max_seconds)
         save_wav(path, audio.samples)
-        return Recording(path=path, duration_s=audio.duration_s, ended_by="file",
-                         ended_at=time.monotonic())
+        return Recording(
+            path=path, duration_s=audio.duration_s, ended_by="file", ended_at=time.monotonic()
+        )
 
 
 class WavWriter:
@@ -108,12 +109,14 @@ class WavWriter:
         self.path = path
         self.frames = 0
         try:
-            self._f = sf.SoundFile(str(path), "w", samplerate=sample_rate, channels=1,
-                                   subtype="PCM_16", format="WAV")
+            self._f = sf.SoundFile(
+                str(path), "w", samplerate=sample_rate, channels=1, subtype="PCM_16", format="WAV"
+            )
         except OSError as exc:
             raise disk_full(exc, path) or exc from None
-        sf._snd.sf_command(self._f._file, self._SFC_SET_UPDATE_HEADER_AUTO, sf._ffi.NULL,
-                           sf._snd.SF_TRUE)
+        sf._snd.sf_command(
+            self._f._file, self._SFC_SET_UPDATE_HEADER_AUTO, sf._ffi.NULL, sf._snd.SF_TRUE
+        )
 
     def write(self, block: np.ndarray) -> None:
         try:
@@ -159,8 +162,8 @@ class Endpointer:
         if n == 0:
             return
         new, self.pending = self.pending[:n], self.pending[n:]
-        context = self.history[-VAD_CONTEXT * VAD_WINDOW:]
-        probs = self.model(np.concatenate([context, new]))[len(context) // VAD_WINDOW:]
+        context = self.history[-VAD_CONTEXT * VAD_WINDOW :]
+        probs = self.model(np.concatenate([context, new]))[len(context) // VAD_WINDOW :]
         for i, p in enumerate(probs):
             if p >= self.o.speech_threshold:
                 self.last_speech = self.processed + (i + 1) * VAD_WINDOW
@@ -232,10 +235,14 @@ class EnterKey:
 class DeviceMicrophone:
     """The real microphone through sounddevice."""
 
-    def __init__(self, options: RecorderOptions = RecorderOptions(),
-                 on_status: Callable[[LiveStatus], None] | None = None,
-                 on_chunk: ChunkCallback | None = None,
-                 keys: EnterKey | None = None, stream_factory: Callable[..., Any] | None = None):
+    def __init__(
+        self,
+        options: RecorderOptions = RecorderOptions(),
+        on_status: Callable[[LiveStatus], None] | None = None,
+        on_chunk: ChunkCallback | None = None,
+        keys: EnterKey | None = None,
+        stream_factory: Callable[..., Any] | None = None,
+    ):
         self.o = options
         self.on_status = on_status
         self.on_chunk = on_chunk  # (wav path, chunk start s, cut s, end of its speech s)
@@ -246,13 +253,16 @@ class DeviceMicrophone:
 
     def check(self) -> None:
         try:
-            self.sd.check_input_settings(device=self.o.device, channels=1, dtype="int16",
-                                         samplerate=self.o.sample_rate)
+            self.sd.check_input_settings(
+                device=self.o.device, channels=1, dtype="int16", samplerate=self.o.sample_rate
+            )
         except Exception as exc:
             names = input_devices(self.sd)
             listed = f"input devices: {', '.join(names)}" if names else "no input devices found"
-            raise DeviceError(f"no usable microphone ({first_line(exc)}); {listed}; "
-                              "use --text to type answers or --answers to give recorded ones") from None
+            raise DeviceError(
+                f"no usable microphone ({first_line(exc)}); {listed}; "
+                "use --text to type answers or --answers to give recorded ones"
+            ) from None
 
     def record(self, path: Path) -> Recording:
         o = self.o
@@ -304,9 +314,15 @@ class DeviceMicrophone:
                         self.on_chunk(path, *(x / o.sample_rate for x in chunk))
                     if self.on_status:
                         level = float(np.sqrt(np.mean(from_int16(pcm) ** 2)) + 1e-9)
-                        self.on_status(LiveStatus(endpointer.total / o.sample_rate,
-                                                  20 * np.log10(level), endpointer.heard_speech,
-                                                  endpointer.silence_s(), o.patience_s))
+                        self.on_status(
+                            LiveStatus(
+                                endpointer.total / o.sample_rate,
+                                20 * np.log10(level),
+                                endpointer.heard_speech,
+                                endpointer.silence_s(),
+                                o.patience_s,
+                            )
+                        )
                     if verdict[0] is None:
                         verdict[0] = endpointer.verdict()
                         if verdict[0]:
@@ -319,9 +335,14 @@ class DeviceMicrophone:
         thread = threading.Thread(target=write_loop, name="wav-writer", daemon=True)
         thread.start()
         try:
-            stream = self._stream_factory(samplerate=o.sample_rate, channels=1, dtype="int16",
-                                          blocksize=int(o.sample_rate * o.block_s),
-                                          device=o.device, callback=callback)
+            stream = self._stream_factory(
+                samplerate=o.sample_rate,
+                channels=1,
+                dtype="int16",
+                blocksize=int(o.sample_rate * o.block_s),
+                device=o.device,
+                callback=callback,
+            )
         except Exception as exc:
             blocks.put(None)
             thread.join()
@@ -338,7 +359,8 @@ class DeviceMicrophone:
                     if time.monotonic() - last_block[0] > DEVICE_GONE_S:
                         raise DeviceError(
                             f"the microphone stopped sending audio mid-answer; what was recorded "
-                            f"is saved in {path}")
+                            f"is saved in {path}"
+                        )
         finally:
             blocks.put(None)
             thread.join()
@@ -350,5 +372,10 @@ class DeviceMicrophone:
             raise err
         if verdict[0]:
             ended_by = verdict[0]
-        return Recording(path=path, duration_s=writer.frames / o.sample_rate, ended_by=ended_by,
-                         overflows=overflows[0], ended_at=ended_at[0] or time.monotonic())
+        return Recording(
+            path=path,
+            duration_s=writer.frames / o.sample_rate,
+            ended_by=ended_by,
+            overflows=overflows[0],
+            ended_at=ended_at[0] or time.monotonic(),
+        )

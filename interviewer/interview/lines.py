@@ -13,11 +13,22 @@ from interviewer.settings import Paths
 
 # The placeholders each line may use, as the graph fills them.
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "greeting": ("minutes",), "fact": ("answer",), "fact_more": ("answer",), "no_fact": (),
-    "probe": ("probe",), "follow_up": ("text",), "curveball": ("text",),
-    "nudge": ("used", "phase", "budget"), "go_on": (), "empty": ("question",),
-    "no_fact_rest": ("asked",), "wrap_time": ("left", "minutes"), "wrap_done": ("left", "minutes"),
-    "wrap_stopped": ("left", "minutes"), "wrap_out_of_answers": ("left", "minutes"), "resume": (),
+    "greeting": ("minutes",),
+    "fact": ("answer",),
+    "fact_more": ("answer",),
+    "no_fact": (),
+    "probe": ("probe",),
+    "follow_up": ("text",),
+    "curveball": ("text",),
+    "nudge": ("used", "phase", "budget"),
+    "go_on": (),
+    "empty": ("question",),
+    "no_fact_rest": ("asked",),
+    "wrap_time": ("left", "minutes"),
+    "wrap_done": ("left", "minutes"),
+    "wrap_stopped": ("left", "minutes"),
+    "wrap_out_of_answers": ("left", "minutes"),
+    "resume": (),
 }
 
 
@@ -53,8 +64,10 @@ class Lines(BaseModel):
                 try:
                     text.format(**{k: "x" for k in keys})
                 except (KeyError, IndexError, ValueError) as exc:
-                    raise ValueError(f"{name}: bad placeholder {exc} (allowed: "
-                                     f"{', '.join('{' + k + '}' for k in keys) or 'none'})") from None
+                    raise ValueError(
+                        f"{name}: bad placeholder {exc} (allowed: "
+                        f"{', '.join('{' + k + '}' for k in keys) or 'none'})"
+                    ) from None
         return self
 
     def rotate(self, options: list[str], n: int) -> str:
@@ -77,7 +90,9 @@ def _load_lines(path: Path) -> Lines:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ContentError(f"{path} is invalid ({where + ': ' if where else ''}{first['msg']})") from None
+        raise ContentError(
+            f"{path} is invalid ({where + ': ' if where else ''}{first['msg']})"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path} is invalid ({first_line(exc)})") from None
 

@@ -26,8 +26,9 @@ def timeline(session: Session, turn: int | None = None) -> list[dict]:
     return turns
 
 
-def replay(session_id: str, turn: int | None = None, audio: bool = True,
-           device: str | None = None) -> int:
+def replay(
+    session_id: str, turn: int | None = None, audio: bool = True, device: str | None = None
+) -> int:
     session = open_existing(session_id)
     turns = timeline(session, turn)
     scored = _scored_texts(session)
@@ -37,11 +38,14 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
 
         sd = sounddevice()
         try:
-            out = sd.RawOutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device)
+            out = sd.RawOutputStream(
+                samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device
+            )
             out.start()
         except Exception as exc:
-            raise SessionError(f"no usable speaker ({first_line(exc)}); "
-                               "use --no-audio to print the timeline") from None
+            raise SessionError(
+                f"no usable speaker ({first_line(exc)}); use --no-audio to print the timeline"
+            ) from None
     try:
         for i, t in enumerate(turns, start=turn or 1):
             who = "interviewer" if t["role"] == "interviewer" else "you"
@@ -105,6 +109,6 @@ def _play_with_words(out, samples: np.ndarray, words: list[tuple[float, str]]) -
         while k < len(words) and words[k][0] <= now:
             print(" " + words[k][1], end="", flush=True)
             k += 1
-        out.write(pcm[pos:pos + block].tobytes())
+        out.write(pcm[pos : pos + block].tobytes())
     for _, w in words[k:]:
         print(" " + w, end="", flush=True)

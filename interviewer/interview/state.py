@@ -8,7 +8,9 @@ from typing import Annotated, Literal, TypedDict
 Role = Literal["interviewer", "candidate"]
 StepStatus = Literal["pending", "covered", "prompted"]
 # What the interviewer does after a candidate's turn: one graph node each (graph.ROUTES).
-Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
+Route = Literal[
+    "answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"
+]
 
 
 class Plan(TypedDict, total=False):

@@ -37,8 +37,12 @@ class LlmOptions:
 
     def public(self) -> dict:
         """What may be written into a report or session file: never the key."""
-        return {"model": self.model, "base_url": self.base_url, "timeout_s": self.timeout_s,
-                "max_retries": self.max_retries}
+        return {
+            "model": self.model,
+            "base_url": self.base_url,
+            "timeout_s": self.timeout_s,
+            "max_retries": self.max_retries,
+        }
 
     def scrub(self, text: str) -> str:
         if self.api_key and self.api_key != NO_KEY:
@@ -58,8 +62,15 @@ def load_llm_options(model: str | None = None, path: Path | None = None) -> LlmO
     model = model or section.get("model")
     if not model:
         return None
-    known = {"model", "base_url", "timeout_s", "max_retries", "max_retry_after_s", "retry_backoff_s",
-             "temperature"}
+    known = {
+        "model",
+        "base_url",
+        "timeout_s",
+        "max_retries",
+        "max_retry_after_s",
+        "retry_backoff_s",
+        "temperature",
+    }
     unknown = set(section) - known
     if unknown:
         raise ContentError(f"{path}: unknown [llm] keys {sorted(unknown)} (known: {sorted(known)})")

@@ -49,4 +49,6 @@ def _read_prompt(kind: str, name: str, path: Path) -> Prompt:
         raise ContentError(f"no such prompt: {path}") from None
     if not first.startswith("version:"):
         raise ContentError(f"{path}: the first line must be 'version: N'")
-    return Prompt(name=f"{kind}/{name}", version=first.split(":", 1)[1].strip(), template=rest.lstrip("\n"))
+    return Prompt(
+        name=f"{kind}/{name}", version=first.split(":", 1)[1].strip(), template=rest.lstrip("\n")
+    )

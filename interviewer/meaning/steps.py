@@ -39,7 +39,9 @@ def cue_hits(sentences: list[list[Token]], agenda: Agenda) -> np.ndarray:
     return hits
 
 
-def emissions(sims: np.ndarray, cues: np.ndarray, units: list[Unit], meaning: Meaning) -> np.ndarray:
+def emissions(
+    sims: np.ndarray, cues: np.ndarray, units: list[Unit], meaning: Meaning
+) -> np.ndarray:
     """How much each sentence speaks for each step; a row of zeros where it speaks for none."""
     score = sims + meaning.cue_bonus * np.minimum(cues, 2)
     score[:, 0] += np.array([meaning.question_bonus if u.is_question else 0.0 for u in units])
@@ -60,9 +62,15 @@ def smooth(score: np.ndarray, meaning: Meaning) -> list[int]:
         return []
     idx = np.arange(k)
     jump = idx[None, :] - idx[:, None]  # from row step to column step
-    move = np.where(jump == 0, meaning.stay_bonus,
-                    np.where(jump > 0, -meaning.forward_cost - meaning.skip_cost * (jump - 1),
-                             meaning.back_cost * jump))
+    move = np.where(
+        jump == 0,
+        meaning.stay_bonus,
+        np.where(
+            jump > 0,
+            -meaning.forward_cost - meaning.skip_cost * (jump - 1),
+            meaning.back_cost * jump,
+        ),
+    )
     start = -meaning.skip_cost * idx  # starting past the first step is allowed, at a small cost
     best = start + score[0]
     back = np.zeros((n, k), dtype=np.int64)

@@ -57,19 +57,34 @@ class Understanding:
         return next(s.status for s in self.steps if s.step == step)
 
 
-def understand(transcript: Transcript, utts: list[Utterance], question: Question, agenda: Agenda,
-               rubric: Rubric, embedder: Embedder, probed: dict[str, float] | None = None,
-               bank: dict[str, Question] | None = None) -> Understanding:
+def understand(
+    transcript: Transcript,
+    utts: list[Utterance],
+    question: Question,
+    agenda: Agenda,
+    rubric: Rubric,
+    embedder: Embedder,
+    probed: dict[str, float] | None = None,
+    bank: dict[str, Question] | None = None,
+) -> Understanding:
     """With `bank`, also relevance, key points and trade-offs (the report); without, only what the
     live interviewer needs to pick its next move: phases and step status."""
     meaning = rubric.meaning
     units = make_units(transcript, utts, meaning)
     vectors = embedder.embed([u.text for u in units])
     tokens = sentence_tokens(transcript.words, utts)
-    flagged = injection.flag(utts, tokens, vectors, embedder.embed(meaning.injection_examples), rubric)
+    flagged = injection.flag(
+        utts, tokens, vectors, embedder.embed(meaning.injection_examples), rubric
+    )
     examples = steps.examples_of(agenda)
-    sims = np.stack([steps.similarity(vectors, embedder.embed(ex), meaning.top_matches) for ex in examples], axis=1) \
-        if units else np.zeros((0, len(agenda.steps)))
+    sims = (
+        np.stack(
+            [steps.similarity(vectors, embedder.embed(ex), meaning.top_matches) for ex in examples],
+            axis=1,
+        )
+        if units
+        else np.zeros((0, len(agenda.steps)))
+    )
     cues = steps.cue_hits(tokens, agenda)
     score = steps.emissions(sims, cues, units, meaning)
     for i in flagged:
@@ -77,9 +92,17 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
     labels = [agenda.steps[k].id for k in steps.smooth(score, meaning)]
     concrete = [is_concrete(u, meaning) for u in units]
     buzz = [i for i, u in enumerate(units) if i not in flagged and is_buzzwords(u, meaning)]
-    result = Understanding(units=units, vectors=vectors, step_sims=sims, labels=labels,
-                           flagged=flagged, buzzwords=buzz, concrete=concrete, steps=[],
-                           tokens=tokens)
+    result = Understanding(
+        units=units,
+        vectors=vectors,
+        step_sims=sims,
+        labels=labels,
+        flagged=flagged,
+        buzzwords=buzz,
+        concrete=concrete,
+        steps=[],
+        tokens=tokens,
+    )
     if bank is not None and units:
         rel, on_topic = relevance(vectors[result.judged], question, bank, embedder, meaning)
         result.relevance = rel
@@ -88,17 +111,40 @@ def understand(transcript: Transcript, utts: list[Utterance], question: Question
     eligible = _eligible(result, meaning)
     # How close each sentence comes to each of the question's key points: a step is covered by
     # something about *this* question, not by a generic sentence that would fit any question.
-    points = embedder.embed([kp.point for kp in question.key_points]) if question.key_points else None
+    points = (
+        embedder.embed([kp.point for kp in question.key_points]) if question.key_points else None
+    )
     near = (vectors @ points.T) if points is not None and units else None
-    result.steps = [_step(result, agenda, k, eligible, cues, score, transcript, embedder, rubric, probed or {},
-                          _grounding(question, agenda.steps[k].id, near))
-                    for k in range(len(agenda.steps))]
+    result.steps = [
+        _step(
+            result,
+            agenda,
+            k,
+            eligible,
+            cues,
+            score,
+            transcript,
+            embedder,
+            rubric,
+            probed or {},
+            _grounding(question, agenda.steps[k].id, near),
+        )
+        for k in range(len(agenda.steps))
+    ]
     if bank is not None:
         result.points = key_points(vectors, units, eligible, question, embedder, meaning)
-        trade = (steps.similarity(vectors, embedder.embed(meaning.tradeoff_examples), meaning.top_matches)
-                 if units else np.zeros(0))
-        result.tradeoffs = [(i, float(trade[i])) for i in eligible
-                            if weighs_choice(units[i], float(trade[i]), meaning)]
+        trade = (
+            steps.similarity(
+                vectors, embedder.embed(meaning.tradeoff_examples), meaning.top_matches
+            )
+            if units
+            else np.zeros(0)
+        )
+        result.tradeoffs = [
+            (i, float(trade[i]))
+            for i in eligible
+            if weighs_choice(units[i], float(trade[i]), meaning)
+        ]
     return result
 
 
@@ -124,9 +170,19 @@ def _eligible(r: Understanding, meaning: Meaning) -> list[int]:
     return out
 
 
-def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: np.ndarray,
-          score: np.ndarray, transcript: Transcript, embedder: Embedder, rubric: Rubric,
-          probed: dict[str, float], grounding: np.ndarray | None) -> StepFinding:
+def _step(
+    r: Understanding,
+    agenda: Agenda,
+    k: int,
+    eligible: list[int],
+    cues: np.ndarray,
+    score: np.ndarray,
+    transcript: Transcript,
+    embedder: Embedder,
+    rubric: Rubric,
+    probed: dict[str, float],
+    grounding: np.ndarray | None,
+) -> StepFinding:
     meaning = rubric.meaning
     step = agenda.steps[k]
     off_topic = r.relevance is not None and r.relevance.off_topic
@@ -136,15 +192,27 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
     if step.count_questions:
         # A clarifying question is short by nature ("and what is the latency budget?"): asked
         # in this phase, it counts without naming anything beyond the agenda's words.
-        candidates += [i for i in r.judged if r.units[i].is_question and i not in r.buzzwords
-                       and i not in eligible and (r.on_topic is None or r.on_topic[i] >= meaning.sentence_relevance_min)]
+        candidates += [
+            i
+            for i in r.judged
+            if r.units[i].is_question
+            and i not in r.buzzwords
+            and i not in eligible
+            and (r.on_topic is None or r.on_topic[i] >= meaning.sentence_relevance_min)
+        ]
     for i in candidates:
         s = float(score[i, k])
         own = r.labels[i] == step.id and s >= meaning.cover_sim
-        clear = int(np.argmax(score[i])) == k and s >= meaning.cover_sim + meaning.out_of_phase_margin
-        asked = (step.count_questions and r.labels[i] == step.id and r.units[i].is_question
-                 and r.units[i].start <= transcript.duration_s * meaning.question_window
-                 and s >= meaning.step_min_sim)
+        clear = (
+            int(np.argmax(score[i])) == k and s >= meaning.cover_sim + meaning.out_of_phase_margin
+        )
+        asked = (
+            step.count_questions
+            and r.labels[i] == step.id
+            and r.units[i].is_question
+            and r.units[i].start <= transcript.duration_s * meaning.question_window
+            and s >= meaning.step_min_sim
+        )
         if own or clear or asked:
             evidence.append((s, i))
     evidence.sort(reverse=True)
@@ -155,18 +223,29 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
         sims = steps.similarity(r.vectors, ex, meaning.top_matches) if r.units else np.zeros(0)
         # A named thing ("logistic regression", "cross entropy") in a concrete sentence of the
         # step's own phase shows the check even when the whole sentence reads as something else.
-        named = {i for i in eligible if r.labels[i] == step.id
-                 and find(r.tokens[i], check.cues)}
-        checks[check.id] = [i for i in eligible if r.labels[i] != first and (sims[i] >= meaning.check_sim or i in named)]
+        named = {i for i in eligible if r.labels[i] == step.id and find(r.tokens[i], check.cues)}
+        checks[check.id] = [
+            i
+            for i in eligible
+            if r.labels[i] != first and (sims[i] >= meaning.check_sim or i in named)
+        ]
     # Sub-checks (data, model, objective, metric) are one way to show a baseline; a first version
     # described in other terms (serving a model, a rollout plan) shows it through the step's own
     # examples, like any other step.
     by_checks = bool(step.checks) and sum(bool(v) for v in checks.values()) >= step.min_checks
-    covered = by_checks or len(evidence) >= step.min_hits or (
-        bool(evidence) and evidence[0][0] >= meaning.strong_sim)
+    covered = (
+        by_checks
+        or len(evidence) >= step.min_hits
+        or (bool(evidence) and evidence[0][0] >= meaning.strong_sim)
+    )
     units = [i for _, i in evidence]
     if grounding is not None and covered:
-        support = [i for i in set(units) | {i for v in checks.values() for i in v} | {i for i in eligible if r.labels[i] == step.id}]
+        support = [
+            i
+            for i in set(units)
+            | {i for v in checks.values() for i in v}
+            | {i for i in eligible if r.labels[i] == step.id}
+        ]
         if max((float(grounding[i]) for i in support), default=0.0) < meaning.grounding_min:
             covered = False  # nothing in it comes near what this question asks of the step
     if by_checks and not units:
@@ -184,8 +263,18 @@ def _step(r: Understanding, agenda: Agenda, k: int, eligible: list[int], cues: n
     elif attempted and not off_topic:
         status = "partial"
         lacking = [c.name.lower() for c in step.checks if not checks.get(c.id)]
-        note = f"missing: {', '.join(lacking)}" if lacking and step.checks else (step.missing or "nothing concrete")
+        note = (
+            f"missing: {', '.join(lacking)}"
+            if lacking and step.checks
+            else (step.missing or "nothing concrete")
+        )
     else:
         status = "missed"
-    return StepFinding(step=step.id, status=status, evidence=units,
-                       similarity=[round(s, 3) for s, _ in evidence], checks=checks, note=note)
+    return StepFinding(
+        step=step.id,
+        status=status,
+        evidence=units,
+        similarity=[round(s, 3) for s, _ in evidence],
+        checks=checks,
+        note=note,
+    )

@@ -58,9 +58,16 @@ class Ended(BaseModel):
     typed: bool = False  # typed answers: the clock is an estimate, so no time of day is given
 
     def text(self) -> str:
-        at = (f"after {self.answers} answer{'' if self.answers == 1 else 's'}" if self.typed
-              else f"at {_clock_min(self.at_s)}")
-        left = f", with {_minutes(self.unused_s)} of {self.minutes:g} unused" if self.unused_s >= 30 else ""
+        at = (
+            f"after {self.answers} answer{'' if self.answers == 1 else 's'}"
+            if self.typed
+            else f"at {_clock_min(self.at_s)}"
+        )
+        left = (
+            f", with {_minutes(self.unused_s)} of {self.minutes:g} unused"
+            if self.unused_s >= 30
+            else ""
+        )
         return {
             "time": f"the {self.minutes:g} minutes ran out",
             "done": f"you said you were done {at}{left}",
@@ -91,9 +98,14 @@ def ended_from(turns: list[dict], minutes: float | None) -> Ended | None:
     else:
         reason, at = "interrupted", max(float(t["end"]) for t in turns)
     unused = 0.0 if reason == "time" else max(0.0, minutes * 60 - at)
-    return Ended(reason=reason, at_s=round(at, 2), minutes=minutes, unused_s=round(unused, 1),
-                 answers=sum(t.get("role") == "candidate" for t in turns),
-                 typed=session_kind(turns) == "typed")
+    return Ended(
+        reason=reason,
+        at_s=round(at, 2),
+        minutes=minutes,
+        unused_s=round(unused, 1),
+        answers=sum(t.get("role") == "candidate" for t in turns),
+        typed=session_kind(turns) == "typed",
+    )
 
 
 class ProgressPoint(BaseModel):
@@ -143,4 +155,3 @@ class Report(BaseModel):
     def typed(self) -> bool:
         """Typed answers have no audio: no time, pace, pause or filler rate was measured."""
         return self.kind == "typed"
-
