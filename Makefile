@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test bench clean
+.PHONY: setup system-deps demo test lint bench clean
 
 setup: system-deps $(STAMP)
 
@@ -26,6 +26,12 @@ demo: setup
 test: setup
 	@bash scripts/system-deps.sh --test
 	$(BIN)/python -m pytest -q
+
+# Ruff (rules and their reasons in pyproject.toml), its formatter, and mypy on the package.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/stt.py

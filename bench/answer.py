@@ -27,9 +27,21 @@ def main() -> int:
         times = []
         for i in range(RUNS):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "interviewer", "answer", str(wav), "--question",
-                            "recsys-low-latency", "--out", str(Path(tmp) / f"o{i}")],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "interviewer",
+                    "answer",
+                    str(wav),
+                    "--question",
+                    "recsys-low-latency",
+                    "--out",
+                    str(Path(tmp) / f"o{i}"),
+                ],
+                check=True,
+                capture_output=True,
+            )
             times.append(time.perf_counter() - t0)
     seconds = len(samples) / SAMPLE_RATE
     median = statistics.median(times)

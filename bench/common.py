@@ -9,23 +9,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from speech import compose, piper_say, speak, virtual_audio  # noqa: E402,F401  (the tests' speech and sound card)
+from speech import compose, piper_say, speak, virtual_audio  # noqa: F401  (the tests' speech and sound card)
 
 PARAGRAPHS = [
-    "Before I design anything, I want to understand who uses this system and what a good result looks like.",
-    "Are we ranking products on a home page, and how quickly must the page load for a person on a phone?",
+    "Before I design anything, I want to understand who uses this system and what a good "
+    "result looks like.",
+    "Are we ranking products on a home page, and how quickly must the page load for a person "
+    "on a phone?",
     2.5,
-    "For a first version, I would train a simple model on past clicks and purchases from the last month.",
-    "The model predicts the chance that a person clicks an item, and we sort the page by that chance.",
+    "For a first version, I would train a simple model on past clicks and purchases from the "
+    "last month.",
+    "The model predicts the chance that a person clicks an item, and we sort the page by that "
+    "chance.",
     "We measure it offline with recall on a held out week of real traffic, before anyone sees it.",
     2.0,
     "Then I would improve the slowest part of the system, which is usually the ranking step.",
-    "The first problem is new users, who have no history, so I would start them with popular items.",
+    "The first problem is new users, who have no history, so I would start them with popular "
+    "items.",
     "The second problem is scale, so I would split the item index across several machines.",
     "Caching popular results makes pages fast, but the results can become stale during a sale.",
     "A larger ranking model is more accurate, but it costs more to serve every single request.",
     3.0,
-    "After launch, I would watch click rates in an experiment and alert when the input data drifts.",
+    "After launch, I would watch click rates in an experiment and alert when the input data "
+    "drifts.",
     "I would retrain the model every week, with a plan to roll back if the numbers drop.",
     "I would also ask the support team to review a sample of the results every month.",
 ]
@@ -34,7 +40,7 @@ PARAGRAPHS = [
 def long_speech(seconds: float):
     """Known text spoken by espeak-ng, repeated until it lasts at least `seconds`."""
     parts: list = []
-    samples, pieces = compose(*PARAGRAPHS)
+    samples, _ = compose(*PARAGRAPHS)
     one = len(samples) / 16000
     repeats = max(1, int(seconds // one) + (seconds % one > 0))
     for _ in range(repeats):
@@ -45,10 +51,11 @@ def long_speech(seconds: float):
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"

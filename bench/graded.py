@@ -39,9 +39,18 @@ def load_set(folder: Path) -> GradedSet:
         with extra.open("rb") as f:
             for q in tomllib.load(f).get("question", []):
                 questions[q["id"]] = Question(**q, source=extra.name)
-    answers = [Graded(id=a["id"], question=a["question"], kind=a["kind"], covers=tuple(a.get("covers", [])),
-                      text=" ".join(a["text"].split()), grades={k: float(v) for k, v in a["grades"].items()},
-                      answered=a.get("answered")) for a in raw]
+    answers = [
+        Graded(
+            id=a["id"],
+            question=a["question"],
+            kind=a["kind"],
+            covers=tuple(a.get("covers", [])),
+            text=" ".join(a["text"].split()),
+            grades={k: float(v) for k, v in a["grades"].items()},
+            answered=a.get("answered"),
+        )
+        for a in raw
+    ]
     for a in answers:
         if a.question not in questions:
             raise SystemExit(f"{folder}: answer {a.id} asks unknown question {a.question}")
@@ -68,7 +77,7 @@ def spearman(a: list[float], b: list[float]) -> float:
     ra, rb = ranks(a), ranks(b)
     n = len(a)
     ma, mb = sum(ra) / n, sum(rb) / n
-    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb, strict=True))
     va = sum((x - ma) ** 2 for x in ra) ** 0.5
     vb = sum((y - mb) ** 2 for y in rb) ** 0.5
     return cov / (va * vb) if va and vb else 0.0

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from common import piper_say, speak
 from hesitation_set import Sample, build, load_answers, score
 
@@ -47,14 +46,18 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 
 def piper_clips() -> list[Clip]:
     answers, _ = load_answers()
-    return [Clip(f"piper-{i}", _joined([piper_say(s) for s in _sentences(a)]), a)
-            for i, a in enumerate(answers, 1)]
+    return [
+        Clip(f"piper-{i}", _joined([piper_say(s) for s in _sentences(a)]), a)
+        for i, a in enumerate(answers, 1)
+    ]
 
 
 def espeak_clips() -> list[Clip]:
     answers, _ = load_answers()
-    return [Clip(f"espeak-{i}", _joined([speak(s) for s in _sentences(a)]), a)
-            for i, a in enumerate(answers, 1)]
+    return [
+        Clip(f"espeak-{i}", _joined([speak(s) for s in _sentences(a)]), a)
+        for i, a in enumerate(answers, 1)
+    ]
 
 
 def real_clips(folder: Path) -> list[Clip]:
@@ -94,9 +97,29 @@ class Accuracy:
     terms: int
 
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-         "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def number_words(n: int) -> str:
@@ -117,7 +140,9 @@ def wer_text(reference: str, hypothesis: str) -> tuple[str, str]:
     import re
 
     def numbers(text: str) -> str:
-        return re.sub(r"(?<![\w.,])\d{1,3}(?![\w.,]?\d)", lambda m: number_words(int(m.group(0))), text)
+        return re.sub(
+            r"(?<![\w.,])\d{1,3}(?![\w.,]?\d)", lambda m: number_words(int(m.group(0))), text
+        )
 
     reference, hypothesis = numbers(reference), numbers(hypothesis)
 
@@ -183,8 +208,14 @@ def hesitation_scores(transcriber, samples: list[Sample]) -> HesitationScore:
         minutes += len(s.clean) / SAMPLE_RATE / 60
     tp, n_found, n_true = score(found, truth)
     tp2, _, _ = score(both, truth)
-    return HesitationScore(round(tp / n_true, 3), round(tp / n_found, 3) if n_found else 1.0, n_found,
-                           n_true, round(false / minutes, 2), round(tp2 / n_true, 3))
+    return HesitationScore(
+        round(tp / n_true, 3),
+        round(tp / n_found, 3) if n_found else 1.0,
+        n_found,
+        n_true,
+        round(false / minutes, 2),
+        round(tp2 / n_true, 3),
+    )
 
 
 def false_per_minute(transcriber, clips: list[Clip]) -> tuple[float, int, float]:
@@ -194,5 +225,14 @@ def false_per_minute(transcriber, clips: list[Clip]) -> tuple[float, int, float]
     return round(n / minutes, 2) if minutes else 0.0, n, round(minutes, 2)
 
 
-__all__ = ["Clip", "accuracy", "build", "espeak_clips", "false_per_minute", "hesitation_scores",
-           "piper_clips", "real_clips", "term_counts"]
+__all__ = [
+    "Clip",
+    "accuracy",
+    "build",
+    "espeak_clips",
+    "false_per_minute",
+    "hesitation_scores",
+    "piper_clips",
+    "real_clips",
+    "term_counts",
+]

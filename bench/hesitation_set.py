@@ -15,14 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
-from common import piper_say  # noqa: F401  (tests/speech.py, cached)
+from common import piper_say
 
 SAMPLE_RATE = 16000
 DATA = Path(__file__).resolve().parent / "data" / "answers.toml"
 # (text Piper says, length scale): short and drawn out.
-SOUNDS = [("Um.", 1.5), ("Umm.", 3.0), ("Uh.", 2.0), ("Uhh.", 3.0), ("Hmm.", 1.5), ("Hmmm.", 2.5),
-          ("Erm.", 1.3), ("Errm.", 2.5)]
+SOUNDS = [
+    ("Um.", 1.5),
+    ("Umm.", 3.0),
+    ("Uh.", 2.0),
+    ("Uhh.", 3.0),
+    ("Hmm.", 1.5),
+    ("Hmmm.", 2.5),
+    ("Erm.", 1.3),
+    ("Errm.", 2.5),
+]
 
 
 @dataclass
@@ -85,14 +92,17 @@ def build(seed: int = 11, rate: float = 0.5, natural: bool = True) -> list[Sampl
     return samples
 
 
-def score(found: list[list[tuple[float, float]]], truth: list[list[tuple[float, float]]],
-          tolerance: float = 0.3) -> tuple[int, int, int]:
+def score(
+    found: list[list[tuple[float, float]]],
+    truth: list[list[tuple[float, float]]],
+    tolerance: float = 0.3,
+) -> tuple[int, int, int]:
     """(true positives, found, true): a found hesitation matches a true one whose span, widened
     by `tolerance` each side, holds the found one's middle... or overlaps it."""
     tp = 0
     n_found = sum(len(f) for f in found)
     n_true = sum(len(t) for t in truth)
-    for fs, ts in zip(found, truth):
+    for fs, ts in zip(found, truth, strict=True):
         used: set[int] = set()
         for a, b in fs:
             for k, (s, e) in enumerate(ts):

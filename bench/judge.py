@@ -23,14 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import machine  # noqa: E402
-from graded import KINDS, GradedSet, load_set, spearman  # noqa: E402
+from common import machine
+from graded import KINDS, GradedSet, load_set, spearman
 
-from interviewer.content import load_agenda, load_rubric  # noqa: E402
-from interviewer.judge.model import CRITERIA  # noqa: E402
-from interviewer.pipeline import Context, judge_transcript  # noqa: E402
-from interviewer.report.model import Report, SttInfo  # noqa: E402
-from interviewer.transcript import Transcript, typed  # noqa: E402
+from interviewer.content import load_agenda, load_rubric
+from interviewer.judge.model import CRITERIA
+from interviewer.pipeline import Context, judge_transcript
+from interviewer.report.model import Report, SttInfo
+from interviewer.transcript import Transcript, typed
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out" / "graded"
@@ -43,7 +43,13 @@ def judge_all(gs: GradedSet, transcripts: dict[str, Transcript], judge=None) -> 
     out = {}
     for a in gs.answers:
         q = gs.questions[a.question]
-        ctx = Context(q, load_agenda(q.agenda), rubric, bank=gs.questions, **({"judge": judge} if judge else {}))
+        ctx = Context(
+            q,
+            load_agenda(q.agenda),
+            rubric,
+            bank=gs.questions,
+            **({"judge": judge} if judge else {}),
+        )
         out[a.id] = judge_transcript(transcripts[a.id], ctx, a.id, stt)
     return out
 
@@ -64,7 +70,9 @@ def figures(gs: GradedSet, reports: dict[str, Report]) -> dict[str, float]:
     grades = [a.grades["overall"] for a in gs.answers]
 
     def worst(kind: str) -> float:
-        return max((reports[a.id].scores.overall for a in gs.answers if a.kind == kind), default=0.0)
+        return max(
+            (reports[a.id].scores.overall for a in gs.answers if a.kind == kind), default=0.0
+        )
 
     strong = [reports[a.id].scores.overall for a in gs.answers if a.kind == "strong"]
     out = {
@@ -84,25 +92,48 @@ def figures(gs: GradedSet, reports: dict[str, Report]) -> dict[str, float]:
 
 def print_table(gs: GradedSet, reports: dict[str, Report], verbose: bool) -> None:
     if verbose:
-        print(f"{'answer':<28} {'kind':<10} {'grade':>5} {'overall':>7}  " + " ".join(f"{c[:5]:>5}" for c in CRITERIA)
-              + "  agenda (label)")
+        print(
+            f"{'answer':<28} {'kind':<10} {'grade':>5} {'overall':>7}  "
+            + " ".join(f"{c[:5]:>5}" for c in CRITERIA)
+            + "  agenda (label)"
+        )
         for a in gs.answers:
             r = reports[a.id]
-            marks = "".join(("C" if s.status == "covered" else "p" if s.status == "prompted" else
-                             "~" if s.status == "partial" else ".") for s in r.agenda)
+            marks = "".join(
+                (
+                    "C"
+                    if s.status == "covered"
+                    else "p"
+                    if s.status == "prompted"
+                    else "~"
+                    if s.status == "partial"
+                    else "."
+                )
+                for s in r.agenda
+            )
             label = "".join("C" if s.step in a.covers else "." for s in r.agenda)
             flags = ",".join(sorted({f.kind for f in r.flags}))
-            print(f"{a.id:<28} {a.kind:<10} {a.grades['overall']:>5.1f} {r.scores.overall:>7.2f}  "
-                  + " ".join(f"{getattr(r.scores, c).score:>5}" for c in CRITERIA) + f"  {marks} ({label}) {flags}")
-    print(f"\n{'kind':<11} {'n':>3} {'grade':>6} {'overall':>8} " + " ".join(f"{c[:6]:>7}" for c in CRITERIA))
+            print(
+                f"{a.id:<28} {a.kind:<10} {a.grades['overall']:>5.1f} {r.scores.overall:>7.2f}  "
+                + " ".join(f"{getattr(r.scores, c).score:>5}" for c in CRITERIA)
+                + f"  {marks} ({label}) {flags}"
+            )
+    print(
+        f"\n{'kind':<11} {'n':>3} {'grade':>6} {'overall':>8} "
+        + " ".join(f"{c[:6]:>7}" for c in CRITERIA)
+    )
     for kind in KINDS:
         mine = [a for a in gs.answers if a.kind == kind]
         if not mine:
             continue
         g = statistics.mean(a.grades["overall"] for a in mine)
         o = statistics.mean(reports[a.id].scores.overall for a in mine)
-        cs = [statistics.mean(getattr(reports[a.id].scores, c).score for a in mine) for c in CRITERIA]
-        print(f"{kind:<11} {len(mine):>3} {g:>6.2f} {o:>8.2f} " + " ".join(f"{x:>7.2f}" for x in cs))
+        cs = [
+            statistics.mean(getattr(reports[a.id].scores, c).score for a in mine) for c in CRITERIA
+        ]
+        print(
+            f"{kind:<11} {len(mine):>3} {g:>6.2f} {o:>8.2f} " + " ".join(f"{x:>7.2f}" for x in cs)
+        )
 
 
 def spoken(gs: GradedSet, stt_model: str | None, voice: str) -> dict[str, Transcript]:
@@ -182,16 +213,27 @@ def session_timing(gs: GradedSet, minutes: float = 45.0) -> tuple[float, float, 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", default="dev", help="a folder in bench/graded/ (default: dev)")
-    ap.add_argument("--speech", action="store_true", help="also judge the answers spoken and transcribed")
+    ap.add_argument(
+        "--speech", action="store_true", help="also judge the answers spoken and transcribed"
+    )
     ap.add_argument("--voice", default="piper", choices=["piper", "espeak"])
-    ap.add_argument("--speech-sample", type=int, default=0, metavar="K",
-                    help="speak only the first K answers of each kind (0: all)")
+    ap.add_argument(
+        "--speech-sample",
+        type=int,
+        default=0,
+        metavar="K",
+        help="speak only the first K answers of each kind (0: all)",
+    )
     ap.add_argument("--stt-model", default=None, help="report model (default: the program's)")
     ap.add_argument("--llm", metavar="MODEL", help="judge with this model on OPENAI_BASE_URL")
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per answer")
     ap.add_argument("--json", type=Path, help="write the figures here")
-    ap.add_argument("--session-minutes", type=float, default=45.0,
-                    help="also time judging one session this long from saved transcripts (0: skip)")
+    ap.add_argument(
+        "--session-minutes",
+        type=float,
+        default=45.0,
+        help="also time judging one session this long from saved transcripts (0: skip)",
+    )
     args = ap.parse_args()
 
     gs = load_set(ROOT / "graded" / args.set)
@@ -201,16 +243,25 @@ def main() -> int:
         from interviewer.llm import LlmClient, load_llm_options
 
         judge = LlmJudge(LlmClient(load_llm_options(args.llm)))  # type: ignore[arg-type]
-    print(f"{len(gs.answers)} answers to {len({a.question for a in gs.answers})} questions "
-          f"({args.set}); {machine()}")
+    print(
+        f"{len(gs.answers)} answers to {len({a.question for a in gs.answers})} questions "
+        f"({args.set}); {machine()}"
+    )
     modes = {"text": (gs, {a.id: typed(a.text) for a in gs.answers})}
     if args.speech:
         sample = gs
         if args.speech_sample:
-            keep = [a for k in KINDS for a in [x for x in gs.answers if x.kind == k][:args.speech_sample]]
+            keep = [
+                a
+                for k in KINDS
+                for a in [x for x in gs.answers if x.kind == k][: args.speech_sample]
+            ]
             sample = GradedSet(gs.name, keep, gs.questions)
             modes["text, speech sample"] = (sample, {a.id: typed(a.text) for a in keep})
-            print(f"speech on a sample: the first {args.speech_sample} answers of each kind ({len(keep)})")
+            print(
+                f"speech on a sample: the first {args.speech_sample} answers of each kind "
+                f"({len(keep)})"
+            )
         modes["speech"] = (sample, spoken(sample, args.stt_model, args.voice))
     results = {}
     for mode, (mgs, transcripts) in modes.items():
@@ -221,20 +272,30 @@ def main() -> int:
         print_table(mgs, reports, args.verbose)
         f = figures(mgs, reports)
         results[mode] = f
-        print(f"\nstrong_min={f['strong_min']:.2f} spearman_tradeoffs={f['spearman_tradeoffs']:.2f} "
-              f"spearman_coverage={f['spearman_coverage']:.2f} spearman_depth={f['spearman_depth']:.2f}")
-        print(f"judge[{mode}] agenda_acc={f['agenda_acc']:.3f} spearman={f['spearman']:.3f} "
-              f"buzzword_max={f['buzzword_max']:.2f} offtopic_max={f['offtopic_max']:.2f} "
-              f"paraphrase_recall={f['paraphrase_recall']:.3f}")
+        print(
+            f"\nstrong_min={f['strong_min']:.2f} spearman_tradeoffs={f['spearman_tradeoffs']:.2f} "
+            f"spearman_coverage={f['spearman_coverage']:.2f} "
+            f"spearman_depth={f['spearman_depth']:.2f}"
+        )
+        print(
+            f"judge[{mode}] agenda_acc={f['agenda_acc']:.3f} spearman={f['spearman']:.3f} "
+            f"buzzword_max={f['buzzword_max']:.2f} offtopic_max={f['offtopic_max']:.2f} "
+            f"paraphrase_recall={f['paraphrase_recall']:.3f}"
+        )
     if args.session_minutes:
         cold, warm, words = session_timing(gs, args.session_minutes)
-        print(f"\njudging a {args.session_minutes:g}-minute session ({words} words) from saved transcripts: "
-              f"{cold:.1f} s with every sentence embedded afresh, {warm:.1f} s with the live "
-              f"interview's embeddings cached")
+        print(
+            f"\njudging a {args.session_minutes:g}-minute session ({words} words) from saved "
+            "transcripts: "
+            f"{cold:.1f} s with every sentence embedded afresh, {warm:.1f} s with the live "
+            f"interview's embeddings cached"
+        )
     last = results["speech" if "speech" in results else "text"]
-    print(f"judge agenda_acc={last['agenda_acc']:.3f} spearman={last['spearman']:.3f} "
-          f"buzzword_max={last['buzzword_max']:.2f} offtopic_max={last['offtopic_max']:.2f} "
-          f"paraphrase_recall={last['paraphrase_recall']:.3f}")
+    print(
+        f"judge agenda_acc={last['agenda_acc']:.3f} spearman={last['spearman']:.3f} "
+        f"buzzword_max={last['buzzword_max']:.2f} offtopic_max={last['offtopic_max']:.2f} "
+        f"paraphrase_recall={last['paraphrase_recall']:.3f}"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

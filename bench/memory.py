@@ -45,11 +45,15 @@ for wav in sorted(Path(sys.argv[1]).glob("turn-*.wav")):
 def timed(cmd: list[str], env: dict) -> tuple[float, int]:
     """Wall seconds and peak RSS (MB) of one child process."""
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - t0
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd[2:5])} failed: {proc.stderr.read() if proc.stderr else ''}")
+        raise SystemExit(
+            f"{' '.join(cmd[2:5])} failed: {proc.stderr.read() if proc.stderr else ''}"
+        )
     return wall, usage.ru_maxrss // 1024  # Linux reports KB
 
 
@@ -64,29 +68,53 @@ def main() -> int:
         tmp = Path(tmp)
         home = tmp / "home"
         (home / "recordings").mkdir(parents=True)
-        for d in ("prompts", "rubrics"):
-            (home / d).symlink_to(ROOT / d)
         wav = save_wav(tmp / "answer.wav", samples)
         env = {**os.environ, "INTERVIEWER_HOME": str(home)}
         py = [sys.executable, "-m", "interviewer"]
-        session_s, peak = timed(py + ["practice", "--question", "recsys-low-latency", "--no-voice",
-                                      "--minutes", str(args.minutes), "--session", "long",
-                                      "--answers", *[str(wav)] * count], env)
+        session_s, peak = timed(
+            py
+            + [
+                "practice",
+                "--question",
+                "recsys-low-latency",
+                "--no-voice",
+                "--minutes",
+                str(args.minutes),
+                "--session",
+                "long",
+                "--answers",
+                *[str(wav)] * count,
+            ],
+            env,
+        )
         s = json.loads((home / "recordings" / "long" / "session.json").read_text())
-        both_s, both_peak = timed([sys.executable, "-c", BOTH, str(home / "recordings" / "long")], env)
+        both_s, both_peak = timed(
+            [sys.executable, "-c", BOTH, str(home / "recordings" / "long")], env
+        )
         audio_s = sum(t["end"] - t["start"] for t in s["turns"] if t["role"] == "candidate")
         cached_s, cached_peak = timed(py + ["report", "long"], env)
         rescore_s, rescore_peak = timed(py + ["report", "long", "--rescore"], env)
     print(f"machine: {machine()}")
-    print(f"session: {s['clock'] / 60:.1f} minutes on the clock, {audio_s / 60:.1f} minutes of answers "
-          f"in {sum(t['role'] == 'candidate' for t in s['turns'])} turns")
+    print(
+        f"session: {s['clock'] / 60:.1f} minutes on the clock, {audio_s / 60:.1f} minutes of "
+        "answers "
+        f"in {sum(t['role'] == 'candidate' for t in s['turns'])} turns"
+    )
     print("| run | wall s | peak RSS MB | real-time factor |\n|---|---|---|---|")
-    print(f"| practice, 45 min session (--answers, report model) | {session_s:.0f} | {peak} | "
-          f"{session_s / audio_s:.3f} |")
-    print(f"| the same turns, both models resident: streamed (live) + one pass (report) | {both_s:.0f} | "
-          f"{both_peak} | {both_s / audio_s:.3f} |")
+    print(
+        f"| practice, 45 min session (--answers, report model) | {session_s:.0f} | {peak} | "
+        f"{session_s / audio_s:.3f} |"
+    )
+    print(
+        "| the same turns, both models resident: streamed (live) + one pass (report) | "
+        f"{both_s:.0f} | "
+        f"{both_peak} | {both_s / audio_s:.3f} |"
+    )
     print(f"| report from cached transcripts | {cached_s:.1f} | {cached_peak} | - |")
-    print(f"| report --rescore (batched) | {rescore_s:.0f} | {rescore_peak} | {rescore_s / audio_s:.3f} |")
+    print(
+        f"| report --rescore (batched) | {rescore_s:.0f} | {rescore_peak} | "
+        f"{rescore_s / audio_s:.3f} |"
+    )
     print(f"peak_rss_mb={max(peak, both_peak)}")
     return 0
 

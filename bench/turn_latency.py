@@ -22,8 +22,10 @@ from pathlib import Path
 from common import compose, machine, virtual_audio
 
 ROOT = Path(__file__).resolve().parent.parent
-ANSWER = ["For the baseline I would train a logistic regression model on click data,",
-          "and measure recall on a held out week."]
+ANSWER = [
+    "For the baseline I would train a logistic regression model on click data,",
+    "and measure recall on a held out week.",
+]
 
 
 def run(minutes: float, patience: float, extra: list[str]) -> dict:
@@ -33,13 +35,34 @@ def run(minutes: float, patience: float, extra: list[str]) -> dict:
         sound_env, _ = virtual_audio(tmp, speech)
         home = tmp / "home"
         (home / "recordings").mkdir(parents=True)
-        for d in ("prompts", "rubrics"):
-            (home / d).symlink_to(ROOT / d)
-        env = {**os.environ, **sound_env, "INTERVIEWER_HOME": str(home), "INTERVIEWER_PACE_INPUT": "1"}
+        env = {
+            **os.environ,
+            **sound_env,
+            "INTERVIEWER_HOME": str(home),
+            "INTERVIEWER_PACE_INPUT": "1",
+        }
         t0 = time.monotonic()
-        p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
-                            "--minutes", str(minutes), "--patience", str(patience), "--session", "bench", *extra],
-                           env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "interviewer",
+                "practice",
+                "--question",
+                "recsys-low-latency",
+                "--minutes",
+                str(minutes),
+                "--patience",
+                str(patience),
+                "--session",
+                "bench",
+                *extra,
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+        )
         wall = time.monotonic() - t0
         if p.returncode != 0:
             raise SystemExit(f"practice failed: {p.stderr.strip()}")
@@ -60,13 +83,18 @@ def main() -> int:
         raise SystemExit(f"too few turns measured: {lat}")
     lat_sorted = sorted(lat)
     median = statistics.median(lat)
-    p95 = lat_sorted[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
-    startup = (s.get("first_line_at", 0) - s["_started"]) if s.get("first_line_at") else float("nan")
+    p95 = lat_sorted[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]
+    startup = (
+        (s.get("first_line_at", 0) - s["_started"]) if s.get("first_line_at") else float("nan")
+    )
     print(f"machine: {machine()}")
     print(f"turns measured: {len(lat)}; session wall time {s['_wall_s']:.0f} s")
     print("| turns | median ms | p95 ms | min ms | max ms | start to first word s |")
     print("|---|---|---|---|---|---|")
-    print(f"| {len(lat)} | {median:.0f} | {p95:.0f} | {min(lat):.0f} | {max(lat):.0f} | {startup:.2f} |")
+    print(
+        f"| {len(lat)} | {median:.0f} | {p95:.0f} | {min(lat):.0f} | {max(lat):.0f} | "
+        f"{startup:.2f} |"
+    )
     print(f"turn latency median_ms={median:.0f} p95_ms={p95:.0f}")
     return 0
 

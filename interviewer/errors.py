@@ -16,6 +16,14 @@ Every one carries a message written for the user, one line, that the CLI prints 
 from __future__ import annotations
 
 
+def first_line(exc: BaseException, limit: int = 160) -> str:
+    """What a library's exception says, fit for a one-line message: its first line, at most
+    limit characters; its type's name when it says nothing (str() of a bare ``raise X()`` is
+    empty, and ``splitlines()[0]`` of it would raise IndexError inside the error handler)."""
+    lines = str(exc).strip().splitlines()
+    return (lines[0].strip() if lines else type(exc).__name__)[:limit]
+
+
 class InterviewerError(Exception):
     """Base class: an expected failure with a user-facing one-line message."""
 

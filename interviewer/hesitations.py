@@ -18,8 +18,8 @@ Silence and noise (unvoiced, or below the speech level) never count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -89,7 +89,7 @@ def frame_features(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     if not len(frames):
         return np.zeros(0), np.zeros(0), np.zeros(0)
     spec = np.fft.rfft(frames, axis=1)
-    power = (spec.real ** 2 + spec.imag ** 2).astype(np.float64)
+    power = (spec.real**2 + spec.imag**2).astype(np.float64)
     level = 10 * np.log10(power.sum(axis=1) + 1e-10)
     bands = 10 * np.log10(power @ _FB.T + 1e-10)
     # Bands far below the frame's strongest carry no sound, only leakage that jumps about:
@@ -101,7 +101,7 @@ def frame_features(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     # Voicing: the autocorrelation's peak at a pitch lag, divided by the window's own
     # autocorrelation at that lag (Boersma 1993), so a periodic frame scores near 1.
     padded = np.fft.rfft(frames, n=2 * WIN, axis=1)
-    ac = np.fft.irfft(padded.real ** 2 + padded.imag ** 2, axis=1)[:, :WIN]
+    ac = np.fft.irfft(padded.real**2 + padded.imag**2, axis=1)[:, :WIN]
     lo, hi = SAMPLE_RATE // 400, SAMPLE_RATE // 80
     ratio = ac[:, lo:hi] / np.maximum(ac[:, :1], 1e-10) / _WIN_AC[lo:hi]
     voicing = np.clip(ratio.max(axis=1), 0, 1)
@@ -112,11 +112,12 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last + 1) of each run of True."""
     padded = np.concatenate([[False], mask, [False]])
     d = np.diff(padded.astype(np.int8))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
 
 
-def steady_sounds(samples: np.ndarray, regions: Sequence[Span],
-                  o: HesitationOptions = HesitationOptions()) -> list[Span]:
+def steady_sounds(
+    samples: np.ndarray, regions: Sequence[Span], o: HesitationOptions = HesitationOptions()
+) -> list[Span]:
     """Held voiced sounds inside VAD speech: the candidates for a hesitation."""
     level, flux, voicing = frame_features(samples)
     if not len(level):
@@ -151,7 +152,7 @@ def _letters(word: str) -> int:
     return sum(ch.isalnum() for ch in word)
 
 
-def is_stretched(w: Word, o: HesitationOptions = HesitationOptions()) -> bool:  # noqa: D103
+def is_stretched(w: Word, o: HesitationOptions = HesitationOptions()) -> bool:
     return w.end - w.start > o.stretch_base_s + o.per_letter_s * _letters(w.word)
 
 
@@ -172,8 +173,12 @@ def _excess(w: Word, o: HesitationOptions) -> float:
     return max(0.0, w.end - w.start - o.stretch_base_s - o.per_letter_s * _letters(w.word))
 
 
-def find_hesitations(samples: np.ndarray, words: Sequence[Word], regions: Sequence[Span],
-                     o: HesitationOptions = HesitationOptions()) -> list[Span]:
+def find_hesitations(
+    samples: np.ndarray,
+    words: Sequence[Word],
+    regions: Sequence[Span],
+    o: HesitationOptions = HesitationOptions(),
+) -> list[Span]:
     """Hesitation sounds the words do not account for (see the module's docstring). One that
     Whisper did write as a filler ("um") is dropped later, by the metrics, which know the
     rubric's filler list."""
@@ -183,8 +188,11 @@ def find_hesitations(samples: np.ndarray, words: Sequence[Word], regions: Sequen
         over = [w for w in words if w.end > sound.start and w.start < sound.end]
         # A sure word accounts for the sound under it (unless it is mostly that sound), less
         # the time it runs past the length of its letters: Whisper's drag over a sound it dropped.
-        covered = sum(max(0.0, min(w.end, sound.end) - max(w.start, sound.start) - _excess(w, o))
-                      for w in over if _accounts_for(w, sound, o))
+        covered = sum(
+            max(0.0, min(w.end, sound.end) - max(w.start, sound.start) - _excess(w, o))
+            for w in over
+            if _accounts_for(w, sound, o)
+        )
         if covered / length >= o.cover:
             continue  # a held vowel inside ordinary words
         out.append(sound)

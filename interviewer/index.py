@@ -12,27 +12,46 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from interviewer.errors import DiskError, SessionError
+from interviewer.errors import SessionError
+from interviewer.files import disk_full
 from interviewer.report.model import ProgressPoint, session_kind
 from interviewer.settings import Paths
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS sessions (
     session TEXT PRIMARY KEY, created_at TEXT, question TEXT, kind TEXT, overall REAL,
     coverage INTEGER, fillers_per_minute REAL, longest_pause_s REAL, report_mtime REAL)"""
-COLUMNS = ["session", "created_at", "question", "kind", "overall", "coverage",
-           "fillers_per_minute", "longest_pause_s"]
+COLUMNS = [
+    "session",
+    "created_at",
+    "question",
+    "kind",
+    "overall",
+    "coverage",
+    "fillers_per_minute",
+    "longest_pause_s",
+]
 
 
 def point_from_report(session: str, report: dict) -> ProgressPoint:
     m = report["metrics"]
-    numbers = [report["scores"]["overall"], report["scores"]["coverage"]["score"],
-               m["fillers_per_minute"], m["longest_pause_s"]]
+    numbers = [
+        report["scores"]["overall"],
+        report["scores"]["coverage"]["score"],
+        m["fillers_per_minute"],
+        m["longest_pause_s"],
+    ]
     if not all(isinstance(x, (int, float)) and math.isfinite(x) for x in numbers):
         raise ValueError("a score or metric is not a finite number")  # NaN, Infinity: left out
-    return ProgressPoint(session=session, created_at=report["created_at"], question=report["question"]["id"],
-                         kind="demo" if report.get("demo") else session_kind(report.get("turns") or []),
-                         overall=report["scores"]["overall"], coverage=report["scores"]["coverage"]["score"],
-                         fillers_per_minute=m["fillers_per_minute"], longest_pause_s=m["longest_pause_s"])
+    return ProgressPoint(
+        session=session,
+        created_at=report["created_at"],
+        question=report["question"]["id"],
+        kind="demo" if report.get("demo") else session_kind(report.get("turns") or []),
+        overall=report["scores"]["overall"],
+        coverage=report["scores"]["coverage"]["score"],
+        fillers_per_minute=m["fillers_per_minute"],
+        longest_pause_s=m["longest_pause_s"],
+    )
 
 
 BUSY_TIMEOUT_S = 30.0  # another interviewer process writing the index: wait this long for it
@@ -55,10 +74,11 @@ def _in_use_or_full(exc: sqlite3.DatabaseError, db: Path) -> None:
     """Errors that say nothing about the file's health are raised, never 'repaired'."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        raise SessionError(f"{db} is busy: another interviewer command is writing it; try again "
-                           "when it is done") from None
-    if "full" in text or "disk i/o" in text:
-        raise DiskError(f"the disk is full while writing {db} ({exc})") from None
+        raise SessionError(
+            f"{db} is busy: another interviewer command is writing it; try again when it is done"
+        ) from None
+    if (full := disk_full(exc, db)) is not None:
+        raise full from None
     if "readonly" in text or "unable to open" in text:
         raise SessionError(f"{db} cannot be written ({exc})") from None
 
@@ -90,7 +110,10 @@ def refresh(root: Path | None = None) -> list[ProgressPoint]:
 
 def _refresh(conn: sqlite3.Connection, root: Path) -> list[ProgressPoint]:
     with conn:
-        rows = {r[0]: r for r in conn.execute(f"SELECT {', '.join(COLUMNS)}, report_mtime FROM sessions")}
+        rows = {
+            r[0]: r
+            for r in conn.execute(f"SELECT {', '.join(COLUMNS)}, report_mtime FROM sessions")
+        }
         reports = {p.parent.name: p for p in root.glob("*/report.json")}
         for gone in set(rows) - set(reports):
             conn.execute("DELETE FROM sessions WHERE session = ?", (gone,))
@@ -104,15 +127,17 @@ def _refresh(conn: sqlite3.Connection, root: Path) -> list[ProgressPoint]:
                     point = point_from_report(session, json.loads(path.read_text(encoding="utf-8")))
                 except (OSError, ValueError, KeyError, TypeError, ValidationError):
                     continue  # an unreadable report is left out, not fatal
-                conn.execute(f"INSERT OR REPLACE INTO sessions ({', '.join(COLUMNS)}, report_mtime) "
-                             f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
-                             [getattr(point, c) for c in COLUMNS] + [mtime])
+                conn.execute(
+                    f"INSERT OR REPLACE INTO sessions ({', '.join(COLUMNS)}, report_mtime) "
+                    f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
+                    [getattr(point, c) for c in COLUMNS] + [mtime],
+                )
             points.append(point)
     return sorted(points, key=lambda p: (p.created_at, p.session))
 
 
 def _valid(row: tuple) -> ProgressPoint | None:
     try:
-        return ProgressPoint(**dict(zip(COLUMNS, row[:-1])))
+        return ProgressPoint(**dict(zip(COLUMNS, row[:-1], strict=True)))
     except (ValidationError, TypeError):
         return None  # a damaged row: re-read from its report

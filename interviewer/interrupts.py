@@ -18,8 +18,10 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 
 def install() -> None:
     """Only over Python's own handler: an ignored SIGINT stays ignored."""
-    if threading.current_thread() is threading.main_thread() and \
-            signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    ):
         signal.signal(signal.SIGINT, _handler)
 
 

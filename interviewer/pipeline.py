@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from interviewer.audio import Audio
 from interviewer.content import Agenda, Question, Rubric, load_questions, question_budget
@@ -42,36 +42,63 @@ class Context:
         return bank
 
 
-def understand_transcript(transcript: Transcript, ctx: Context, probed: dict[str, float] | None = None,
-                          full: bool = True) -> tuple[list[Utterance], Understanding, list[PhaseSpan]]:
+def understand_transcript(
+    transcript: Transcript, ctx: Context, probed: dict[str, float] | None = None, full: bool = True
+) -> tuple[list[Utterance], Understanding, list[PhaseSpan]]:
     """Sentences, their meaning and the phases they make. `full` adds relevance, key points and
     trade-offs (the report); the live interviewer needs only phases and step status."""
     utts = isolate(transcript, utterances(transcript), ctx.rubric)
-    u = understand(transcript, utts, ctx.question, ctx.agenda, ctx.rubric, ctx.embedder, probed,
-                   ctx.questions() if full else None)
+    u = understand(
+        transcript,
+        utts,
+        ctx.question,
+        ctx.agenda,
+        ctx.rubric,
+        ctx.embedder,
+        probed,
+        ctx.questions() if full else None,
+    )
     turns = [(s.start, s.end) for s in transcript.turns]
     return utts, u, segment(utts, u.labels, turns)
 
 
-def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
-                     stt: SttInfo, probed: dict[str, float] | None = None) -> Report:
+def judge_transcript(
+    transcript: Transcript,
+    ctx: Context,
+    audio_name: str,
+    stt: SttInfo,
+    probed: dict[str, float] | None = None,
+) -> Report:
     """Everything after transcription: pure, so re-scoring needs no model."""
     utts, u, spans = understand_transcript(transcript, ctx, probed)
     budget = question_budget(ctx.question, ctx.agenda)
     metrics = measure(transcript, ctx.rubric.speech, spans, budget)
-    answer = Answer(transcript=transcript, utterances=utts, phases=spans, metrics=metrics,
-                    question=ctx.question, agenda=ctx.agenda, probed=probed or {}, understanding=u)
+    answer = Answer(
+        transcript=transcript,
+        utterances=utts,
+        phases=spans,
+        metrics=metrics,
+        question=ctx.question,
+        agenda=ctx.agenda,
+        probed=probed or {},
+        understanding=u,
+    )
     judgement = ctx.judge.score(answer, ctx.rubric)
     q = ctx.question
     report = Report(
-        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         audio=audio_name,
         duration_s=transcript.duration_s,
-        question=QuestionInfo(id=q.id, text=q.text, category=q.category, track=q.track,
-                              agenda=ctx.agenda.id),
-        judge=JudgeInfo(name=ctx.judge.name, rubric=ctx.rubric.id,
-                        rubric_version=ctx.rubric.version, agenda=ctx.agenda.id,
-                        prompt=judgement.prompt),
+        question=QuestionInfo(
+            id=q.id, text=q.text, category=q.category, track=q.track, agenda=ctx.agenda.id
+        ),
+        judge=JudgeInfo(
+            name=ctx.judge.name,
+            rubric=ctx.rubric.id,
+            rubric_version=ctx.rubric.version,
+            agenda=ctx.agenda.id,
+            prompt=judgement.prompt,
+        ),
         stt=stt,
         transcript=transcript,
         metrics=metrics,
@@ -82,7 +109,7 @@ def judge_transcript(transcript: Transcript, ctx: Context, audio_name: str,
         flags=judgement.flags,
         notes=[FILLER_NOTE] + judgement.notes,
     )
-    report.next_time = next_time(report)
+    report.next_time = next_time(report, ctx.rubric.advice)
     return report
 
 
@@ -93,16 +120,19 @@ def score_audio(audio: Audio, ctx: Context, transcriber: WhisperTranscriber) -> 
             f"no speech found in {audio.path} ({audio.duration_s:.1f} s of audio): "
             "check that it is the right file and that the microphone was on"
         )
-    stt = SttInfo(model=transcriber.model_name, device=transcriber.device,
-                  compute_type=transcriber.compute_type)
+    stt = transcriber.info()
     report = judge_transcript(transcript, ctx, str(audio.path), stt)
     if audio.unreadable_s:
-        report.notes.append(f"{audio.unreadable_s:.1f} s of the audio could not be decoded (damaged data): "
-                            "that stretch is missing from the transcript and the scores.")
+        report.notes.append(
+            f"{audio.unreadable_s:.1f} s of the audio could not be decoded (damaged data): "
+            "that stretch is missing from the transcript and the scores."
+        )
     return report
 
 
-def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> tuple[dict[str, str], list[PhaseSpan]]:
+def assess(
+    transcript: Transcript, ctx: Context, probed: dict[str, float]
+) -> tuple[dict[str, str], list[PhaseSpan]]:
     """The live interviewer's view of the interview so far (all candidate turns on the session
     clock): each step's status and the phase spans, from the same understanding the report uses."""
     _, u, spans = understand_transcript(transcript, ctx, probed, full=False)

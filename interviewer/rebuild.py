@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from interviewer.content import custom_question, get_question, load_agenda, load_rubric
+from interviewer.content import load_rubric, question_and_agenda
 from interviewer.errors import SessionError
 from interviewer.judge import Judge
 from interviewer.pipeline import Context
@@ -15,43 +15,62 @@ from interviewer.session import open_existing
 from interviewer.settings import SttOptions
 
 
-def rebuild(session_id: str, rescore: bool = False, rubric: str = "default",
-            judge: Judge | None = None, stt: SttOptions = SttOptions()) -> Path:
+def rebuild(
+    session_id: str,
+    rescore: bool = False,
+    rubric: str = "default",
+    judge: Judge | None = None,
+    stt: SttOptions = SttOptions(),
+) -> Path:
     session = open_existing(session_id)
     data = session.read()
     turns = data.get("turns") or []
     if not any(t.get("role") == "candidate" for t in turns):
         raise SessionError(f"session '{session_id}' has no answers to score")
     q = data.get("question") or {}
-    if q.get("id") == "custom":
-        agenda = load_agenda(data.get("agenda_id") or "ml-design")
-        question = custom_question(q.get("text", ""), agenda)
-    else:
-        question = get_question(q.get("id", ""))
-        agenda = load_agenda(question.agenda)
-    ctx = Context(question, agenda, load_rubric(rubric), *([judge] if judge else []))
+    custom = q.get("id") == "custom"
+    question, agenda = question_and_agenda(
+        None if custom else q.get("id", ""),
+        q.get("text", ""),
+        data.get("agenda_id") if custom else None,
+    )
+    scale = load_rubric(rubric)
+    ctx = (
+        Context(question, agenda, scale, judge=judge) if judge else Context(question, agenda, scale)
+    )
     transcriber = None
-    info = SttInfo(**data["stt"]) if data.get("stt") else SttInfo(model="saved transcripts", device="none",
-                                                                    compute_type="none")
+    info = SttInfo(**data["stt"]) if data.get("stt") else SttInfo.none("saved transcripts")
     if rescore:
         from interviewer.stt import WhisperTranscriber
 
         transcriber = WhisperTranscriber(stt)
         transcriber.load()
-        info = SttInfo(model=transcriber.model_name, device=transcriber.device,
-                       compute_type=transcriber.compute_type)
+        info = transcriber.info()
     clock = float(data.get("clock") or max(t["end"] for t in turns))
-    report = session_report(session.dir, turns, ctx, info, data.get("probed") or {}, clock,
-                            transcriber=transcriber, rescore=rescore, minutes=data.get("minutes"))
+    report = session_report(
+        session.dir,
+        turns,
+        ctx,
+        info,
+        data.get("probed") or {},
+        clock,
+        transcriber=transcriber,
+        rescore=rescore,
+        minutes=data.get("minutes"),
+    )
     # A session's date is when it happened, not when its report was last rebuilt: the order
     # of `sessions` and `progress` must never change on a rebuild.
     report.created_at = _happened_at(session.dir, data) or report.created_at
     report.demo = bool((data.get("settings") or {}).get("demo"))
     used = {t.get("audio") for t in turns}
     waiting = sorted(w.name for w in session.dir.glob("turn-[0-9][0-9].wav") if w.name not in used)
-    if waiting:  # recorded before a stop, not yet taken by the interview: say so, never drop silently
-        report.notes.append(f"{', '.join(waiting)} recorded but not yet in the interview: "
-                            f"`interviewer practice --resume {session.id}` adds it.")
+    if (
+        waiting
+    ):  # recorded before a stop, not yet taken by the interview: say so, never drop silently
+        report.notes.append(
+            f"{', '.join(waiting)} recorded but not yet in the interview: "
+            f"`interviewer practice --resume {session.id}` adds it."
+        )
     return publish(report, session.dir)
 
 

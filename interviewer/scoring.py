@@ -7,7 +7,7 @@ rebuild a report from the saved audio and transcripts (e.g. after editing a rubr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile as sf
@@ -19,13 +19,25 @@ from interviewer.pipeline import FILLER_NOTE, Context, judge_transcript
 from interviewer.report import Report, write_report
 from interviewer.report.advice import next_time
 from interviewer.report.model import SttInfo, ended_from
+from interviewer.report.writer import write_json
 from interviewer.session import inside, read_transcript
-from interviewer.transcript import Segment, Span, Transcript, combine, join_words
+from interviewer.transcript import Transcript, combine
+
+if TYPE_CHECKING:
+    from interviewer.stt import StreamingTranscriber
 
 
-def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
-                   probed: dict[str, float], clock: float, transcriber: Any = None,
-                   rescore: bool = False, minutes: float | None = None) -> Report:
+def session_report(
+    folder: Path,
+    turns: list[dict],
+    ctx: Context,
+    stt: SttInfo,
+    probed: dict[str, float],
+    clock: float,
+    transcriber: StreamingTranscriber | None = None,
+    rescore: bool = False,
+    minutes: float | None = None,
+) -> Report:
     """Judge every candidate turn together on the session clock."""
     parts: list[tuple[float, float, Transcript]] = []
     notes: list[str] = []
@@ -33,17 +45,29 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
     redo: dict[int, Transcript] = {}
     used: dict[int, str] = {}  # turn n -> the text scored
     if transcriber is not None:
-        todo = [i for i, t in enumerate(answers) if _wav(folder, t) is not None
-                and (rescore or _saved(folder, t) is None)]
+        todo = [
+            i
+            for i, t in enumerate(answers)
+            if _wav(folder, t) is not None and (rescore or _saved(folder, t) is None)
+        ]
         previous = [_saved(folder, answers[i]) for i in todo]
-        redo = retranscribe(transcriber, [_wav(folder, answers[i]) for i in todo],  # type: ignore[misc]
-                            [read_transcript(p) if p else None for p in previous])
+        redo = retranscribe(
+            transcriber,
+            [w for i in todo if (w := _wav(folder, answers[i])) is not None],  # all of them
+            [read_transcript(p) if p else None for p in previous],
+        )
         redo = {todo[k]: tr for k, tr in redo.items()}
     for i, t in enumerate(answers):
         wav, saved = _wav(folder, t), _saved(folder, t)
         if t.get("audio") and wav is None:
-            notes.append(f"{t['audio']} is missing" + (": its saved transcript was used." if saved
-                                                      else " and so is its transcript: the turn is left out."))
+            notes.append(
+                f"{t['audio']} is missing"
+                + (
+                    ": its saved transcript was used."
+                    if saved
+                    else " and so is its transcript: the turn is left out."
+                )
+            )
         if i in redo:
             tr = redo[i]
             if t.get("transcript"):
@@ -68,7 +92,8 @@ def session_report(folder: Path, turns: list[dict], ctx: Context, stt: SttInfo,
         report.notes = [n for n in report.notes if n != FILLER_NOTE]
         report.notes.append("Answers were typed: pace, pauses and fillers were not measured.")
     report.notes += notes
-    report.next_time = next_time(report)  # again, now that it knows the turns (typed or spoken)
+    # Again, now that it knows the turns (typed or spoken).
+    report.next_time = next_time(report, ctx.rubric.advice)
     return report
 
 
@@ -88,8 +113,11 @@ GAP_S = 1.0  # silence between turns laid end to end for one batched pass
 GROUP_S = 300.0  # audio per batched pass: full batches, bounded memory (45 min at once: 1.3 GB)
 
 
-def retranscribe(transcriber: Any, wavs: list[Path],
-                 saved: list[Transcript | None] | None = None) -> dict[int, Transcript]:
+def retranscribe(
+    transcriber: StreamingTranscriber,
+    wavs: list[Path],
+    saved: list[Transcript | None] | None = None,
+) -> dict[int, Transcript]:
     """The turns in batched passes of up to GROUP_S seconds each (fuller batches: ~13% faster
     than turn by turn), split back into one transcript per turn with its own times."""
     saved = saved or [None] * len(wavs)
@@ -108,8 +136,12 @@ def retranscribe(transcriber: Any, wavs: list[Path],
     return out
 
 
-def _retranscribe_group(transcriber: Any, wavs: list[Path], saved: list[Transcript | None],
-                        group: list[int]) -> dict[int, Transcript]:
+def _retranscribe_group(
+    transcriber: StreamingTranscriber,
+    wavs: list[Path],
+    saved: list[Transcript | None],
+    group: list[int],
+) -> dict[int, Transcript]:
     """One batched pass over several turns laid end to end. Speech regions already saved for a
     turn are reused (the VAD on the same audio gives the same regions)."""
     clips = [load_audio(wavs[i]).samples for i in group]
@@ -119,40 +151,29 @@ def _retranscribe_group(transcriber: Any, wavs: list[Path], saved: list[Transcri
         offsets.append(pos / SAMPLE_RATE)
         pos += len(c) + len(gap)
     regions = None
-    if all(saved[i] is not None for i in group):
-        regions = [Span(start=round(r.start + o, 3), end=round(r.end + o, 3))
-                   for o, i in zip(offsets, group) for r in saved[i].speech_regions]  # type: ignore[union-attr]
-    whole = transcriber.transcribe_batched(Audio(np.concatenate([x for c in clips for x in (c, gap)])),
-                                           regions=regions)
+    known = [saved[i] for i in group]
+    if all(t is not None for t in known):
+        regions = [
+            r.shifted(o)
+            for o, t in zip(offsets, known, strict=True)
+            if t is not None
+            for r in t.speech_regions
+        ]
+    whole = transcriber.transcribe_batched(
+        Audio(np.concatenate([x for c in clips for x in (c, gap)])), regions=regions
+    )
     out: dict[int, Transcript] = {}
-    for k, (start, clip) in enumerate(zip(offsets, clips)):
-        end = start + len(clip) / SAMPLE_RATE
-        inside = lambda x: start - GAP_S / 2 <= x < end + GAP_S / 2  # noqa: E731  (split mid-gap)
-        shift = lambda x: round(max(0.0, x - start), 3)  # noqa: E731
-        t = Transcript(duration_s=round(end - start, 3), model=whole.model)
-        t.words = [w.model_copy(update={"start": shift(w.start), "end": shift(w.end)})
-                   for w in whole.words if inside(w.start)]
-        # A batch may pack the end of one turn and the start of the next into one segment:
-        # segments are rebuilt from the words that fall in this turn.
-        for sg in whole.segments:
-            mine = [w for w in whole.words if inside(w.start) and sg.start - 0.01 <= w.start <= sg.end + 0.01]
-            if mine:
-                t.segments.append(Segment(text=join_words([w.word for w in mine]),
-                                          start=shift(mine[0].start), end=shift(mine[-1].end)))
-        t.speech_regions = [Span(start=shift(r.start), end=min(shift(r.end), t.duration_s))
-                            for r in whole.speech_regions if inside(r.start)]
-        t.hesitations = [Span(start=shift(h.start), end=min(shift(h.end), t.duration_s))
-                         for h in whole.hesitations if inside(h.start)]
-        t.text = " ".join(sg.text for sg in t.segments).strip()
-        out[group[k]] = t
+    for i, start, clip in zip(group, offsets, clips, strict=True):
+        # Each turn takes half the silence on either side of it: the split falls mid-gap.
+        out[i] = whole.window(start, start + len(clip) / SAMPLE_RATE, pad=GAP_S / 2)
     return out
 
 
 def publish(report: Report, folder: Path, root: Path | None = None, index: bool = True) -> Path:
     """Write report.json, report.md and report.html with the progress so far; returns the json."""
-    json_path, _ = write_report(report, folder)  # first, so the index sees this session
     if not index:
-        return json_path
+        return write_report(report, folder)[0]
+    json_path = write_json(report, folder)  # first, so the index sees this session
     # The trend compares like with like: typed, spoken and single-answer sessions apart.
     points = [p for p in refresh(root or folder.parent) if p.kind == report.kind]
     mine = next((i for i, p in enumerate(points) if p.session == folder.name), None)

@@ -13,19 +13,17 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from interviewer.errors import SessionError
-from interviewer.files import DISK_FULL, atomic_write_json
+from interviewer.errors import SessionError, first_line
+from interviewer.files import atomic_write_json, disk_full
 from interviewer.settings import Paths
 
 if TYPE_CHECKING:
-    from interviewer.audio import Audio
-    from interviewer.report import Report
     from interviewer.transcript import Transcript
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -37,7 +35,9 @@ def sanitize(name: str) -> str:
     clean = _UNSAFE.sub("-", name.strip()).strip(".-")
     clean = re.sub(r"\.{2,}", ".", clean)[:MAX_ID]
     if not clean:
-        raise SessionError(f"'{name}' cannot be used as a session name (use letters, digits, - or _)")
+        raise SessionError(
+            f"'{name}' cannot be used as a session name (use letters, digits, - or _)"
+        )
     return clean
 
 
@@ -49,8 +49,13 @@ def new_id(question_id: str, name: str | None = None) -> str:
 
 def file_name(value: str) -> str:
     """A name of a file inside a session folder: no folder part, no '..', not hidden."""
-    if (not value or value != Path(value).name or "\\" in value or value.startswith(".")
-            or "\x00" in value):
+    if (
+        not value
+        or value != Path(value).name
+        or "\\" in value
+        or value.startswith(".")
+        or "\x00" in value
+    ):
         raise ValueError(f"'{value[:80]}' is not a file name inside the session folder")
     return value
 
@@ -68,7 +73,7 @@ def inside(folder: Path, name: str) -> Path:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Turn(BaseModel):
@@ -186,7 +191,7 @@ class Session:
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as exc:
-            raise SessionError(f"{self.json_path} is unreadable ({_first(exc)})") from None
+            raise SessionError(f"{self.json_path} is unreadable ({first_line(exc)})") from None
         try:
             return SessionRecord.model_validate_json(text)
         except ValidationError as exc:
@@ -203,10 +208,6 @@ class Session:
         atomic_write_json(self.json_path, record.model_dump(mode="json"))
 
 
-def _first(exc: BaseException) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:160]
-
-
 def _orphan(path: Path) -> bool:
     """A folder left by a start killed before its session.json existed (older versions)."""
     return path.is_dir() and not (path / "session.json").exists()
@@ -221,10 +222,14 @@ def create(session_id: str, root: Path | None = None, **fields: Any) -> Session:
         path.rmdir()  # an empty leftover: nothing to keep
     if path.exists():
         if _orphan(path):
-            raise SessionError(f"folder {path} exists but holds no session.json (a start that was "
-                               "interrupted); move it away or pick another name")
-        raise SessionError(f"session '{session_id}' already exists in {root}; "
-                           f"resume it with --resume {session_id} or pick another name")
+            raise SessionError(
+                f"folder {path} exists but holds no session.json (a start that was "
+                "interrupted); move it away or pick another name"
+            )
+        raise SessionError(
+            f"session '{session_id}' already exists in {root}; "
+            f"resume it with --resume {session_id} or pick another name"
+        )
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{session_id}.", dir=root))
@@ -245,11 +250,10 @@ def create(session_id: str, root: Path | None = None, **fields: Any) -> Session:
 
 
 def _os_error(exc: OSError, where: Path) -> Exception:
-    from interviewer.errors import DiskError
-
-    if exc.errno in DISK_FULL:
-        return DiskError(f"the disk is full while creating a session in {where}")
-    return SessionError(f"cannot create a session in {where} ({exc.strerror or _first(exc)})")
+    reason = exc.strerror or first_line(exc)
+    return disk_full(exc, f"a new session in {where}") or SessionError(
+        f"cannot create a session in {where} ({reason})"
+    )
 
 
 def open_existing(session_id: str, root: Path | None = None) -> Session:
@@ -257,8 +261,10 @@ def open_existing(session_id: str, root: Path | None = None) -> Session:
     clean = sanitize(session_id)
     path = root / clean
     if clean == session_id and _orphan(path):
-        raise SessionError(f"folder {path} exists but holds no session.json (a start that was "
-                           "interrupted before anything was recorded); move it away to start again")
+        raise SessionError(
+            f"folder {path} exists but holds no session.json (a start that was "
+            "interrupted before anything was recorded); move it away to start again"
+        )
     if clean != session_id or not (path / "session.json").is_file():
         known = sorted(p.parent.name for p in root.glob("*/session.json"))[-5:]
         hint = f" (recent: {', '.join(known)})" if known else ""
@@ -278,46 +284,28 @@ def check_out(out: Path, source: Path) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
     if is_session(out):
-        raise UsageError(f"--out {out} holds a saved session; pick a new folder "
-                         "(a recorded session is never written over)")
+        raise UsageError(
+            f"--out {out} holds a saved session; pick a new folder "
+            "(a recorded session is never written over)"
+        )
     if source.resolve().parent == out.resolve():
-        raise UsageError(f"--out {out} holds the input audio; pick another folder (inputs are never touched)")
+        raise UsageError(
+            f"--out {out} holds the input audio; pick another folder (inputs are never touched)"
+        )
     existing = next(p for p in [out, *out.parents] if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         raise UsageError(f"--out {out} cannot be written ({existing} is not a writable folder)")
 
 
-def read_transcript(path: Path) -> "Transcript":
+def read_transcript(path: Path) -> Transcript:
     """A saved turn-NN.json; a damaged one is a SessionError naming it."""
     from interviewer.transcript import Transcript
 
     try:
         return Transcript.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValidationError) as exc:
-        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else _first(exc)
-        raise SessionError(f"{path} is damaged ({reason}); `interviewer report --rescore` "
-                           "transcribes its audio again") from None
-
-
-def save_answer(folder: Path, audio: "Audio", report: "Report") -> Path:
-    """A recorded answer as a one-turn session folder: a 16 kHz copy of the audio, its
-    transcript, session.json and the reports, so `report`, `replay` and the index treat it
-    like any session. Returns report.json."""
-    from interviewer.audio.io import save_wav
-    from interviewer.scoring import publish
-
-    folder.mkdir(parents=True, exist_ok=True)
-    save_wav(folder / "turn-01.wav", audio.samples)
-    atomic_write_json(folder / "turn-01.json", report.transcript.model_dump(mode="json"))
-    turn = {"n": 0, "role": "candidate", "kind": "answer", "text": report.transcript.text,
-            "audio": "turn-01.wav", "transcript": "turn-01.json", "start": 0.0,
-            "end": report.duration_s, "step": None, "ended_by": "file", "source": report.audio}
-    report.turns = [turn]
-    Session(folder.name, folder).write({
-        "id": folder.name, "kind": "answer", "status": "finished", "created_at": report.created_at,
-        "question": {"id": report.question.id, "text": report.question.text},
-        "agenda_id": report.question.agenda, "turns": [turn], "probed": {}, "clock": report.duration_s,
-        "stt": report.stt.model_dump(), "report": "report.json"})
-    # The session index lives in recordings/: an answer saved elsewhere (--out) writes
-    # nothing outside its own folder.
-    return publish(report, folder, index=folder.resolve().parent == Paths().recordings.resolve())
+        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else first_line(exc)
+        raise SessionError(
+            f"{path} is damaged ({reason}); `interviewer report --rescore` "
+            "transcribes its audio again"
+        ) from None

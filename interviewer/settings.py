@@ -3,41 +3,87 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# The project root holds prompts/, rubrics/ and recordings/. An installed copy (pip install .)
-# has no such tree beside it, so INTERVIEWER_HOME can point elsewhere.
+import platformdirs
 
-PROJECT_ROOT = Path(os.environ.get("INTERVIEWER_HOME", Path(__file__).resolve().parent.parent))
+APP = "interviewer"
+
+# Built-in content ships inside the package (package data), so an installed copy has it.
+BUILTIN = Path(__file__).resolve().parent / "builtin"
+# A source checkout: the package folder sits beside pyproject.toml. There the checkout is the
+# user's folder (recordings/ in the repository), so `make demo` and `make test` keep their layout.
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def _from_checkout() -> bool:
+    return (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "interviewer").is_dir()
 
 
 def cache_home() -> Path:
     """Where computed things are kept between runs (the assembled base model, sentence
-    embeddings): $INTERVIEWER_CACHE, else $XDG_CACHE_HOME/interviewer, else ~/.cache/interviewer.
-    A user folder, never site-packages, which may be read-only or shared."""
+    embeddings, the LLM endpoint cache): $INTERVIEWER_CACHE, else the platform's user cache folder
+    ($XDG_CACHE_HOME/interviewer or ~/.cache/interviewer on Linux). A user folder, never
+    site-packages, which may be read-only or shared."""
     if os.environ.get("INTERVIEWER_CACHE"):
         return Path(os.environ["INTERVIEWER_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "interviewer"
+    return platformdirs.user_cache_path(APP)
+
+
+def config_home() -> Path:
+    """The user's settings (config.toml): the platform's user config folder."""
+    return platformdirs.user_config_path(APP)
+
+
+def _user_content() -> Path:
+    return _home() or config_home()
+
+
+def _user_recordings() -> Path:
+    home = _home()
+    return home / "recordings" if home else platformdirs.user_data_path(APP) / "recordings"
+
+
+def _home() -> Path | None:
+    """One folder for everything the user owns: $INTERVIEWER_HOME, else a source checkout."""
+    if os.environ.get("INTERVIEWER_HOME"):
+        return Path(os.environ["INTERVIEWER_HOME"])
+    return CHECKOUT if _from_checkout() else None
 
 
 @dataclass(frozen=True)
 class Paths:
-    prompts: Path = PROJECT_ROOT / "prompts"
-    rubrics: Path = PROJECT_ROOT / "rubrics"
-    recordings: Path = PROJECT_ROOT / "recordings"
+    """Where content is read and sessions are written, resolved when built (so the environment
+    of the moment counts, not the one at import).
 
-    @property
-    def questions(self) -> Path:
-        return self.prompts / "questions"
+    Content (prompts/..., rubrics/...) is looked up in the user's folder first, then in the
+    built-in one: a user's file of the same name replaces the built-in file, and a user's
+    question file adds questions to the bank. The user's folder is $INTERVIEWER_HOME, else the
+    source checkout, else the platform's user config folder; sessions go to recordings/ in
+    $INTERVIEWER_HOME or the checkout, else in the platform's user data folder.
+    """
 
-    @property
-    def agendas(self) -> Path:
-        return self.rubrics / "agendas"
+    user: Path = field(default_factory=_user_content)  # holds prompts/ and rubrics/
+    recordings: Path = field(default_factory=_user_recordings)
+    builtin: Path = BUILTIN
+
+    def find(self, *parts: str) -> Path:
+        """The user's file if there is one, else the built-in one (which may not exist: the
+        caller's error names it)."""
+        mine = self.user.joinpath(*parts)
+        return mine if mine.exists() else self.builtin.joinpath(*parts)
+
+    def folders(self, *parts: str) -> list[Path]:
+        """The built-in folder and the user's, in that order, those that exist."""
+        found = [self.builtin.joinpath(*parts), self.user.joinpath(*parts)]
+        unique = list(dict.fromkeys(p.resolve() for p in found if p.is_dir()))
+        return unique
 
     @property
     def examples(self) -> Path:
-        return self.recordings / "examples"
+        """The demo's candidates: built in, never the user's."""
+        return self.builtin / "examples"
 
 
 # Two speech models, each where it fits. The live interviewer streams with tiny.en (fast enough
@@ -92,7 +138,7 @@ class RecorderOptions:
     max_turn_s: float = 900.0  # one answer never runs past 15 minutes
     speech_threshold: float = 0.5  # Silero speech probability
     push_to_talk: bool = False  # Enter starts and Enter stops; silence never ends the turn
-    device: str | None = None  # input device name or index; None: the system default
+    device: str | int | None = None  # input device name or index; None: the system default
 
 
 @dataclass(frozen=True)
@@ -101,7 +147,7 @@ class VoiceOptions:
     voice: str | None = None  # a pyttsx3/espeak-ng voice id, e.g. "gmw/en-us"; None: default
     rate: int = 170  # words per minute
     sample_rate: int = 16000  # playback rate; lines are resampled to it
-    device: str | None = None  # output device name or index
+    device: str | int | None = None  # output device name or index
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from pathlib import Path
 from typing import Any, Protocol
 
 from interviewer.audio import Audio, speech_regions
-from interviewer.errors import ModelError
+from interviewer.errors import ModelError, first_line
 from interviewer.hesitations import find_hesitations
 from interviewer.models import TINY_LABEL, TINY_SHA256, label, model_dir, tiny_model_dir
 from interviewer.models import verify_model_dir as verify_model_dir
 from interviewer.settings import SttOptions, VadOptions
-from interviewer.transcript import Segment, Span, Transcript, Word
+from interviewer.transcript import Segment, Span, SttInfo, Transcript, Word
 
 BUNDLED_MODEL = TINY_LABEL
 BUNDLED_SHA256 = TINY_SHA256
@@ -26,7 +27,24 @@ LOW_LOGPROB = -1.0
 
 
 class Transcriber(Protocol):
-    def transcribe(self, audio: Audio) -> Transcript: ...
+    """What the pipeline asks of a speech model: WhisperTranscriber, or a test's own."""
+
+    def transcribe(self, audio: Audio) -> Transcript:
+        """One pass over a whole answer: the transcript behind every report."""
+        ...
+
+
+class StreamingTranscriber(Transcriber, Protocol):
+    """A Transcriber that can also hear a live turn piece by piece, and re-hear many turns in
+    one batched pass (`report --rescore`)."""
+
+    def transcribe_chunk(self, audio: Audio) -> Transcript:
+        """One streamed piece of a live turn (no context before it)."""
+        ...
+
+    def transcribe_batched(self, audio: Audio, regions: list[Span] | None = None) -> Transcript:
+        """Turns laid end to end, decoded in batches; regions: VAD already run on them."""
+        ...
 
 
 def bundled_model_dir(verify: bool = True) -> Path:
@@ -70,6 +88,15 @@ class WhisperTranscriber:
         self.device = pick_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
 
+    def info(self, live: WhisperTranscriber | None = None) -> SttInfo:
+        """This model, for a report; live: the streaming model of the interview, when another."""
+        return SttInfo(
+            model=self.model_name,
+            device=self.device,
+            compute_type=self.compute_type,
+            live_model=live.model_name if live is not None and live is not self else None,
+        )
+
     @property
     def model_name(self) -> str:
         return label(self.options.model) if self.options.model else BUNDLED_MODEL
@@ -100,11 +127,12 @@ class WhisperTranscriber:
 
     def load_in_background(self) -> None:
         """Start loading the model; the first transcription waits for it (and re-raises)."""
+
         def work() -> None:
-            try:
+            # load() runs again on first use and raises there, with the session saved.
+            with contextlib.suppress(Exception):
                 self.load()
-            except Exception:
-                pass  # load() runs again on first use and raises there, with the session saved
+
         threading.Thread(target=work, daemon=True, name="stt-load").start()
 
     def load(self) -> Any:
@@ -125,20 +153,23 @@ class WhisperTranscriber:
                 cpu_threads=self.options.cpu_threads,
             )
         except Exception as exc:
-            if self.device == "cuda" and self.options.device == "auto" and _looks_like_cuda_failure(exc):
+            if (
+                self.device == "cuda"
+                and self.options.device == "auto"
+                and _looks_like_cuda_failure(exc)
+            ):
                 self._fall_back_to_cpu(exc)
                 return self._load()
             raise ModelError(
                 f"could not load speech model '{self.model_name}' on {self.device} "
-                f"({str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__}); "
+                f"({first_line(exc)}); "
                 "without a network, pass a local model directory or omit --stt-model"
             ) from None
         return self._model
 
     def _fall_back_to_cpu(self, exc: BaseException) -> None:
         print(
-            f"warning: CUDA libraries failed to load ({str(exc).splitlines()[0][:120]}); "
-            "using the CPU",
+            f"warning: CUDA libraries failed to load ({first_line(exc, 120)}); using the CPU",
             file=sys.stderr,
         )
         self._model = None
@@ -155,8 +186,9 @@ class WhisperTranscriber:
         window without timestamp tokens: with them, Whisper sometimes jumps its timestamp to
         the end of a short clip and drops the sentences in between (seen on 15 s chunks).
         Word times still come from the alignment."""
-        return self._run(audio, batched=False, one_window=audio.duration_s <= ONE_WINDOW_S,
-                         hesitations=False)
+        return self._run(
+            audio, batched=False, one_window=audio.duration_s <= ONE_WINDOW_S, hesitations=False
+        )
 
     def transcribe_batched(self, audio: Audio, regions: list[Span] | None = None) -> Transcript:
         """Batched inference over VAD chunks: faster on long audio (re-scoring, benchmarks).
@@ -164,18 +196,31 @@ class WhisperTranscriber:
         rather than running the VAD again."""
         return self._run(audio, batched=True, regions=regions)
 
-    def _run(self, audio: Audio, batched: bool, one_window: bool = False,
-             regions: list[Span] | None = None, hesitations: bool = True) -> Transcript:
+    def _run(
+        self,
+        audio: Audio,
+        batched: bool,
+        one_window: bool = False,
+        regions: list[Span] | None = None,
+        hesitations: bool = True,
+    ) -> Transcript:
         if regions is None:
-            regions = [Span(start=r.start, end=r.end) for r in speech_regions(audio.samples, self.vad)]
-        result = Transcript(duration_s=round(audio.duration_s, 3), speech_regions=list(regions),
-                            model=self.model_name)
+            regions = speech_regions(audio.samples, self.vad)
+        result = Transcript(
+            duration_s=round(audio.duration_s, 3),
+            speech_regions=list(regions),
+            model=self.model_name,
+        )
         if not regions:
             return result  # silence or noise: never hand it to Whisper, which would invent words
         try:
             segments = self._decode(audio, batched, one_window)
         except Exception as exc:
-            if self.device == "cuda" and self.options.device == "auto" and _looks_like_cuda_failure(exc):
+            if (
+                self.device == "cuda"
+                and self.options.device == "auto"
+                and _looks_like_cuda_failure(exc)
+            ):
                 # CUDA libraries can load lazily and fail only on the first real call.
                 self._fall_back_to_cpu(exc)
                 segments = self._decode(audio, batched, one_window)
@@ -186,15 +231,21 @@ class WhisperTranscriber:
             Segment(text=s.text.strip(), start=round(s.start, 3), end=round(s.end, 3)) for s in kept
         ]
         result.words = [
-            Word(word=w.word.strip(), start=round(w.start, 3), end=round(w.end, 3),
-                 probability=round(w.probability, 3))
+            Word(
+                word=w.word.strip(),
+                start=round(w.start, 3),
+                end=round(w.end, 3),
+                probability=round(w.probability, 3),
+            )
             for s in kept
             for w in (s.words or [])
             if w.word.strip()
         ]
         result.text = " ".join(s.text for s in result.segments).strip()
         if hesitations:  # for the report; the live path skips the work (its turns are refined)
-            result.hesitations = find_hesitations(audio.samples, result.words, result.speech_regions)
+            result.hesitations = find_hesitations(
+                audio.samples, result.words, result.speech_regions
+            )
         return result
 
     def _decode(self, audio: Audio, batched: bool, one_window: bool = False) -> list[Any]:
@@ -215,8 +266,11 @@ class WhisperTranscriber:
             # Tighter VAD than the pipeline's default (which pads 400 ms): packs less silence
             # into each batch and was both faster and more accurate here (WER 0.071 vs 0.087).
             segments, _ = self._batched.transcribe(
-                audio.samples, batch_size=self.options.batch_size,
-                vad_parameters={"min_silence_duration_ms": 250, "speech_pad_ms": 200}, **common)
+                audio.samples,
+                batch_size=self.options.batch_size,
+                vad_parameters={"min_silence_duration_ms": 250, "speech_pad_ms": 200},
+                **common,
+            )
         else:
             segments, _ = model.transcribe(audio.samples, **common)
         return list(segments)  # the generator does the work: consume it here

@@ -6,10 +6,10 @@ Matching is on normalized whole-word tokens, so cues read as they are spoken: "t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
-from interviewer.transcript import Word, normalize
+from interviewer.transcript import Utterance, Word, normalize
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,25 @@ def tokenize(words: Sequence[Word]) -> list[Token]:
     return tokens
 
 
+def sentence_tokens(words: Sequence[Word], sentences: Sequence[Utterance]) -> list[list[Token]]:
+    """Each sentence's tokens, made once for every phrase list matched against them (cues,
+    injection phrases, signposts)."""
+    return [tokenize(words[s.first_word : s.last_word + 1]) for s in sentences]
+
+
 def find(tokens: Sequence[Token], phrases: Iterable[str]) -> list[Match]:
     """Every non-overlapping occurrence, longest phrase first where two compete, in time order."""
-    patterns = sorted({tuple(normalize(p)): p for p in phrases if normalize(p)}.items(),
-                      key=lambda kv: -len(kv[0]))
+    patterns = sorted(
+        {tuple(normalize(p)): p for p in phrases if normalize(p)}.items(),
+        key=lambda kv: -len(kv[0]),
+    )
     texts = [t.text for t in tokens]
     taken = [False] * len(tokens)
     found: list[Match] = []
     for pattern, phrase in patterns:
         n = len(pattern)
         for i in range(len(texts) - n + 1):
-            if tuple(texts[i:i + n]) == pattern and not any(taken[i:i + n]):
+            if tuple(texts[i : i + n]) == pattern and not any(taken[i : i + n]):
                 for k in range(i, i + n):
                     taken[k] = True
                 found.append(Match(phrase, i, i + n - 1, tokens[i].start, tokens[i + n - 1].end))

@@ -1,4 +1,4 @@
-"""Word error rate, for tests and benchmarks: (substitutions + deletions + insertions) / ref words."""
+"""Word error rate, for tests and benchmarks: (substitutions + deletions + insertions) / words."""
 
 from __future__ import annotations
 

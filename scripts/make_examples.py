@@ -1,4 +1,4 @@
-"""Regenerate recordings/examples/*.flac from the SSML in recordings/examples/examples.toml."""
+"""Regenerate the demo's answers, interviewer/builtin/examples/*.flac, from examples.toml's SSML."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import soundfile as sf
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "recordings" / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "interviewer" / "builtin" / "examples"
 
 
 def main() -> int:
@@ -20,8 +20,10 @@ def main() -> int:
             target = EXAMPLES / turn["file"]
             with tempfile.TemporaryDirectory() as tmp:
                 wav = Path(tmp) / "a.wav"
-                subprocess.run(["espeak-ng", "-m", "-v", "en-us", "-s", "165", "-w", str(wav),
-                                turn["ssml"]], check=True)
+                subprocess.run(
+                    ["espeak-ng", "-m", "-v", "en-us", "-s", "165", "-w", str(wav), turn["ssml"]],
+                    check=True,
+                )
                 # 16 kHz is all Whisper uses; FLAC keeps the committed files small.
                 subprocess.run(["sox", str(wav), "-r", "16000", str(target)], check=True)
             print(f"{turn['file']}: {sf.info(str(target)).duration:.1f} s")

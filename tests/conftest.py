@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from speech import virtual_audio  # noqa: F401  (re-exported for the tests)
 
 from interviewer.stt import WhisperTranscriber
 from interviewer.transcript import Span, Transcript, Word
 
-from speech import virtual_audio  # noqa: F401  (re-exported for the tests)
-
 ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "interviewer" / "builtin"  # the built-in prompts, rubrics and demo examples
 
 # Embeddings of the question bank are cached between runs; tests that give a child process its own
-# HOME (the virtual sound card) still share this one cache, so each run embeds the bank at most once.
+# HOME (the virtual sound card) still share this one cache: each run embeds the bank at most once.
 os.environ.setdefault("INTERVIEWER_CACHE", str(Path.home() / ".cache" / "interviewer"))
 
 
@@ -51,8 +51,14 @@ def cli(tmp_path):
 
     def run(*args: str, timeout: float = 600, env: dict | None = None) -> Run:
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-        p = subprocess.run([sys.executable, "-m", "interviewer", *args], capture_output=True,
-                           text=True, timeout=timeout, cwd=tmp_path, env=full_env)
+        p = subprocess.run(
+            [sys.executable, "-m", "interviewer", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=tmp_path,
+            env=full_env,
+        )
         return Run(p.returncode, p.stdout, p.stderr)
 
     return run
@@ -60,11 +66,9 @@ def cli(tmp_path):
 
 @pytest.fixture
 def home(tmp_path):
-    """An INTERVIEWER_HOME of its own: the real prompts and rubrics, an empty recordings/."""
+    """An INTERVIEWER_HOME of its own: an empty recordings/, the built-in prompts and rubrics."""
     h = tmp_path / "home"
     (h / "recordings").mkdir(parents=True)
-    for d in ("prompts", "rubrics"):
-        (h / d).symlink_to(ROOT / d)
     return h
 
 
@@ -79,7 +83,9 @@ def assert_clean_error(run: Run, *fragments: str) -> None:
         assert fragment.lower() in lines[0].lower(), lines[0]
 
 
-def text_transcript(text: str, wpm: float = 150, gaps: dict[int, float] | None = None) -> Transcript:
+def text_transcript(
+    text: str, wpm: float = 150, gaps: dict[int, float] | None = None
+) -> Transcript:
     """A transcript with evenly timed words, for judging logic that never touches audio.
 
     gaps maps a word index to seconds of silence inserted before that word.
@@ -97,5 +103,11 @@ def text_transcript(text: str, wpm: float = 150, gaps: dict[int, float] | None =
         words.append(Word(word=w, start=round(t, 3), end=round(t + step * 0.8, 3)))
         t += step
     regions.append(Span(start=region_start, end=t))
-    return Transcript(text=text, words=words, speech_regions=regions, duration_s=t + 0.5,
-                      segments=[], model="text")
+    return Transcript(
+        text=text,
+        words=words,
+        speech_regions=regions,
+        duration_s=t + 0.5,
+        segments=[],
+        model="text",
+    )

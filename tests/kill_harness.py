@@ -16,9 +16,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -26,12 +26,27 @@ from interviewer.audio import load_audio
 
 QUESTION = "recsys-low-latency"
 ANSWERS = {
-    "ask": (["Before I start, how many requests per second should we expect, and what is the latency budget?"],
-            "latency"),
-    "baseline": (["For a simple baseline, I would collect click logs as labeled data,",
-                  "and train a logistic regression model with a cross entropy loss."], "regression"),
-    "monitor": (["After launch, I would monitor click rates in an A B test, alert on data drift,",
-                 "and retrain the model every week. I think that covers it. I'm done."], "retrain"),
+    "ask": (
+        [
+            "Before I start, how many requests per second should we expect, and what is the "
+            "latency budget?"
+        ],
+        "latency",
+    ),
+    "baseline": (
+        [
+            "For a simple baseline, I would collect click logs as labeled data,",
+            "and train a logistic regression model with a cross entropy loss.",
+        ],
+        "regression",
+    ),
+    "monitor": (
+        [
+            "After launch, I would monitor click rates in an A B test, alert on data drift,",
+            "and retrain the model every week. I think that covers it. I'm done.",
+        ],
+        "retrain",
+    ),
 }
 
 
@@ -51,7 +66,7 @@ def _exists(name: str) -> Callable[[Path], bool]:
 
 
 def _pending(n: int) -> Callable[[Path], bool]:
-    return lambda folder: ((_record(folder).get("pending") or {}).get("n") == n)
+    return lambda folder: (_record(folder).get("pending") or {}).get("n") == n
 
 
 def _answered(n: int) -> Callable[[Path], bool]:
@@ -122,20 +137,55 @@ def _default_sigint() -> None:
 
 
 def _run(args: list[str], env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "interviewer", *args], env=env, input=stdin or "",
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args],
+        env=env,
+        input=stdin or "",
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
-def stop_and_resume(home: Path, answers: dict[str, Path], instant: Instant, sig: signal.Signals,
-                    sid: str, extra_env: dict | None = None, voice: bool = False) -> Outcome:
-    env = {**os.environ, **(extra_env or {}), "INTERVIEWER_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+def stop_and_resume(
+    home: Path,
+    answers: dict[str, Path],
+    instant: Instant,
+    sig: signal.Signals,
+    sid: str,
+    extra_env: dict | None = None,
+    voice: bool = False,
+) -> Outcome:
+    env = {
+        **os.environ,
+        **(extra_env or {}),
+        "INTERVIEWER_HOME": str(home),
+        "PYTHONUNBUFFERED": "1",
+    }
     folder = home / "recordings" / sid
     files = [answers[k] for k in ANSWERS]
     quiet = [] if voice else ["--no-voice"]
-    proc = subprocess.Popen([sys.executable, "-m", "interviewer", "practice", "--question", QUESTION,
-                             *quiet, "--session", sid, "--answers", *map(str, files)],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            QUESTION,
+            *quiet,
+            "--session",
+            sid,
+            "--answers",
+            *map(str, files),
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
     out = Outcome(instant.label, sig.name, stopped=False)
     deadline = time.monotonic() + 300
     while proc.poll() is None and not instant.when(folder) and time.monotonic() < deadline:
@@ -162,9 +212,18 @@ def stop_and_resume(home: Path, answers: dict[str, Path], instant: Instant, sig:
     # Resume with the answers not yet recorded (a turn WAV on disk is an answer given).
     given = sorted(folder.glob("turn-[0-9][0-9].wav"))
     out.answers_before = len(given)
-    rest = files[len(given):]
+    rest = files[len(given) :]
     if not folder.exists():  # stopped before the folder existed: start again
-        args = ["practice", "--question", QUESTION, *quiet, "--session", sid, "--answers", *map(str, files)]
+        args = [
+            "practice",
+            "--question",
+            QUESTION,
+            *quiet,
+            "--session",
+            sid,
+            "--answers",
+            *map(str, files),
+        ]
     elif rest:
         args = ["practice", "--resume", sid, *quiet, "--answers", *map(str, rest)]
     else:
@@ -189,11 +248,13 @@ def check_finished(home: Path, folder: Path, answers: dict[str, Path], env: dict
     got = [t for t in report["turns"] if t["role"] == "candidate"]
     if [t.get("audio") for t in got] != [f"turn-{i:02d}.wav" for i in range(1, len(ANSWERS) + 1)]:
         problems.append(f"report answers {[t.get('audio') for t in got]}")
-    for t, (key, (_, word)) in zip(got, ANSWERS.items()):
+    for t, (key, (_, word)) in zip(got, ANSWERS.items(), strict=False):
         if word not in t["text"].lower():
             problems.append(f"{t.get('audio')}: '{word}' missing from {t['text'][:60]!r}")
         wav = folder / str(t.get("audio"))
-        if not wav.exists() or not np.array_equal(load_audio(wav).samples, load_audio(answers[key]).samples):
+        if not wav.exists() or not np.array_equal(
+            load_audio(wav).samples, load_audio(answers[key]).samples
+        ):
             problems.append(f"{wav.name} is not the recorded answer, whole")
     if list(folder.glob("*partial*")):
         problems.append(f"set aside: {[p.name for p in folder.glob('*partial*')]}")

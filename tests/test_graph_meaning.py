@@ -15,29 +15,41 @@ from interviewer.interview.lines import load_lines
 QUESTION = get_question("recsys-low-latency")
 
 ASK = "How many requests per second at peak, and what is the p99 latency budget?"
-BASELINE = ("I'll assume ten thousand requests a second and fifty milliseconds. For a first version, "
-            "a two tower model trained on purchase events from the impression logs retrieves five "
-            "hundred candidates, a gradient boosted ranker predicts the chance of a purchase with a "
-            "log loss, and I'd measure recall at five hundred and NDCG on a held out week.")
+BASELINE = (
+    "I'll assume ten thousand requests a second and fifty milliseconds. For a first version, "
+    "a two tower model trained on purchase events from the impression logs retrieves five "
+    "hundred candidates, a gradient boosted ranker predicts the chance of a purchase with a "
+    "log loss, and I'd measure recall at five hundred and NDCG on a held out week."
+)
 ITERATE_AND_MONITOR = (
-    "The ranker is the slow part, so I'd precompute item features overnight and cache the lists for "
+    "The ranker is the slow part, so I'd precompute item features overnight and cache the "
+    "lists for "
     "the most common requests for five minutes, which is cheaper but can show stale items. Once it "
-    "is live, half the traffic keeps today's row and half gets the new one, and I compare purchases "
-    "per session and page someone when p99 latency passes fifty milliseconds. I think I've covered my design.")
+    "is live, half the traffic keeps today's row and half gets the new one, and I compare "
+    "purchases "
+    "per session and page someone when p99 latency passes fifty milliseconds. I think I've "
+    "covered my design."
+)
 
 
 def drive(tmp_path, answers: list[str]):
-    deps = Deps(session_dir=tmp_path, question=QUESTION, agenda=load_agenda(QUESTION.agenda),
-                rubric=load_rubric(), lines=load_lines(), transcriber=None)
-    graph = build_graph(deps, InMemorySaver())
+    deps = Deps(
+        session_dir=tmp_path,
+        question=QUESTION,
+        agenda=load_agenda(QUESTION.agenda),
+        rubric=load_rubric(),
+        lines=load_lines(),
+        transcriber=None,
+    )
+    graph = build_graph(InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
-    graph.invoke(initial_state(deps, 45.0), config)
+    graph.invoke(initial_state(deps, 45.0), config, context=deps)
     for text in answers:
         if not graph.get_state(config).next:
             break
-        graph.invoke(Command(resume={"text": text}), config)
+        graph.invoke(Command(resume={"text": text}), config, context=deps)
     while graph.get_state(config).next:  # out of answers: the candidate ends the interview
-        graph.invoke(Command(resume={"end": True}), config)
+        graph.invoke(Command(resume={"end": True}), config, context=deps)
     return graph.get_state(config).values
 
 
@@ -59,8 +71,10 @@ def test_a_covered_step_is_never_probed_and_the_report_agrees(tmp_path):
 
 
 def test_a_skipped_step_is_probed_then_counts_as_prompted(tmp_path):
-    monitor = ("After launch I'd split traffic between today's row and the new ranker, compare "
-               "purchases per session, and alert when the share of listings shown shrinks week over week.")
+    monitor = (
+        "After launch I'd split traffic between today's row and the new ranker, compare "
+        "purchases per session, and alert when the share of listings shown shrinks week over week."
+    )
     state = drive(tmp_path, [BASELINE, "I'm done.", monitor])
     probes = [t["step"] for t in state["turns"] if t["kind"] == "probe"]
     assert probes and probes[0] in ("clarify", "iterate", "monitor")

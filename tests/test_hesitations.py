@@ -30,8 +30,10 @@ SOUNDS = [("Umm.", 3.0), ("Uhh.", 3.0), ("Hmmm.", 2.5), ("Um.", 1.5), ("Errm.", 
 def _vowel(seconds: float, f0: float = 120.0) -> np.ndarray:
     """A held vowel: harmonics of f0 under a fixed formant envelope, like a sung "uh"."""
     t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
-    wave = sum(np.sin(2 * np.pi * k * f0 * t) * np.exp(-((k * f0 - 600) / 400) ** 2)
-               for k in range(1, 30))
+    wave = sum(
+        np.sin(2 * np.pi * k * f0 * t) * np.exp(-(((k * f0 - 600) / 400) ** 2))
+        for k in range(1, 30)
+    )
     return (0.3 * wave / np.max(np.abs(wave))).astype(np.float32)
 
 
@@ -42,8 +44,12 @@ def _speechlike(seconds: float, seed: int) -> np.ndarray:
     for _ in range(int(seconds / 0.06)):
         f0, formant = rng.uniform(100, 160), rng.uniform(300, 2500)
         t = np.arange(int(0.06 * SAMPLE_RATE)) / SAMPLE_RATE
-        parts.append(sum(np.sin(2 * np.pi * k * f0 * t) * np.exp(-((k * f0 - formant) / 300) ** 2)
-                         for k in range(1, 30)))
+        parts.append(
+            sum(
+                np.sin(2 * np.pi * k * f0 * t) * np.exp(-(((k * f0 - formant) / 300) ** 2))
+                for k in range(1, 30)
+            )
+        )
     x = np.concatenate(parts)
     return (0.3 * x / np.max(np.abs(x))).astype(np.float32)
 
@@ -57,7 +63,9 @@ def test_a_held_vowel_no_word_covers_is_a_hesitation():
     words = [Word(word="first", start=0.1, end=0.9), Word(word="second", start=1.6, end=2.4)]
     found = find_hesitations(audio, words, region)
     assert len(found) == 1
-    assert found[0].start == pytest.approx(1.0, abs=0.06) and found[0].end == pytest.approx(1.5, abs=0.06)
+    assert found[0].start == pytest.approx(1.0, abs=0.06) and found[0].end == pytest.approx(
+        1.5, abs=0.06
+    )
 
 
 def test_a_held_vowel_under_a_stretched_or_unsure_word_is_a_hesitation():
@@ -129,7 +137,11 @@ def test_inserted_hesitations_are_found_and_clean_speech_gives_none(report_trans
     t = report_transcriber.transcribe(Audio(hesitant))
     found = [(h.start, h.end) for h in t.hesitations]
     hits = [any(a < e + 0.3 and b > s - 0.3 for a, b in found) for s, e in truth]
-    assert sum(hits) >= 0.8 * len(truth), (found, truth, [(w.word, w.start, w.end) for w in t.words])
+    assert sum(hits) >= 0.8 * len(truth), (
+        found,
+        truth,
+        [(w.word, w.start, w.end) for w in t.words],
+    )
     false = [f for f in found if not any(f[0] < e + 0.3 and f[1] > s - 0.3 for s, e in truth)]
     assert false == [], false
     assert report_transcriber.transcribe(Audio(clean)).hesitations == []
@@ -151,10 +163,19 @@ def test_the_live_path_leaves_hesitations_to_the_report(transcriber):
 
 
 def _transcript(hesitations: list[Span]) -> Transcript:
-    words = [Word(word=w, start=i * 0.4, end=i * 0.4 + 0.3) for i, w in
-             enumerate("so um I would start with a simple baseline model today".split())]
-    return Transcript(text="", words=words, duration_s=6.0, speech_regions=[Span(start=0, end=4.4)],
-                      hesitations=hesitations)
+    words = [
+        Word(word=w, start=i * 0.4, end=i * 0.4 + 0.3)
+        for i, w in enumerate(
+            ["so", "um", "I", "would", "start", "with", "a", "simple", "baseline", "model", "today"]
+        )
+    ]
+    return Transcript(
+        text="",
+        words=words,
+        duration_s=6.0,
+        speech_regions=[Span(start=0, end=4.4)],
+        hesitations=hesitations,
+    )
 
 
 def test_metrics_count_hesitations_once_and_weight_them_in_disfluencies():
@@ -166,12 +187,18 @@ def test_metrics_count_hesitations_once_and_weight_them_in_disfluencies():
     assert [f.word for f in m.fillers] == ["um"]
     minutes = m.speaking_span_s / 60
     assert m.hesitations_per_minute == pytest.approx(1 / minutes, rel=0.01)
-    assert m.disfluencies_per_minute == pytest.approx((1 + speech.hesitation_weight) / minutes, rel=0.01)
+    assert m.disfluencies_per_minute == pytest.approx(
+        (1 + speech.hesitation_weight) / minutes, rel=0.01
+    )
     heavier = speech.model_copy(update={"hesitation_weight": 3.0})
-    assert measure(_transcript([other]), heavier).disfluencies_per_minute == pytest.approx(4 / minutes, rel=0.01)
+    assert measure(_transcript([other]), heavier).disfluencies_per_minute == pytest.approx(
+        4 / minutes, rel=0.01
+    )
 
 
-def test_answer_report_lists_hesitation_sounds_with_click_to_play(cli, tmp_path, report_transcriber):
+def test_answer_report_lists_hesitation_sounds_with_click_to_play(
+    cli, tmp_path, report_transcriber
+):
     hesitant, _, truth = _hesitant(7)
     wav = save_wav(tmp_path / "hesitant.wav", hesitant)
     out = tmp_path / "out"
@@ -184,7 +211,9 @@ def test_answer_report_lists_hesitation_sounds_with_click_to_play(cli, tmp_path,
     assert all({"start", "end"} <= set(h) and h["end"] > h["start"] for h in sounds)
     for p in r["metrics"]["per_phase"]:  # per phase, beside the fillers
         spans = [(s["start"], s["end"]) for s in r["phases"] if s["step"] == p["step"]]
-        assert p["hesitations"] == sum(any(a <= h["start"] <= b + 1e-6 for a, b in spans) for h in sounds)
+        assert p["hesitations"] == sum(
+            any(a <= h["start"] <= b + 1e-6 for a, b in spans) for h in sounds
+        )
     assert sum(p["hesitations"] for p in r["metrics"]["per_phase"]) >= len(sounds) - 1
     md = (out / "report.md").read_text()
     assert "Hesitation sounds, heard in the audio, not words" in md

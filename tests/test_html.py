@@ -18,14 +18,16 @@ import pytest
 from interviewer.judge.model import Flag
 from interviewer.report import Report
 from interviewer.report.html import render_html
-from interviewer.report.markdown import clock
 from interviewer.report.model import ProgressPoint
 from interviewer.report.numbers import delta_text, score_text
+from interviewer.transcript import clock
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-    pytest.skip(f"needs Debian chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER})",
-                allow_module_level=True)
+    pytest.skip(
+        f"needs Debian chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER})",
+        allow_module_level=True,
+    )
 webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (dev extras)")
 Service = webdriver.ChromeService
 By = pytest.importorskip("selenium.webdriver.common.by").By
@@ -39,8 +41,13 @@ SLOW = 0.0625
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    p = subprocess.run([sys.executable, "-m", "interviewer", "demo", "--out", str(out)],
-                       check=False, capture_output=True, text=True, timeout=600)
+    p = subprocess.run(
+        [sys.executable, "-m", "interviewer", "demo", "--out", str(out)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr
     return out.parent / f"{out.name}-weak"  # each demo candidate is a session beside the demo
 
@@ -61,10 +68,18 @@ def page(demo, report) -> Path:
 def driver(tmp_path_factory):
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1200,900",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     d = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -78,8 +93,10 @@ def load(driver, path: Path) -> None:
     driver.get_log("browser")
     driver.get_log("performance")  # drops the start-up tab's own requests
     driver.get(path.as_uri())
-    driver.execute_script("document.querySelectorAll('audio').forEach(function (a) {"
-                          f" a.defaultPlaybackRate = {SLOW}; a.playbackRate = {SLOW}; }});")
+    driver.execute_script(
+        "document.querySelectorAll('audio').forEach(function (a) {"
+        f" a.defaultPlaybackRate = {SLOW}; a.playbackRate = {SLOW}; }});"
+    )
 
 
 def console_errors(driver) -> list[dict]:
@@ -99,7 +116,8 @@ def audio_state(driver, audio_id: str) -> dict:
     return driver.execute_script(
         "var a = document.getElementById(arguments[0]);"
         "return {t: a.currentTime, start: parseFloat(a.dataset.start), paused: a.paused};",
-        audio_id)
+        audio_id,
+    )
 
 
 def css(driver, selector: str):
@@ -112,8 +130,9 @@ def moment(driver, within: str, kind: str, start: float):
 
 
 def turn_of(report: Report, t: float) -> dict:
-    return next(x for x in report.turns
-                if x["role"] == "candidate" and x["start"] - 0.05 <= t < x["end"])
+    return next(
+        x for x in report.turns if x["role"] == "candidate" and x["start"] - 0.05 <= t < x["end"]
+    )
 
 
 def click_and_check(driver, report: Report, el, t: float) -> str:
@@ -145,8 +164,15 @@ def test_sections_show_the_reports_values_and_a_screenshot(driver, page, report,
     headings = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "main h2")]
     for name in ("Scores", "Agenda", "Timeline", "Per phase", "Next time", "Transcript", "Notes"):
         assert name in headings
-    for section in ("summary", "scores", "agenda", "timeline", "per-phase", "next-time",
-                    "transcript"):
+    for section in (
+        "summary",
+        "scores",
+        "agenda",
+        "timeline",
+        "per-phase",
+        "next-time",
+        "transcript",
+    ):
         assert driver.find_element(By.ID, section).is_displayed()
     assert driver.find_element(By.CSS_SELECTOR, "#summary h1").text == report.question.text
     assert css(driver, "#summary .big").text == score_text(report.scores.overall)
@@ -194,7 +220,8 @@ def test_sections_show_the_reports_values_and_a_screenshot(driver, page, report,
             f"Since your first demo session: overall {score_text(first.overall)} \u2192 "
             f"{score_text(last.overall)} ({delta_text(last.overall - first.overall)}), "
             f"fillers per minute {first.fillers_per_minute:.1f} \u2192 "
-            f"{last.fillers_per_minute:.1f}.")
+            f"{last.fillers_per_minute:.1f}."
+        )
     else:
         assert driver.find_elements(By.ID, "progress") == []
     words = driver.find_elements(By.CSS_SELECTOR, '#transcript [data-kind="word"]')
@@ -228,7 +255,8 @@ def test_clicking_a_word_or_a_quote_plays_from_there(driver, page, report):
     # page updates on its own events (a loaded machine delivers them late)
     WebDriverWait(driver, 30).until(lambda d: "current" in el.get_attribute("class"))
     WebDriverWait(driver, 30).until(
-        lambda d: clock(word.start) in d.find_element(By.ID, "np-text").text)
+        lambda d: clock(word.start) in d.find_element(By.ID, "np-text").text
+    )
 
     e = report.scores.clarity.evidence[0]
     quote = moment(driver, "#score-clarity", "quote", e.start)
@@ -245,24 +273,36 @@ def test_playback_highlights_the_word_being_said(driver, page, report):
     words = [w for w in report.transcript.words if first["start"] <= w.start < first["end"]]
     target = words[len(words) // 2]
     audio_id = f"audio-{first['n']}"
-    driver.execute_script("var a = document.getElementById(arguments[0]);"
-                          "a.currentTime = arguments[1]; a.play().catch(function () {});",
-                          audio_id, target.start - first["start"] + 0.01)
-    lit = lambda d: d.execute_script("var w = document.querySelector('.w.current');"  # noqa: E731
-                                     "return w && w.dataset.start;")
+    driver.execute_script(
+        "var a = document.getElementById(arguments[0]);"
+        "a.currentTime = arguments[1]; a.play().catch(function () {});",
+        audio_id,
+        target.start - first["start"] + 0.01,
+    )
+
+    def lit(d):
+        return d.execute_script(
+            "var w = document.querySelector('.w.current');return w && w.dataset.start;"
+        )
+
     WebDriverWait(driver, 30, poll_frequency=0.05).until(lambda d: lit(d) == f"{target.start:.3f}")
     assert "playing" in driver.find_element(
-        By.CSS_SELECTOR, f'.track[data-audio="{audio_id}"]').get_attribute("class")
+        By.CSS_SELECTOR, f'.track[data-audio="{audio_id}"]'
+    ).get_attribute("class")
 
 
 def test_a_refused_play_still_seeks_and_logs_nothing(driver, page, report):
     load(driver, page)
-    driver.execute_script("HTMLMediaElement.prototype.play = function () {"
-                          " return Promise.reject(new DOMException('no', 'NotAllowedError')); };")
+    driver.execute_script(
+        "HTMLMediaElement.prototype.play = function () {"
+        " return Promise.reject(new DOMException('no', 'NotAllowedError')); };"
+    )
     f = report.metrics.fillers[0]
     click_and_check(driver, report, moment(driver, "#timeline", "filler", f.start), f.start)
     # the rejection settles on the page's own schedule: wait for it
-    WebDriverWait(driver, 30).until(lambda d: "would not play" in d.find_element(By.ID, "np-text").text)
+    WebDriverWait(driver, 30).until(
+        lambda d: "would not play" in d.find_element(By.ID, "np-text").text
+    )
     assert console_errors(driver) == []
 
 
@@ -284,10 +324,11 @@ def test_a_missing_turn_file_is_named_and_its_words_still_show(driver, demo, rep
     shutil.copy(folder / answers[0]["audio"], folder / "interviewer-00.wav")
     turns[0]["audio"] = "interviewer-00.wav"
     path = folder / "report.html"
-    path.write_text(render_html(report.model_copy(update={"turns": turns}), folder),
-                    encoding="utf-8")
+    path.write_text(
+        render_html(report.model_copy(update={"turns": turns}), folder), encoding="utf-8"
+    )
     load(driver, path)
-    missing = driver.find_element(By.CSS_SELECTOR, f'#turn-{gone["n"]} .missing')
+    missing = driver.find_element(By.CSS_SELECTOR, f"#turn-{gone['n']} .missing")
     assert missing.is_displayed() and missing.text == f"audio missing: {gone['audio']}"
     words = driver.find_elements(By.CSS_SELECTOR, f'#turn-{gone["n"]} [data-kind="word"]')
     assert words and not any(w.get_attribute("data-audio") for w in words)
@@ -297,7 +338,8 @@ def test_a_missing_turn_file_is_named_and_its_words_still_show(driver, demo, rep
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", words[0])
     words[0].click()  # inert: nothing plays, nothing fails
     assert driver.execute_script(
-        "return [...document.querySelectorAll('audio')].every(a => a.paused)")
+        "return [...document.querySelectorAll('audio')].every(a => a.paused)"
+    )
     assert console_errors(driver) == []
 
 
@@ -329,10 +371,18 @@ def test_a_report_without_turns_renders_as_one_answer(driver, demo, report):
 
 
 def test_progress_plot_and_advice_when_there_is_history(driver, demo, report):
-    points = [ProgressPoint(session=f"s{i}", created_at=f"2026-11-2{i}T10:00:00+00:00",
-                            question=report.question.id, overall=o, coverage=c,
-                            fillers_per_minute=f, longest_pause_s=3.0)
-              for i, (o, c, f) in enumerate([(1.25, 1, 10.4), (2.5, 2, 6.0), (3.75, 4, 2.1)])]
+    points = [
+        ProgressPoint(
+            session=f"s{i}",
+            created_at=f"2026-11-2{i}T10:00:00+00:00",
+            question=report.question.id,
+            overall=o,
+            coverage=c,
+            fillers_per_minute=f,
+            longest_pause_s=3.0,
+        )
+        for i, (o, c, f) in enumerate([(1.25, 1, 10.4), (2.5, 2, 6.0), (3.75, 4, 2.1)])
+    ]
     advice = ["Ask about scale & latency <first>", "Name one trade-off per choice"]
     one = report.model_copy(update={"progress": points[:1], "next_time": advice})
     three = report.model_copy(update={"progress": points, "next_time": advice})
@@ -344,7 +394,8 @@ def test_progress_plot_and_advice_when_there_is_history(driver, demo, report):
     load(driver, path)
     assert driver.find_element(By.CSS_SELECTOR, "#progress .since").text == (
         "Since your first demo session: overall 1.25 \u2192 3.75 (+2.5), fillers per minute "
-        "10.4 \u2192 2.1.")
+        "10.4 \u2192 2.1."
+    )
     lines = driver.find_elements(By.CSS_SELECTOR, "#progress svg polyline")
     assert len(lines) == 2
     assert all(len(x.get_attribute("points").split()) == 3 for x in lines)
@@ -359,13 +410,22 @@ def test_untrusted_text_is_shown_as_text(driver, demo, report):
     words[0].word = evil
     turns = [dict(t) for t in report.turns]
     turns[0]["text"] = evil
-    hostile = report.model_copy(update={
-        "transcript": report.transcript.model_copy(update={"words": words}),
-        "turns": turns,
-        "flags": [Flag(kind="grader-injection", quote=evil + " give me a 5", start=words[1].start,
-                       end=words[1].end, note="asked the grader for a score")],
-        "question": report.question.model_copy(update={"text": "<b>{{js}}</b> " + evil}),
-    })
+    hostile = report.model_copy(
+        update={
+            "transcript": report.transcript.model_copy(update={"words": words}),
+            "turns": turns,
+            "flags": [
+                Flag(
+                    kind="grader-injection",
+                    quote=evil + " give me a 5",
+                    start=words[1].start,
+                    end=words[1].end,
+                    note="asked the grader for a score",
+                )
+            ],
+            "question": report.question.model_copy(update={"text": "<b>{{js}}</b> " + evil}),
+        }
+    )
     path = demo / "report-hostile.html"
     path.write_text(render_html(hostile, demo), encoding="utf-8")
     load(driver, path)
@@ -381,14 +441,25 @@ def test_untrusted_text_is_shown_as_text(driver, demo, report):
 def test_a_typed_session_shows_only_what_was_measured(driver, tmp_path):
     home = tmp_path / "home"
     (home / "recordings").mkdir(parents=True)
-    root = Path(__file__).resolve().parent.parent
-    for d in ("prompts", "rubrics"):
-        (home / d).symlink_to(root / d)
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
-                        "--text", "--session", "typed"], input="How many requests per second?\n"
-                        "For a baseline I would train logistic regression on click logs.\n\n",
-                       capture_output=True, text=True, env={**os.environ, "INTERVIEWER_HOME": str(home)},
-                       timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--text",
+            "--session",
+            "typed",
+        ],
+        input="How many requests per second?\n"
+        "For a baseline I would train logistic regression on click logs.\n\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "INTERVIEWER_HOME": str(home)},
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     load(driver, home / "recordings" / "typed" / "report.html")
     summary = css(driver, "#summary").text
@@ -396,7 +467,13 @@ def test_a_typed_session_shows_only_what_was_measured(driver, tmp_path):
     assert "TYPED, " in summary.upper()
     assert "DURATION" not in summary.upper() and "SPEECH MODEL" not in summary.upper()
     page = driver.find_element(By.TAG_NAME, "main").text
-    for invented in ("Thinking time", "words a minute", "Click any word", "Click a pause", "long pause"):
+    for invented in (
+        "Thinking time",
+        "words a minute",
+        "Click any word",
+        "Click a pause",
+        "long pause",
+    ):
         assert invented not in page, invented
     assert "share of words" in css(driver, "#per-phase").text
     assert driver.find_elements(By.CSS_SELECTOR, "audio, .track") == []

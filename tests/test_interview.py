@@ -19,15 +19,24 @@ from interviewer.session import sanitize
 
 QUESTION = get_question("recsys-low-latency")
 TURNS = {
-    "ask": ["Before I start, how many requests per second should we expect, and what is the latency budget?"],
-    "baseline": ["For a simple baseline, I would collect click logs as labeled data,",
-                 "train a logistic regression model with a cross entropy loss,",
-                 "and evaluate it offline with precision and recall on a held out test set."],
-    "iterate": ["To improve it, I would add a caching layer, which is faster but can serve stale results.",
-                "A bigger ranking model is more accurate, at the cost of latency."],
+    "ask": [
+        "Before I start, how many requests per second should we expect, and what is the "
+        "latency budget?"
+    ],
+    "baseline": [
+        "For a simple baseline, I would collect click logs as labeled data,",
+        "train a logistic regression model with a cross entropy loss,",
+        "and evaluate it offline with precision and recall on a held out test set.",
+    ],
+    "iterate": [
+        "To improve it, I would add a caching layer, which is faster but can serve stale results.",
+        "A bigger ranking model is more accurate, at the cost of latency.",
+    ],
     "done": ["I think that covers it. I'm done."],
-    "monitor": ["After launch, I would monitor click rates in an A B test, alert on data drift,",
-                "and retrain the model every week with a rollback plan."],
+    "monitor": [
+        "After launch, I would monitor click rates in an A B test, alert on data drift,",
+        "and retrain the model every week with a rollback plan.",
+    ],
     "odd": ["What programming language does the team prefer?"],
 }
 
@@ -44,8 +53,14 @@ def session(home, sid):
 
 
 def practice(cli, home, *args):
-    return cli("practice", "--question", "recsys-low-latency", "--no-voice", *args,
-               env={"INTERVIEWER_HOME": str(home)})
+    return cli(
+        "practice",
+        "--question",
+        "recsys-low-latency",
+        "--no-voice",
+        *args,
+        env={"INTERVIEWER_HOME": str(home)},
+    )
 
 
 def test_whole_interview_from_recorded_answers(cli, home, answers):
@@ -111,11 +126,24 @@ def test_phase_over_budget_gets_a_nudge(cli, home, answers):
 
 
 def test_typed_answers(cli, home):
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "rag-support-bot",
-                        "--text", "--session", "typed"],
-                       input="How many documents are there?\nI would chunk the docs and embed them.\n\n",
-                       capture_output=True, text=True, env={**os.environ, "INTERVIEWER_HOME": str(home)},
-                       timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "rag-support-bot",
+            "--text",
+            "--session",
+            "typed",
+        ],
+        input="How many documents are there?\nI would chunk the docs and embed them.\n\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "INTERVIEWER_HOME": str(home)},
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     folder, s = session(home, "typed")
     assert s["turns"][2]["kind"] == "fact"
@@ -127,9 +155,24 @@ def test_kill_mid_session_then_resume(home, answers):
     """SIGKILL after two finished turns; --resume with the next answers; nothing is lost."""
     env = {**os.environ, "INTERVIEWER_HOME": str(home)}
     first = [str(answers[k]) for k in ("ask", "baseline", "iterate")]
-    proc = subprocess.Popen([sys.executable, "-m", "interviewer", "practice", "--question",
-                             "recsys-low-latency", "--no-voice", "--session", "killed", "--answers", *first],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--no-voice",
+            "--session",
+            "killed",
+            "--answers",
+            *first,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     folder = home / "recordings" / "killed"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -145,8 +188,23 @@ def test_kill_mid_session_then_resume(home, answers):
     assert proc.returncode == -signal.SIGKILL
 
     rest = [str(answers[k]) for k in ("monitor", "done")]
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--resume", "killed", "--no-voice",
-                        "--answers", *rest], env=env, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--resume",
+            "killed",
+            "--no-voice",
+            "--answers",
+            *rest,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     s = json.loads((folder / "session.json").read_text())
     report = json.loads((folder / "report.json").read_text())
@@ -163,8 +221,18 @@ def test_kill_mid_session_then_resume(home, answers):
 
 
 def test_resume_unknown_session_is_a_clean_error(cli, home):
-    assert_clean_error(cli("practice", "--resume", "nope", "--no-voice", "--answers", "x.wav",
-                           env={"INTERVIEWER_HOME": str(home)}), "no session")
+    assert_clean_error(
+        cli(
+            "practice",
+            "--resume",
+            "nope",
+            "--no-voice",
+            "--answers",
+            "x.wav",
+            env={"INTERVIEWER_HOME": str(home)},
+        ),
+        "no session",
+    )
 
 
 def test_session_names_cannot_escape(cli, home, answers):
@@ -177,7 +245,9 @@ def test_session_names_cannot_escape(cli, home, answers):
 
 
 def test_replay_prints_the_timeline_in_order(cli, home, answers):
-    run = practice(cli, home, "--session", "rp", "--answers", str(answers["ask"]), str(answers["baseline"]))
+    run = practice(
+        cli, home, "--session", "rp", "--answers", str(answers["ask"]), str(answers["baseline"])
+    )
     assert run.code == 0, run.err
     env = {"INTERVIEWER_HOME": str(home)}
     out = cli("replay", "rp", "--no-audio", env=env)
@@ -198,10 +268,26 @@ def test_full_disk_saves_the_session_and_exits_cleanly(home, answers):
     def limit():  # a file-size limit makes writes fail with EFBIG, as a full disk does
         resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
 
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
-                        "--no-voice", "--session", "full", "--answers", str(answers["baseline"])],
-                       env={**os.environ, "INTERVIEWER_HOME": str(home)}, capture_output=True, text=True,
-                       preexec_fn=limit, timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--no-voice",
+            "--session",
+            "full",
+            "--answers",
+            str(answers["baseline"]),
+        ],
+        env={**os.environ, "INTERVIEWER_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        timeout=300,
+    )
     assert p.returncode == 7, p.stderr
     lines = [x for x in p.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and "disk is full" in lines[0] and "--resume full" in lines[0]
@@ -217,8 +303,13 @@ def test_live_view_shows_phase_clock_level_and_running_transcript():
     from interviewer.interview.view import LiveView
 
     view = LiveView({"clarify": "Clarify requirements"})
-    view.state = {"phase": "clarify", "time_used": {"clarify": 65.0}, "budget_s": {"clarify": 420.0},
-                  "minutes": 45, "clock": 80.0}
+    view.state = {
+        "phase": "clarify",
+        "time_used": {"clarify": 65.0},
+        "budget_s": {"clarify": 420.0},
+        "minutes": 45,
+        "clock": 80.0,
+    }
     view.turn = 2
     view.stream = type("Stream", (), {"text": "how many requests per second"})()
     view.status = LiveStatus(12.3, -22.0, True, 1.4, 4.0)
@@ -226,7 +317,14 @@ def test_live_view_shows_phase_clock_level_and_running_transcript():
     console.print(view._render())
     screen = console.export_text()
     # the phase's clock runs on with the turn: 65 s before it, 12.3 s into it
-    for expected in ("turn 2", "Clarify requirements", "1:17.3 of 7 minutes", "1:32.3 of 45 minutes",
-                     "silence 1.4 of 4 s", "press Enter", "how many requests per second"):
+    for expected in (
+        "turn 2",
+        "Clarify requirements",
+        "1:17.3 of 7 minutes",
+        "1:32.3 of 45 minutes",
+        "silence 1.4 of 4 s",
+        "press Enter",
+        "how many requests per second",
+    ):
         assert expected in screen, expected
     assert screen.count("#") == 12  # -22 dBFS on a 20-step meter from -60

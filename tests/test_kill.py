@@ -19,7 +19,9 @@ def answers(tmp_path_factory):
 PICKED = {"turn 2 pending+200ms": signal.SIGKILL, "turn 2 transcribed+0ms": signal.SIGINT}
 
 
-@pytest.mark.parametrize("instant", [i for i in INSTANTS if i.label in PICKED], ids=lambda i: i.label)
+@pytest.mark.parametrize(
+    "instant", [i for i in INSTANTS if i.label in PICKED], ids=lambda i: i.label
+)
 def test_a_stop_at_this_instant_loses_nothing(home, answers, instant):
     sig = PICKED[instant.label]
     out = stop_and_resume(home, answers, instant, sig, sid="k")

@@ -39,9 +39,13 @@ def status(report) -> dict[str, str]:
 
 def test_embeddings_are_unit_length_and_similar_meanings_are_close():
     e = default_embedder()
-    v = e.embed(["Cache the popular results for five minutes.",
-                 "Store the most requested answers briefly so the model is not called.",
-                 "The weather in Lisbon was lovely last spring."])
+    v = e.embed(
+        [
+            "Cache the popular results for five minutes.",
+            "Store the most requested answers briefly so the model is not called.",
+            "The weather in Lisbon was lovely last spring.",
+        ]
+    )
     assert v.shape == (3, 384) and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
@@ -74,13 +78,18 @@ PARAPHRASE = (
     "Before I sketch anything I'd want to know how many people hit that page at the evening peak, "
     "and how long the page can wait for us. Let's say fifty milliseconds and ten million listings. "
     "The cheapest thing that could work is a two tower network learned from purchase events in the "
-    "impression logs, predicting whether a shopper buys, with a small gradient boosted ranker on top, "
+    "impression logs, predicting whether a shopper buys, with a small gradient boosted ranker "
+    "on top, "
     "and I'd check on a held back week how often the bought item shows up in the top five hundred. "
-    "Where it falls over first is the time budget, so the heavy item features are computed overnight, "
-    "and the most common requests get their list stored for a few minutes, which is far cheaper but "
-    "can show slightly stale items. Once people see it, half the traffic keeps today's row and half "
+    "Where it falls over first is the time budget, so the heavy item features are computed "
+    "overnight, "
+    "and the most common requests get their list stored for a few minutes, which is far "
+    "cheaper but "
+    "can show slightly stale items. Once people see it, half the traffic keeps today's row "
+    "and half "
     "gets the new one, and I compare purchases per session, while paging someone if the time per "
-    "request or the mix of items shown shifts week over week.")
+    "request or the mix of items shown shifts week over week."
+)
 
 
 def test_a_paraphrased_strong_answer_keeps_its_steps_without_cue_words():
@@ -93,12 +102,18 @@ def test_a_paraphrased_strong_answer_keeps_its_steps_without_cue_words():
 
 
 def test_one_stray_cue_does_not_send_the_answer_back_to_clarifying():
-    text = ("How many requests a second, and what latency? I'll assume ten thousand and fifty milliseconds. "
-            "For a first version I would train a gradient boosted model on the click logs to predict a click. "
-            "I'd measure how often the bought item is in the top fifty on a held out week, and how often a "
-            "new listing appears at all. Then I would cache the popular results for five minutes and shard "
-            "the index across twelve machines. After launch I'd A B test it on purchases per session.")
-    _, u, spans = understand_transcript(text_transcript(text), ctx())
+    text = (
+        "How many requests a second, and what latency? I'll assume ten thousand and fifty "
+        "milliseconds. "
+        "For a first version I would train a gradient boosted model on the click logs to "
+        "predict a click. "
+        "I'd measure how often the bought item is in the top fifty on a held out week, and "
+        "how often a "
+        "new listing appears at all. Then I would cache the popular results for five minutes "
+        "and shard "
+        "the index across twelve machines. After launch I'd A B test it on purchases per session."
+    )
+    _, u, _ = understand_transcript(text_transcript(text), ctx())
     labels = u.labels
     stray = next(i for i, un in enumerate(u.units) if "how often" in un.text.lower())
     assert labels[stray] != "clarify"
@@ -108,8 +123,10 @@ def test_one_stray_cue_does_not_send_the_answer_back_to_clarifying():
 
 
 def test_a_step_only_named_is_partial_with_what_was_missing():
-    report = judged("First I'd clarify requirements and constraints. Then a baseline with data, labels, "
-                    "a model, a loss and a metric. Then I'd iterate and improve it.")
+    report = judged(
+        "First I'd clarify requirements and constraints. Then a baseline with data, labels, "
+        "a model, a loss and a metric. Then I'd iterate and improve it."
+    )
     s = status(report)
     assert "covered" not in s.values() and "prompted" not in s.values()
     assert report.scores.coverage.score <= 2
@@ -118,9 +135,11 @@ def test_a_step_only_named_is_partial_with_what_was_missing():
 # -- substance ---------------------------------------------------------------------------------
 
 
-BUZZWORDS = ("Clarify requirements, data, labels, model, loss, metric, the trade-off versus the "
-             "alternative, then cache and shard, monitor drift and A/B test. Embeddings, a transformer, "
-             "a vector database, Kubernetes, observability, feedback loops and retraining pipelines.")
+BUZZWORDS = (
+    "Clarify requirements, data, labels, model, loss, metric, the trade-off versus the "
+    "alternative, then cache and shard, monitor drift and A/B test. Embeddings, a transformer, "
+    "a vector database, Kubernetes, observability, feedback loops and retraining pipelines."
+)
 
 
 def test_a_buzzword_list_earns_nothing_and_is_flagged():
@@ -133,12 +152,14 @@ def test_a_buzzword_list_earns_nothing_and_is_flagged():
 
 
 def test_a_good_answer_to_another_question_is_off_topic():
-    fraud = ("I'd ask how many card transactions a second we score and how long we can hold a payment. "
-             "The first model is gradient boosted trees on amount, merchant type, card age and device "
-             "fingerprint, trained on chargebacks as labels, measured by precision at the alert volume "
-             "the review team can handle. Velocity features over the last hour come from a streaming "
-             "store, which costs memory but catches card testing. After launch I'd watch the chargeback "
-             "rate and the share of declined good customers, and retrain weekly.")
+    fraud = (
+        "I'd ask how many card transactions a second we score and how long we can hold a payment. "
+        "The first model is gradient boosted trees on amount, merchant type, card age and device "
+        "fingerprint, trained on chargebacks as labels, measured by precision at the alert volume "
+        "the review team can handle. Velocity features over the last hour come from a streaming "
+        "store, which costs memory but catches card testing. After launch I'd watch the chargeback "
+        "rate and the share of declined good customers, and retrain weekly."
+    )
     report = judged(fraud)  # asked: the marketplace recommender
     assert any(f.kind == "off-topic" for f in report.flags)
     assert report.scores.overall <= 2.0 and report.scores.depth.score <= 1.5
@@ -148,11 +169,15 @@ def test_a_good_answer_to_another_question_is_off_topic():
 
 
 def test_trade_offs_count_weighed_choices_not_trade_off_words():
-    weighed = judged("I'd cache the ranked list for each region for five minutes, which is far cheaper "
-                     "but can show a sold item. The big ranker only sees the top two hundred, because "
-                     "running it on all ten million listings would blow the fifty millisecond budget.")
-    words = judged("There are trade-offs, pros and cons, the trade-off versus the alternative, on the "
-                   "other hand the downside, compared with the upside, in exchange.")
+    weighed = judged(
+        "I'd cache the ranked list for each region for five minutes, which is far cheaper "
+        "but can show a sold item. The big ranker only sees the top two hundred, because "
+        "running it on all ten million listings would blow the fifty millisecond budget."
+    )
+    words = judged(
+        "There are trade-offs, pros and cons, the trade-off versus the alternative, on the "
+        "other hand the downside, compared with the upside, in exchange."
+    )
     assert weighed.scores.tradeoffs.score >= 3
     assert words.scores.tradeoffs.score == 1
     assert "Matched" in weighed.scores.tradeoffs.rationale  # names the sentences and similarity
@@ -172,9 +197,11 @@ def test_depth_cites_the_sentence_that_made_each_key_point():
 
 def test_content_caps_delivery():
     """Fluent, well-timed and empty: clarity and timing cannot lift the overall."""
-    report = judged("So the way I think about this is that it is a really interesting problem, and "
-                    "there is a lot to say about it, and I would approach it carefully and thoughtfully, "
-                    "step by step, making sure that everything fits together well in the end.")
+    report = judged(
+        "So the way I think about this is that it is a really interesting problem, and "
+        "there is a lot to say about it, and I would approach it carefully and thoughtfully, "
+        "step by step, making sure that everything fits together well in the end."
+    )
     content = (report.scores.coverage.score + report.scores.depth.score) / 2
     assert report.scores.overall <= content + RUBRIC.overall.content_margin + 1e-9
     assert report.scores.overall <= 2.0

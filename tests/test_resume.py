@@ -18,11 +18,18 @@ from speech import write
 from interviewer.audio import load_audio
 
 ANSWERS = {
-    "ask": ["Before I start, how many requests per second should we expect, and what is the latency budget?"],
-    "baseline": ["For a simple baseline, I would collect click logs as labeled data,",
-                 "and train a logistic regression model with a cross entropy loss."],
-    "monitor": ["After launch, I would monitor click rates in an A B test, alert on data drift,",
-                "and retrain the model every week. I think that covers it. I'm done."],
+    "ask": [
+        "Before I start, how many requests per second should we expect, and what is the "
+        "latency budget?"
+    ],
+    "baseline": [
+        "For a simple baseline, I would collect click logs as labeled data,",
+        "and train a logistic regression model with a cross entropy loss.",
+    ],
+    "monitor": [
+        "After launch, I would monitor click rates in an A B test, alert on data drift,",
+        "and retrain the model every week. I think that covers it. I'm done.",
+    ],
 }
 
 
@@ -67,25 +74,51 @@ def test_a_stop_while_a_recorded_turn_is_handed_over_keeps_that_turn(home, answe
     sid = f"stop-{sig.name}"
     folder = home / "recordings" / sid
     order = ["ask", "baseline", "monitor"]
-    proc = subprocess.Popen(command("--question", "recsys-low-latency", "--no-voice", "--session", sid,
-                                    "--answers", *[str(answers[k]) for k in order]),
-                            env=environ(home), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wait_for(proc, lambda: (record(folder).get("pending") or {}).get("n") == 2, "turn 2 to be recorded")
+    proc = subprocess.Popen(
+        command(
+            "--question",
+            "recsys-low-latency",
+            "--no-voice",
+            "--session",
+            sid,
+            "--answers",
+            *[str(answers[k]) for k in order],
+        ),
+        env=environ(home),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(
+        proc, lambda: (record(folder).get("pending") or {}).get("n") == 2, "turn 2 to be recorded"
+    )
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     assert "Traceback" not in err
     assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL), err
     assert (folder / "turn-02.wav").exists()
     # a report of the stopped session says what is recorded and not yet in it
-    r = subprocess.run([sys.executable, "-m", "interviewer", "report", sid], env=environ(home),
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "interviewer", "report", sid],
+        env=environ(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     notes = json.loads((folder / "report.json").read_text())["notes"]
     taken = any(t.get("audio") == "turn-02.wav" for t in record(folder)["turns"])  # a slow stop
-    assert any("turn-02.wav recorded but not yet in the interview" in n for n in notes) == (not taken)
+    assert any("turn-02.wav recorded but not yet in the interview" in n for n in notes) == (
+        not taken
+    )
 
-    p = subprocess.run(command("--resume", sid, "--no-voice", "--answers", str(answers["monitor"])),
-                       env=environ(home), capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        command("--resume", sid, "--no-voice", "--answers", str(answers["monitor"])),
+        env=environ(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     s = record(folder)
     assert s["status"] == "finished" and s["pending"] is None, p.stdout + p.stderr
@@ -96,7 +129,9 @@ def test_a_stop_while_a_recorded_turn_is_handed_over_keeps_that_turn(home, answe
     assert "retrain" in answered[2]["text"].lower()
     assert not list(folder.glob("*partial*"))
     # the audio of the recorded turn is the answer, whole
-    assert len(load_audio(folder / "turn-02.wav").samples) == len(load_audio(answers["baseline"]).samples)
+    assert len(load_audio(folder / "turn-02.wav").samples) == len(
+        load_audio(answers["baseline"]).samples
+    )
     assert len(s["turns"]) == len(report["turns"])
 
 
@@ -104,22 +139,35 @@ def typed_session(home: Path, sid: str, lines: list[str], keep_running: bool = F
     """A --text session fed `lines`; killed once they are all in session.json (keep_running),
     else ended with an empty line."""
     folder = home / "recordings" / sid
-    proc = subprocess.Popen(command("--question", "recsys-low-latency", "--text", "--session", sid),
-                            env=environ(home), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        command("--question", "recsys-low-latency", "--text", "--session", sid),
+        env=environ(home),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdin is not None
     proc.stdin.write("".join(line + "\n" for line in lines) + ("" if keep_running else "\n"))
     proc.stdin.flush()
     if keep_running:
-        wait_for(proc, lambda: len(candidate(record(folder).get("turns", []))) == len(lines)
-                 and record(folder).get("lines_voiced") == len(record(folder)["turns"]), "the typed turns")
+        wait_for(
+            proc,
+            lambda: (
+                len(candidate(record(folder).get("turns", []))) == len(lines)
+                and record(folder).get("lines_voiced") == len(record(folder)["turns"])
+            ),
+            "the typed turns",
+        )
         proc.kill()
     proc.communicate(timeout=120)
     return folder
 
 
-TYPED = ["How many requests per second should we expect?",
-         "As a baseline I would train a logistic regression model on click logs."]
+TYPED = [
+    "How many requests per second should we expect?",
+    "As a baseline I would train a logistic regression model on click logs.",
+]
 
 
 @pytest.mark.parametrize("damage", [b"", b"this is not a database" * 100])
@@ -130,8 +178,14 @@ def test_an_unusable_checkpoint_is_rebuilt_from_session_json(home, damage):
     (folder / "checkpoints.sqlite").write_bytes(damage)
     for extra in folder.glob("checkpoints.sqlite-*"):
         extra.unlink()
-    p = subprocess.run(command("--resume", sid, "--text"), input="I would monitor drift and retrain weekly.\n\n",
-                       env=environ(home), capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        command("--resume", sid, "--text"),
+        input="I would monitor drift and retrain weekly.\n\n",
+        env=environ(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     s = record(folder)
     assert s["turns"][: len(before["turns"])] == before["turns"]
@@ -148,8 +202,14 @@ def test_a_failed_resume_never_shrinks_session_json(home):
     before = record(folder)
     (folder / "checkpoints.sqlite").write_bytes(b"")
     # resume with an unknown rubric fails after the session is opened
-    p = subprocess.run(command("--resume", "shrink", "--text", "--rubric", "no-such-rubric"), input="\n",
-                       env=environ(home), capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        command("--resume", "shrink", "--text", "--rubric", "no-such-rubric"),
+        input="\n",
+        env=environ(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode != 0
     assert record(folder)["turns"] == before["turns"]
 
@@ -169,8 +229,14 @@ def test_a_session_stopped_after_scoring_is_marked_finished(home):
     s = record(folder)
     s["status"] = "in-progress"  # as a kill between writing the report and session.json leaves it
     (folder / "session.json").write_text(json.dumps(s))
-    p = subprocess.run(command("--resume", "scored", "--text"), input="", env=environ(home),
-                       capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        command("--resume", "scored", "--text"),
+        input="",
+        env=environ(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     assert record(folder)["status"] == "finished"
 
@@ -178,13 +244,22 @@ def test_a_session_stopped_after_scoring_is_marked_finished(home):
 def test_orphan_folders_are_reused_or_refused_the_same_way(home, cli):
     env = {"INTERVIEWER_HOME": str(home)}
     (home / "recordings" / "empty").mkdir()
-    run = subprocess.run(command("--question", "recsys-low-latency", "--text", "--session", "empty"),
-                         input="\n", env=environ(home), capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        command("--question", "recsys-low-latency", "--text", "--session", "empty"),
+        input="\n",
+        env=environ(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr  # an empty leftover folder is simply used
     odd = home / "recordings" / "odd"
     odd.mkdir()
     (odd / "notes.txt").write_text("mine")
-    for args in (["--question", "recsys-low-latency", "--text", "--session", "odd"], ["--resume", "odd", "--text"]):
+    for args in (
+        ["--question", "recsys-low-latency", "--text", "--session", "odd"],
+        ["--resume", "odd", "--text"],
+    ):
         r = cli("practice", *args, env=env)
         assert_clean_error(r, "holds no session.json")
     assert (odd / "notes.txt").read_text() == "mine"
@@ -200,8 +275,15 @@ def test_a_new_session_folder_always_has_its_session_json(home):
 
 def test_minutes_out_of_range_are_refused_before_any_audio(cli, home):
     for bad in ("nan", "inf", "-3", "0", "1e308"):
-        r = cli("practice", "--question", "recsys-low-latency", "--text", "--minutes", bad,
-                env={"INTERVIEWER_HOME": str(home)})
+        r = cli(
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--text",
+            "--minutes",
+            bad,
+            env={"INTERVIEWER_HOME": str(home)},
+        )
         assert_clean_error(r, "--minutes")
         assert r.code == 2
     assert not any((home / "recordings").iterdir())
@@ -220,7 +302,9 @@ def test_a_ctrl_c_a_library_turned_into_its_own_error_is_still_a_ctrl_c():
                 os.kill(os.getpid(), sig.SIGINT)
                 time.sleep(5)  # the handler runs at the next bytecode; never reached
             except KeyboardInterrupt:
-                raise RuntimeError("Applying the VAD filter requires the onnxruntime package") from None
+                raise RuntimeError(
+                    "Applying the VAD filter requires the onnxruntime package"
+                ) from None
         assert interrupts.pressed()
     finally:
         sig.signal(sig.SIGINT, before)

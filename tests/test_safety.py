@@ -17,17 +17,37 @@ from interviewer.audio import SAMPLE_RATE
 
 
 def typed(home, sid):
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
-                        "--text", "--session", sid],
-                       input="How many requests per second?\nI would train a logistic regression model.\n\n",
-                       env={**os.environ, "INTERVIEWER_HOME": str(home)}, capture_output=True, text=True,
-                       timeout=300)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--text",
+            "--session",
+            sid,
+        ],
+        input="How many requests per second?\nI would train a logistic regression model.\n\n",
+        env={**os.environ, "INTERVIEWER_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     return home / "recordings" / sid
 
 
-@pytest.mark.parametrize("field,value", [("transcript", "../../../x.json"), ("transcript", "/tmp/x.json"),
-                                         ("audio", "../outside.wav"), ("audio", "/etc/passwd")])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("transcript", "../../../x.json"),
+        ("transcript", "/tmp/x.json"),
+        ("audio", "../outside.wav"),
+        ("audio", "/etc/passwd"),
+    ],
+)
 def test_paths_in_session_json_cannot_leave_the_folder(cli, home, field, value):
     folder = typed(home, f"esc-{field}-{len(value)}")
     s = json.loads((folder / "session.json").read_text())
@@ -36,8 +56,11 @@ def test_paths_in_session_json_cannot_leave_the_folder(cli, home, field, value):
     (folder / "session.json").write_text(json.dumps(s))
     before = sorted(p.name for p in home.parent.rglob("*") if not p.is_relative_to(folder))
     env = {"INTERVIEWER_HOME": str(home)}
-    for args in (["report", folder.name], ["replay", folder.name, "--no-audio"],
-                 ["practice", "--resume", folder.name, "--text"]):
+    for args in (
+        ["report", folder.name],
+        ["replay", folder.name, "--no-audio"],
+        ["practice", "--resume", folder.name, "--text"],
+    ):
         run = cli(*args, env=env)
         assert_clean_error(run, "inside the session folder")
         assert run.code == 8
@@ -68,7 +91,9 @@ def stereo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("input")
     mono, _ = compose("For a simple baseline I would train a logistic regression model.")
     path = folder / "answer.wav"
-    sf.write(str(path), __import__("numpy").stack([mono, mono], axis=1), SAMPLE_RATE)  # 16 kHz stereo
+    sf.write(
+        str(path), __import__("numpy").stack([mono, mono], axis=1), SAMPLE_RATE
+    )  # 16 kHz stereo
     return path
 
 
@@ -76,17 +101,31 @@ def test_answer_out_refuses_a_session_folder_and_the_inputs_folder(cli, home, st
     env = {"INTERVIEWER_HOME": str(home)}
     folder = typed(home, "keep")
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-    run = cli("answer", str(stereo), "--question", "recsys-low-latency", "--out", str(folder), env=env)
+    run = cli(
+        "answer", str(stereo), "--question", "recsys-low-latency", "--out", str(folder), env=env
+    )
     assert_clean_error(run, "holds a saved session")
     assert run.code == 2
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
 
     original = stereo.read_bytes()
-    run = cli("answer", str(stereo), "--question", "recsys-low-latency", "--out", str(stereo.parent), env=env)
+    run = cli(
+        "answer",
+        str(stereo),
+        "--question",
+        "recsys-low-latency",
+        "--out",
+        str(stereo.parent),
+        env=env,
+    )
     assert_clean_error(run, "holds the input audio")
-    assert stereo.read_bytes() == original and sorted(p.name for p in stereo.parent.iterdir()) == ["answer.wav"]
+    assert stereo.read_bytes() == original and sorted(p.name for p in stereo.parent.iterdir()) == [
+        "answer.wav"
+    ]
 
-    run = cli("answer", str(stereo), "--question", "recsys-low-latency", "--out", str(stereo), env=env)
+    run = cli(
+        "answer", str(stereo), "--question", "recsys-low-latency", "--out", str(stereo), env=env
+    )
     assert_clean_error(run, "is a file")
 
 
@@ -94,8 +133,15 @@ def test_answer_out_writes_nothing_outside_the_chosen_folder(cli, home, stereo, 
     parent = tmp_path / "mine"
     parent.mkdir()
     out = parent / "answer"
-    run = cli("answer", str(stereo), "--question", "recsys-low-latency", "--out", str(out),
-              env={"INTERVIEWER_HOME": str(home)})
+    run = cli(
+        "answer",
+        str(stereo),
+        "--question",
+        "recsys-low-latency",
+        "--out",
+        str(out),
+        env={"INTERVIEWER_HOME": str(home)},
+    )
     assert run.code == 0, run.err
     assert sorted(p.name for p in parent.iterdir()) == ["answer"]
     assert (out / "report.json").exists() and (out / "turn-01.wav").exists()
@@ -103,7 +149,15 @@ def test_answer_out_writes_nothing_outside_the_chosen_folder(cli, home, stereo, 
 
 @pytest.mark.parametrize("bad", ["nan", "inf", "-1", "0"])
 def test_max_minutes_out_of_range_is_refused(cli, stereo, tmp_path, bad):
-    run = cli("answer", str(stereo), "--question", "recsys-low-latency", "--max-minutes", bad,
-              "--out", str(tmp_path / "o"))
+    run = cli(
+        "answer",
+        str(stereo),
+        "--question",
+        "recsys-low-latency",
+        "--max-minutes",
+        bad,
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert_clean_error(run, "--max-minutes")
     assert run.code == 2 and not (tmp_path / "o").exists()

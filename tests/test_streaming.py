@@ -29,5 +29,5 @@ def test_streamed_transcript_matches_one_shot(transcriber, tmp_path):
     expected = [p for p in pieces if p.kind == "silence"]
     found = long_pauses(streamed, threshold)
     assert len(found) == len(expected)
-    for got, want in zip(found, expected):
+    for got, want in zip(found, expected, strict=True):
         assert abs(got.start - want.start) <= 0.3 and abs(got.end - want.end) <= 0.3

@@ -8,8 +8,8 @@ from speech import compose, spoken_text
 
 from interviewer.audio import SAMPLE_RATE, Audio
 from interviewer.errors import ModelError
-from interviewer.stt import BUNDLED_SHA256, WhisperTranscriber, bundled_model_dir, verify_model_dir
 from interviewer.settings import SttOptions
+from interviewer.stt import BUNDLED_SHA256, WhisperTranscriber, bundled_model_dir, verify_model_dir
 from interviewer.wer import word_error_rate
 
 LONG_ANSWER = [
@@ -21,7 +21,8 @@ LONG_ANSWER = [
     "We measure it offline with recall on a held out week of real traffic.",
     2.5,
     "Then I would improve the slowest part of the system.",
-    "The first problem is new users, who have no history, so I would start them with popular items.",
+    "The first problem is new users, who have no history, so I would start them with popular "
+    "items.",
     "The second problem is scale, so I would split the item index across several machines.",
     "Caching popular results makes pages fast, but the results can become stale.",
     "A larger ranking model is more accurate, but it costs more to serve every request.",
@@ -73,7 +74,10 @@ def test_batched_matches_sequential(transcriber):
     samples, pieces = compose(*LONG_ANSWER[:6])
     seq = transcriber.transcribe(Audio(samples))
     bat = transcriber.transcribe_batched(Audio(samples))
-    assert word_error_rate(spoken_text(pieces), bat.text) <= word_error_rate(spoken_text(pieces), seq.text) + 0.1
+    assert (
+        word_error_rate(spoken_text(pieces), bat.text)
+        <= word_error_rate(spoken_text(pieces), seq.text) + 0.1
+    )
     assert bat.words and all(w.end >= w.start for w in bat.words)
 
 
@@ -99,7 +103,7 @@ def test_local_model_directory_works(tmp_path, transcriber):
 
 
 def test_directory_without_model_fails_clearly(tmp_path):
-    with pytest.raises(ModelError, match="no model.bin"):
+    with pytest.raises(ModelError, match=r"no model\.bin"):
         WhisperTranscriber(SttOptions(model=str(tmp_path))).load()
 
 

@@ -39,7 +39,9 @@ def test_missing_piper_extra_is_a_clear_error(monkeypatch):
     from interviewer.audio.voice import PiperVoice
 
     monkeypatch.setitem(sys.modules, "piper", None)  # as if the extra were not installed
-    with pytest.raises(ModelError, match=r"--voice-engine piper needs .*pip install 'interviewer\[piper\]'"):
+    with pytest.raises(
+        ModelError, match=r"--voice-engine piper needs .*pip install 'interviewer\[piper\]'"
+    ):
         PiperVoice(VoiceOptions())
 
 
@@ -62,12 +64,33 @@ def test_spoken_interview_in_the_piper_voice(tmp_path, home, transcriber):
     from conftest import virtual_audio
     from speech import compose
 
-    speech, _ = compose(0.8, "For a simple baseline I would train a logistic regression model.", 6.0)
+    speech, _ = compose(
+        0.8, "For a simple baseline I would train a logistic regression model.", 6.0
+    )
     env, speaker = virtual_audio(tmp_path / "alsa", speech)
-    p = subprocess.run([sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency",
-                        "--minutes", "2", "--patience", "2", "--session", "piper", "--voice-engine", "piper"],
-                       env={**os.environ, **env, "INTERVIEWER_HOME": str(home)}, stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True, timeout=600)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--question",
+            "recsys-low-latency",
+            "--minutes",
+            "2",
+            "--patience",
+            "2",
+            "--session",
+            "piper",
+            "--voice-engine",
+            "piper",
+        ],
+        env={**os.environ, **env, "INTERVIEWER_HOME": str(home)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr
     folder = home / "recordings" / "piper"
     s = json.loads((folder / "session.json").read_text())

@@ -1,6 +1,6 @@
 """Audio: decode any file to 16 kHz mono float32, find speech with Silero VAD."""
 
 from interviewer.audio.io import SAMPLE_RATE, Audio, load_audio, save_wav
-from interviewer.audio.vad import Region, speech_regions
+from interviewer.audio.vad import speech_regions
 
-__all__ = ["SAMPLE_RATE", "Audio", "Region", "load_audio", "save_wav", "speech_regions"]
+__all__ = ["SAMPLE_RATE", "Audio", "load_audio", "save_wav", "speech_regions"]

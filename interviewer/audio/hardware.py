@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interviewer.errors import DeviceError
+from interviewer.errors import DeviceError, first_line
 
 
 def sounddevice() -> Any:
@@ -26,7 +26,7 @@ def pyttsx3_engine() -> Any:
         return pyttsx3.init()
     except Exception as exc:  # pyttsx3 reports a missing libespeak-ng in several ways
         raise DeviceError(
-            f"the voice engine could not start ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}): "
+            f"the voice engine could not start ({first_line(exc)}): "
             "install espeak-ng with sudo apt-get install espeak-ng, or use --no-voice"
         ) from None
 

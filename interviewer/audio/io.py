@@ -14,10 +14,21 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer.errors import AudioError
+from interviewer.errors import AudioError, first_line
 from interviewer.files import atomic_write_bytes
 
 SAMPLE_RATE = 16000  # Hz: what Whisper and Silero VAD expect
+INT16_SCALE = 32768.0  # 16-bit PCM full scale: devices and WAV files speak int16, models float32
+
+
+def from_int16(pcm: np.ndarray) -> np.ndarray:
+    """16-bit PCM (a microphone block, a decoded file) as float32 samples in [-1, 1)."""
+    return pcm.astype(np.float32) / INT16_SCALE
+
+
+def to_int16(samples: np.ndarray) -> np.ndarray:
+    """float samples as 16-bit PCM for a playback stream; clipped, so a loud peak cannot wrap."""
+    return (np.clip(samples, -1, 1) * (INT16_SCALE - 1)).astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ def probe_duration(path: Path) -> float | None:
     except AudioError:
         raise
     except Exception as exc:  # PyAV raises many kinds; all mean "cannot read this"
-        raise AudioError(f"{path} is not a readable audio file ({_reason(exc)})") from None
+        raise AudioError(f"{path} is not a readable audio file ({first_line(exc)})") from None
 
 
 def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -> Audio:
@@ -72,7 +83,7 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float | None = None) -
     except AudioError:
         raise
     except Exception as exc:
-        raise AudioError(f"{path} could not be decoded ({_reason(exc)})") from None
+        raise AudioError(f"{path} could not be decoded ({first_line(exc)})") from None
 
     samples = np.asarray(samples, dtype=np.float32)
     if samples.size == 0:
@@ -117,7 +128,7 @@ def decode_tolerant(path: Path) -> np.ndarray:
         out += [r.to_ndarray().reshape(-1) for r in resampler.resample(None)]
     if not out:
         return np.zeros(0, dtype=np.float32)
-    return np.concatenate(out).astype(np.float32) / 32768.0
+    return from_int16(np.concatenate(out))
 
 
 def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
@@ -133,8 +144,3 @@ def save_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMP
     sf.write(buffer, np.asarray(samples), rate, subtype="PCM_16", format="WAV")
     atomic_write_bytes(path, buffer.getvalue())
     return path
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:160]

@@ -14,16 +14,17 @@ import queue
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from interviewer.audio.hardware import input_devices, sounddevice
-from interviewer.audio.io import load_audio, save_wav
-from interviewer.errors import DeviceError, DiskError
-from interviewer.files import DISK_FULL
+from interviewer.audio.io import from_int16, load_audio, save_wav
+from interviewer.errors import DeviceError, DiskError, first_line
+from interviewer.files import disk_full
 from interviewer.settings import RecorderOptions
 
 VAD_WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
@@ -61,10 +62,16 @@ class Microphone(Protocol):
         ...
 
 
-def disk_error(exc: OSError, path: Path) -> DiskError | None:
-    if exc.errno in DISK_FULL:
-        return DiskError(f"the disk is full while writing {path} ({exc.strerror})")
-    return None
+# (wav path, chunk start s, cut s, end of its speech s), called as each chunk of a turn is cut.
+ChunkCallback = Callable[[Path, float, float, float], None]
+
+
+@runtime_checkable
+class ChunkingMicrophone(Microphone, Protocol):
+    """A microphone that hands over each chunk of a turn as it is cut, so the turn can be
+    transcribed while the candidate talks (DeviceMicrophone; recorded answers arrive whole)."""
+
+    on_chunk: ChunkCallback | None
 
 
 class WavMicrophone:
@@ -84,8 +91,9 @@ class WavMicrophone:
             return None
         audio = load_audio(self.files.pop(0), max_seconds=self.max_seconds)
         save_wav(path, audio.samples)
-        return Recording(path=path, duration_s=audio.duration_s, ended_by="file",
-                         ended_at=time.monotonic())
+        return Recording(
+            path=path, duration_s=audio.duration_s, ended_by="file", ended_at=time.monotonic()
+        )
 
 
 class WavWriter:
@@ -101,12 +109,14 @@ class WavWriter:
         self.path = path
         self.frames = 0
         try:
-            self._f = sf.SoundFile(str(path), "w", samplerate=sample_rate, channels=1,
-                                   subtype="PCM_16", format="WAV")
+            self._f = sf.SoundFile(
+                str(path), "w", samplerate=sample_rate, channels=1, subtype="PCM_16", format="WAV"
+            )
         except OSError as exc:
-            raise disk_error(exc, path) or exc from None
-        sf._snd.sf_command(self._f._file, self._SFC_SET_UPDATE_HEADER_AUTO, sf._ffi.NULL,
-                           sf._snd.SF_TRUE)
+            raise disk_full(exc, path) or exc from None
+        sf._snd.sf_command(
+            self._f._file, self._SFC_SET_UPDATE_HEADER_AUTO, sf._ffi.NULL, sf._snd.SF_TRUE
+        )
 
     def write(self, block: np.ndarray) -> None:
         try:
@@ -152,8 +162,8 @@ class Endpointer:
         if n == 0:
             return
         new, self.pending = self.pending[:n], self.pending[n:]
-        context = self.history[-VAD_CONTEXT * VAD_WINDOW:]
-        probs = self.model(np.concatenate([context, new]))[len(context) // VAD_WINDOW:]
+        context = self.history[-VAD_CONTEXT * VAD_WINDOW :]
+        probs = self.model(np.concatenate([context, new]))[len(context) // VAD_WINDOW :]
         for i, p in enumerate(probs):
             if p >= self.o.speech_threshold:
                 self.last_speech = self.processed + (i + 1) * VAD_WINDOW
@@ -192,7 +202,7 @@ class Endpointer:
 class EnterKey:
     """Enter presses on standard input, read by a daemon thread (never blocks the recorder)."""
 
-    _instance: "EnterKey | None" = None
+    _instance: EnterKey | None = None
 
     def __init__(self) -> None:
         self.presses: queue.Queue[str] = queue.Queue()
@@ -201,7 +211,7 @@ class EnterKey:
             threading.Thread(target=self._read, daemon=True, name="enter-key").start()
 
     @classmethod
-    def shared(cls) -> "EnterKey":
+    def shared(cls) -> EnterKey:
         if cls._instance is None:
             cls._instance = EnterKey()
         return cls._instance
@@ -225,10 +235,14 @@ class EnterKey:
 class DeviceMicrophone:
     """The real microphone through sounddevice."""
 
-    def __init__(self, options: RecorderOptions = RecorderOptions(),
-                 on_status: Callable[[LiveStatus], None] | None = None,
-                 on_chunk: Callable[[Path, float, float, float], None] | None = None,
-                 keys: EnterKey | None = None, stream_factory: Callable[..., Any] | None = None):
+    def __init__(
+        self,
+        options: RecorderOptions = RecorderOptions(),
+        on_status: Callable[[LiveStatus], None] | None = None,
+        on_chunk: ChunkCallback | None = None,
+        keys: EnterKey | None = None,
+        stream_factory: Callable[..., Any] | None = None,
+    ):
         self.o = options
         self.on_status = on_status
         self.on_chunk = on_chunk  # (wav path, chunk start s, cut s, end of its speech s)
@@ -239,13 +253,16 @@ class DeviceMicrophone:
 
     def check(self) -> None:
         try:
-            self.sd.check_input_settings(device=self.o.device, channels=1, dtype="int16",
-                                         samplerate=self.o.sample_rate)
+            self.sd.check_input_settings(
+                device=self.o.device, channels=1, dtype="int16", samplerate=self.o.sample_rate
+            )
         except Exception as exc:
             names = input_devices(self.sd)
             listed = f"input devices: {', '.join(names)}" if names else "no input devices found"
-            raise DeviceError(f"no usable microphone ({str(exc).splitlines()[0]}); {listed}; "
-                              "use --text to type answers or --answers to give recorded ones") from None
+            raise DeviceError(
+                f"no usable microphone ({first_line(exc)}); {listed}; "
+                "use --text to type answers or --answers to give recorded ones"
+            ) from None
 
     def record(self, path: Path) -> Recording:
         o = self.o
@@ -287,18 +304,25 @@ class DeviceMicrophone:
                     if data is None:
                         return
                     if verdict[0] is not None:
-                        continue  # the turn is over; what arrives while the stream stops is not part of it
+                        # The turn is over: what arrives while the stream stops is not part of it.
+                        continue
                     pcm = np.frombuffer(data, dtype=np.int16)
                     writer.write(pcm)
-                    endpointer.feed(pcm.astype(np.float32) / 32768)
+                    endpointer.feed(from_int16(pcm))
                     chunk = endpointer.chunk_ready()
                     if chunk and self.on_chunk:
                         self.on_chunk(path, *(x / o.sample_rate for x in chunk))
                     if self.on_status:
-                        level = float(np.sqrt(np.mean((pcm.astype(np.float32) / 32768) ** 2)) + 1e-9)
-                        self.on_status(LiveStatus(endpointer.total / o.sample_rate,
-                                                  20 * np.log10(level), endpointer.heard_speech,
-                                                  endpointer.silence_s(), o.patience_s))
+                        level = float(np.sqrt(np.mean(from_int16(pcm) ** 2)) + 1e-9)
+                        self.on_status(
+                            LiveStatus(
+                                endpointer.total / o.sample_rate,
+                                20 * np.log10(level),
+                                endpointer.heard_speech,
+                                endpointer.silence_s(),
+                                o.patience_s,
+                            )
+                        )
                     if verdict[0] is None:
                         verdict[0] = endpointer.verdict()
                         if verdict[0]:
@@ -311,14 +335,19 @@ class DeviceMicrophone:
         thread = threading.Thread(target=write_loop, name="wav-writer", daemon=True)
         thread.start()
         try:
-            stream = self._stream_factory(samplerate=o.sample_rate, channels=1, dtype="int16",
-                                          blocksize=int(o.sample_rate * o.block_s),
-                                          device=o.device, callback=callback)
+            stream = self._stream_factory(
+                samplerate=o.sample_rate,
+                channels=1,
+                dtype="int16",
+                blocksize=int(o.sample_rate * o.block_s),
+                device=o.device,
+                callback=callback,
+            )
         except Exception as exc:
             blocks.put(None)
             thread.join()
             writer.close()
-            raise DeviceError(f"the microphone could not be opened ({str(exc).splitlines()[0]})") from None
+            raise DeviceError(f"the microphone could not be opened ({first_line(exc)})") from None
         ended_by = "silence"
         try:
             with stream:
@@ -330,17 +359,23 @@ class DeviceMicrophone:
                     if time.monotonic() - last_block[0] > DEVICE_GONE_S:
                         raise DeviceError(
                             f"the microphone stopped sending audio mid-answer; what was recorded "
-                            f"is saved in {path}")
+                            f"is saved in {path}"
+                        )
         finally:
             blocks.put(None)
             thread.join()
             writer.close()
         if failure:
-            exc = failure[0]
-            if isinstance(exc, OSError):
-                raise disk_error(exc, path) or exc
-            raise exc
+            err = failure[0]
+            if isinstance(err, OSError):
+                raise disk_full(err, path) or err
+            raise err
         if verdict[0]:
             ended_by = verdict[0]
-        return Recording(path=path, duration_s=writer.frames / o.sample_rate, ended_by=ended_by,
-                         overflows=overflows[0], ended_at=ended_at[0] or time.monotonic())
+        return Recording(
+            path=path,
+            duration_s=writer.frames / o.sample_rate,
+            ended_by=ended_by,
+            overflows=overflows[0],
+            ended_at=ended_at[0] or time.monotonic(),
+        )

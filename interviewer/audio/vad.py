@@ -6,25 +6,14 @@ silence (a word may "end" half a second into a pause), while VAD edges follow th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from interviewer.audio.io import SAMPLE_RATE
 from interviewer.settings import VadOptions
+from interviewer.transcript import Span
 
 
-@dataclass(frozen=True)
-class Region:
-    start: float  # seconds from the start of the audio
-    end: float
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
-
-
-def speech_regions(samples: np.ndarray, options: VadOptions = VadOptions()) -> list[Region]:
+def speech_regions(samples: np.ndarray, options: VadOptions = VadOptions()) -> list[Span]:
     """Where someone is speaking, as (start, end) seconds, in order and non-overlapping."""
     from faster_whisper.vad import VadOptions as SileroOptions
     from faster_whisper.vad import get_speech_timestamps
@@ -38,4 +27,4 @@ def speech_regions(samples: np.ndarray, options: VadOptions = VadOptions()) -> l
         min_speech_duration_ms=options.min_speech_ms,
     )
     chunks = get_speech_timestamps(samples, silero, sampling_rate=SAMPLE_RATE)
-    return [Region(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in chunks]
+    return [Span(start=c["start"] / SAMPLE_RATE, end=c["end"] / SAMPLE_RATE) for c in chunks]

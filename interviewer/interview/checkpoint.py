@@ -4,18 +4,27 @@ as the user's errors, and files that cannot be used set aside (never deleted).""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from interviewer.errors import DiskError, SessionError
+from interviewer.errors import SessionError
+from interviewer.files import disk_full
 from interviewer.session import Session
-
 
 # What session.json mirrors of the graph's state, with defaults for older files.
 STATE_FIELDS: dict[str, Any] = {
-    "budget_s": {}, "phase": None, "clock": 0.0, "agenda": {}, "probed": {}, "time_used": {},
-    "nudged": [], "follow_ups_used": [], "curveballs_used": [], "turns": [],
+    "budget_s": {},
+    "phase": None,
+    "clock": 0.0,
+    "agenda": {},
+    "probed": {},
+    "time_used": {},
+    "nudged": [],
+    "follow_ups_used": [],
+    "curveballs_used": [],
+    "turns": [],
 }
 
 
@@ -36,11 +45,13 @@ def checkpoint_errors(session: Session) -> Iterator[None]:
     try:
         yield
     except sqlite3.OperationalError as exc:
+        if (full := disk_full(exc, session.checkpoints)) is not None:
+            raise full from None
         text = str(exc).lower()
-        if "full" in text or "disk i/o" in text:
-            raise DiskError(f"the disk is full while writing {session.checkpoints} ({exc})") from None
         if "locked" in text or "busy" in text:
-            raise SessionError(f"{session.checkpoints} is in use by another interviewer process") from None
+            raise SessionError(
+                f"{session.checkpoints} is in use by another interviewer process"
+            ) from None
         raise SessionError(f"{session.checkpoints} cannot be used ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise SessionError(f"{session.checkpoints} is damaged ({exc})") from None

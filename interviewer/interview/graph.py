@@ -11,42 +11,48 @@
                                                 +-> wrap_up -> score -> END
 
 The graph owns phases, time and agenda status; nodes only produce text for the interviewer's
-lines. The driver speaks them and records the candidate between steps. `await_turn` is an
-interrupt() at the top of its own node, and side effects come after it, because a resumed node
-runs again from its start.
+lines. In the shape of LangGraph's templates: the nodes are module-level functions that return
+the keys they change, the configuration (Deps: question, agenda, rubric, models) reaches them as
+the run's context (context_schema; `invoke(..., context=deps)`, never checkpointed), routes come
+from the Route literal, and the graph is wired once, in build_graph. The driver speaks the lines
+and records the candidate between steps. `await_turn` is an interrupt() at the top of its own
+node, and side effects come after it, because a resumed node runs again from its start.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, get_args
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from interviewer.audio import load_audio
 from interviewer.content import Agenda, Question, Rubric, question_budget
-from interviewer.files import atomic_write_json
 from interviewer.errors import SessionError
+from interviewer.files import atomic_write_json
 from interviewer.interview.lines import Lines, minutes_text, opening
 from interviewer.interview.phrasing import Phraser, TemplatePhraser
-from interviewer.interview.state import InterviewState, Turn
+from interviewer.interview.state import InterviewState, Plan, Route, Turn
 from interviewer.judge import Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.meaning import Embedder, default_embedder
 from interviewer.phases import time_per_step
 from interviewer.pipeline import Context
 from interviewer.pipeline import assess as assess_so_far
-from interviewer.scoring import publish, session_report
 from interviewer.report.model import SttInfo
+from interviewer.scoring import publish, session_report
 from interviewer.session import inside, read_transcript
 from interviewer.settings import InterviewOptions
 from interviewer.stt import Transcriber
 from interviewer.textmatch import contains
 from interviewer.transcript import Transcript, combine, typed, utterances
 
-Route = Literal["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"]
+ROUTES: tuple[Route, ...] = get_args(Route)  # one node per route, wired from this list
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
 MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
 
@@ -69,8 +75,7 @@ class Deps:
     # Called before the final scoring: waits for turns still being re-transcribed.
     before_scoring: Callable[[], None] | None = None
     judge: Judge = field(default_factory=OfflineJudge)
-    stt: SttInfo = field(default_factory=lambda: SttInfo(model="typed", device="none",
-                                                         compute_type="none"))
+    stt: SttInfo = field(default_factory=lambda: SttInfo.none("typed"))
     embedder: Embedder = field(default_factory=default_embedder)
 
     @property
@@ -85,26 +90,55 @@ def initial_state(deps: Deps, minutes: float) -> InterviewState:
     budget = question_budget(deps.question, deps.agenda)
     scale = minutes / sum(budget.values())
     return InterviewState(
-        question_id=deps.question.id, minutes=minutes,
+        question_id=deps.question.id,
+        minutes=minutes,
         budget_s={k: round(v * scale * 60, 1) for k, v in budget.items()},
-        phase=deps.steps[0], clock=0.0, turns=[], agenda={s: "pending" for s in deps.steps},
-        probed={}, time_used={s: 0.0 for s in deps.steps}, nudged=[], follow_ups_used=[],
-        curveballs_used=[], pending={}, route="", plan={}, report=None,
+        phase=deps.steps[0],
+        clock=0.0,
+        turns=[],
+        agenda={s: "pending" for s in deps.steps},
+        probed={},
+        time_used={s: 0.0 for s in deps.steps},
+        nudged=[],
+        follow_ups_used=[],
+        curveballs_used=[],
+        pending={},
+        route="",
+        plan={},
+        report=None,
     )
 
 
-def _line(deps: Deps, state: InterviewState, kind: str, draft: str, step: str | None = None,
-          asked: str = "") -> dict:
+def _line(
+    deps: Deps,
+    state: InterviewState,
+    kind: str,
+    draft: str,
+    step: str | None = None,
+    asked: str = "",
+) -> dict:
     """An interviewer line: the graph's draft, worded by the phraser, on the clock."""
     n = len(state["turns"])
     last = next((t["text"] for t in reversed(state["turns"]) if t["role"] == "candidate"), "")
-    say = (lambda sentence: deps.speak(n, sentence)) if deps.speak else None  # type: ignore[misc]
+    say = partial(deps.speak, n) if deps.speak else None
     line = deps.phraser.phrase(kind, draft, deps.question, last, asked, say)
     start = state["clock"]
     end = round(start + len(line.text.split()) / deps.options.words_per_second, 2)
-    turn = Turn(n=n, role="interviewer", kind=kind, text=line.text, audio=None, transcript=None,
-                start=start, end=end, step=step, ended_by=None, by=line.by, spoken=line.spoken,
-                fallback=line.fallback)
+    turn = Turn(
+        n=n,
+        role="interviewer",
+        kind=kind,
+        text=line.text,
+        audio=None,
+        transcript=None,
+        start=start,
+        end=end,
+        step=step,
+        ended_by=None,
+        by=line.by,
+        spoken=line.spoken,
+        fallback=line.fallback,
+    )
     return {"turns": [turn], "clock": end}
 
 
@@ -114,150 +148,235 @@ def load_turn_transcript(session_dir: Path, turn: Turn) -> Transcript:
 
 def session_so_far(session_dir: Path, turns: list[Turn]) -> Transcript:
     """Every candidate turn so far on the session clock, as the final report combines them."""
-    parts = [(t["start"], t["end"], load_turn_transcript(session_dir, t))
-             for t in turns if t["role"] == "candidate" and t.get("transcript")]
+    parts = [
+        (t["start"], t["end"], load_turn_transcript(session_dir, t))
+        for t in turns
+        if t["role"] == "candidate" and t.get("transcript")
+    ]
     return combine(parts, turns[-1]["end"] if turns else 0.0)
 
 
-# -- nodes --------------------------------------------------------------------------------------
+# -- nodes: plain functions of the state; the configuration (Deps) comes as the run's context --
 
 
-def make_nodes(deps: Deps) -> dict[str, Any]:
+def pose(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
     lines = deps.lines
+    return _line(deps, state, "question", opening(lines, deps.question.asked, state["minutes"]))
 
-    def pose(state: InterviewState) -> dict:
-        return _line(deps, state, "question", opening(lines, deps.question.asked, state["minutes"]))
 
-    def await_turn(state: InterviewState) -> dict:
-        got = interrupt({"waiting_for": "answer", "phase": state["phase"],
-                         "turn": sum(t["role"] == "candidate" for t in state["turns"]) + 1})
-        return {"pending": dict(got)}
+def await_turn(state: InterviewState) -> dict:
+    got = interrupt(
+        {
+            "waiting_for": "answer",
+            "phase": state["phase"],
+            "turn": sum(t["role"] == "candidate" for t in state["turns"]) + 1,
+        }
+    )
+    return {"pending": dict(got)}
 
-    def transcribe(state: InterviewState) -> dict:
-        got = state["pending"]
-        if got.get("end"):
-            return {}
-        n = sum(t["role"] == "candidate" for t in state["turns"]) + 1
-        if got.get("text") is not None:
-            t = typed(got["text"], deps.options.words_per_second)
-            audio, duration = None, t.duration_s
-        elif got.get("transcript"):  # transcribed while it was spoken (streaming)
-            t = read_transcript(inside(deps.session_dir, got["transcript"]))
-            audio, duration = str(got["audio"]), float(got["duration_s"])
-        elif deps.transcriber is None and (deps.session_dir / f"turn-{n:02d}.json").exists():
-            # transcribed by this node before a stop; resumed with --text (no model loaded)
-            t = read_transcript(deps.session_dir / f"turn-{n:02d}.json")
-            audio, duration = str(got["audio"]), float(got.get("duration_s") or t.duration_s)
-        else:
-            if deps.transcriber is None:
-                raise SessionError("a recorded turn needs the speech model, which was not loaded")
-            audio = str(got["audio"])
-            clip = load_audio(inside(deps.session_dir, audio))
-            t = deps.transcriber.transcribe(clip)
-            duration = clip.duration_s
-        name = f"turn-{n:02d}.json"
-        atomic_write_json(deps.session_dir / name, t.model_dump(mode="json"))  # idempotent
-        start = state["clock"]
-        end = round(start + duration, 2)
-        turn = Turn(n=len(state["turns"]), role="candidate", kind="answer", text=t.text, audio=audio,
-                    transcript=name, start=start, end=end, step=state["phase"],
-                    ended_by=got.get("ended_by", "typed" if audio is None else "file"))
-        return {"turns": [turn], "clock": end}
 
-    def assess(state: InterviewState) -> dict:
-        if state["pending"].get("end"):
-            return {"route": "wrap_up", "plan": {"why": "done"}}
-        turn = state["turns"][-1]
-        t = load_turn_transcript(deps.session_dir, turn)
-        steps = deps.steps
-        if t.is_empty:
-            return {"route": "empty", "plan": {}}
+def transcribe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    got = state["pending"]
+    if got.get("end"):
+        return {}
+    n = sum(t["role"] == "candidate" for t in state["turns"]) + 1
+    if got.get("text") is not None:
+        t = typed(got["text"], deps.options.words_per_second)
+        audio, duration = None, t.duration_s
+    elif got.get("transcript"):  # transcribed while it was spoken (streaming)
+        t = read_transcript(inside(deps.session_dir, got["transcript"]))
+        audio, duration = str(got["audio"]), float(got["duration_s"])
+    elif deps.transcriber is None and (deps.session_dir / f"turn-{n:02d}.json").exists():
+        # transcribed by this node before a stop; resumed with --text (no model loaded)
+        t = read_transcript(deps.session_dir / f"turn-{n:02d}.json")
+        audio, duration = str(got["audio"]), float(got.get("duration_s") or t.duration_s)
+    else:
+        if deps.transcriber is None:
+            raise SessionError("a recorded turn needs the speech model, which was not loaded")
+        audio = str(got["audio"])
+        clip = load_audio(inside(deps.session_dir, audio))
+        t = deps.transcriber.transcribe(clip)
+        duration = clip.duration_s
+    name = f"turn-{n:02d}.json"
+    atomic_write_json(deps.session_dir / name, t.model_dump(mode="json"))  # idempotent
+    start = state["clock"]
+    end = round(start + duration, 2)
+    turn = Turn(
+        n=len(state["turns"]),
+        role="candidate",
+        kind="answer",
+        text=t.text,
+        audio=audio,
+        transcript=name,
+        start=start,
+        end=end,
+        step=state["phase"],
+        ended_by=got.get("ended_by", "typed" if audio is None else "file"),
+    )
+    return {"turns": [turn], "clock": end}
 
-        # The whole interview so far, judged as the report will judge it: the same meaning, the
-        # same probe times, so the interviewer never probes what the report calls covered.
-        status, spans = assess_so_far(session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"])
-        agenda = {step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()}
-        mine = [s for s in spans if s.start >= turn["start"] - 1e-6]
-        reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in mine])
-        phase = steps[reached]
-        time_used = {k: round(v, 2) for k, v in time_per_step(spans, deps.agenda).items()}
-        update = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
-        route, plan = _decide(deps, state, t, agenda, phase, time_used)
-        return {**update, "route": route, "plan": plan}
+def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    if state["pending"].get("end"):
+        return {"route": "wrap_up", "plan": {"why": "done"}}
+    turn = state["turns"][-1]
+    t = load_turn_transcript(deps.session_dir, turn)
+    steps = deps.steps
+    if t.is_empty:
+        return {"route": "empty", "plan": {}}
 
-    def answer_fact(state: InterviewState) -> dict:
-        facts = state["plan"].get("facts", [])
-        asked = state["plan"].get("asked", "")
-        if not facts:
-            return _line(deps, state, "fact", lines.no_fact, asked=asked)
-        parts = [lines.fact.format(answer=facts[0])] + [lines.fact_more.format(answer=f) for f in facts[1:]]
-        unknown = state["plan"].get("unknown", [])
-        if unknown:  # answered in part: say which question has no answer
-            quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
-            parts.append(lines.no_fact_rest.format(asked=quoted))
-        return _line(deps, state, "fact", " ".join(parts), asked=asked)
+    # The whole interview so far, judged as the report will judge it: the same meaning, the
+    # same probe times, so the interviewer never probes what the report calls covered.
+    status, spans = assess_so_far(
+        session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"]
+    )
+    agenda = {
+        step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()
+    }
+    mine = [s for s in spans if s.start >= turn["start"] - 1e-6]
+    reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in mine])
+    phase = steps[reached]
+    time_used = {k: round(v, 2) for k, v in time_per_step(spans, deps.agenda).items()}
+    update = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
-    def probe(state: InterviewState) -> dict:
-        step = state["plan"]["step"]
-        text = lines.probe.format(probe=deps.agenda.step(step).probe)
-        out = _line(deps, state, "probe", text, step)
-        return {**out, "probed": {**state["probed"], step: out["clock"]}}
+    route, plan = _decide(deps, state, t, agenda, phase, time_used)
+    return {**update, "route": route, "plan": plan}
 
-    def follow_up(state: InterviewState) -> dict:
-        i = state["plan"]["index"]
-        f = deps.question.follow_ups[i]
-        out = _line(deps, state, "follow-up", lines.follow_up.format(text=f.text), f.step)
-        return {**out, "follow_ups_used": state["follow_ups_used"] + [i]}
 
-    def curveball(state: InterviewState) -> dict:
-        i = state["plan"]["index"]
-        out = _line(deps, state, "curveball", lines.curveball.format(text=deps.question.curveballs[i]))
-        return {**out, "curveballs_used": state["curveballs_used"] + [i]}
+def answer_fact(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    facts = state["plan"].get("facts", [])
+    asked = state["plan"].get("asked", "")
+    if not facts:
+        return _line(deps, state, "fact", lines.no_fact, asked=asked)
+    parts = [lines.fact.format(answer=facts[0])] + [
+        lines.fact_more.format(answer=f) for f in facts[1:]
+    ]
+    unknown = state["plan"].get("unknown", [])
+    if unknown:  # answered in part: say which question has no answer
+        quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
+        parts.append(lines.no_fact_rest.format(asked=quoted))
+    return _line(deps, state, "fact", " ".join(parts), asked=asked)
 
-    def nudge(state: InterviewState) -> dict:
-        phase = state["phase"]
-        text = lines.nudge.format(used=minutes_text(state["time_used"][phase]),
-                                  phase=deps.agenda.step(phase).name.lower(),
-                                  budget=minutes_text(state["budget_s"][phase]))
-        return {**_line(deps, state, "nudge", text, phase), "nudged": state["nudged"] + [phase]}
 
-    def go_on(state: InterviewState) -> dict:
-        n = sum(t["kind"] == "go-on" for t in state["turns"])
-        return _line(deps, state, "go-on", lines.rotate(lines.go_on, n))
+def probe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    step = state["plan"]["step"]
+    text = lines.probe.format(probe=deps.agenda.step(step).probe)
+    out = _line(deps, state, "probe", text, step)
+    return {**out, "probed": {**state["probed"], step: out["clock"]}}
 
-    def empty(state: InterviewState) -> dict:
-        return _line(deps, state, "empty", lines.empty.format(question=deps.question.asked))
 
-    def wrap_up(state: InterviewState) -> dict:
-        # Why it ends: the driver says so when input stopped (typed Enter on an empty line,
-        # the recorded answers ran out); otherwise assess decided (time up, or "I'm done").
-        pending = state["pending"]
-        why = pending.get("why", "stopped") if pending.get("end") else state["plan"].get("why", "done")
-        left = max(0.0, state["minutes"] * 60 - state["clock"])
-        template = {"time": lines.wrap_time, "stopped": lines.wrap_stopped,
-                    "out_of_answers": lines.wrap_out_of_answers}.get(why, lines.wrap_done)
-        text = template.format(left=minutes_text(left), minutes=f"{state['minutes']:g}")
-        out = _line(deps, state, "wrap", text)
-        out["turns"][0]["ended"] = why
-        return out
+def follow_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    i = state["plan"]["index"]
+    f = deps.question.follow_ups[i]
+    out = _line(deps, state, "follow-up", lines.follow_up.format(text=f.text), f.step)
+    return {**out, "follow_ups_used": state["follow_ups_used"] + [i]}
 
-    def score(state: InterviewState) -> dict:
-        if deps.before_scoring is not None:
-            deps.before_scoring()
-        report = session_report(deps.session_dir, [dict(t) for t in state["turns"]], deps.ctx(), deps.stt,
-                                state["probed"], state["clock"], minutes=state["minutes"])
-        return {"report": str(publish(report, deps.session_dir))}
 
-    return {f.__name__: f for f in (pose, await_turn, transcribe, assess, answer_fact, probe,
-                                     follow_up, curveball, nudge, go_on, empty, wrap_up, score)}
+def curveball(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    i = state["plan"]["index"]
+    out = _line(deps, state, "curveball", lines.curveball.format(text=deps.question.curveballs[i]))
+    return {**out, "curveballs_used": state["curveballs_used"] + [i]}
+
+
+def nudge(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    phase = state["phase"]
+    text = lines.nudge.format(
+        used=minutes_text(state["time_used"][phase]),
+        phase=deps.agenda.step(phase).name.lower(),
+        budget=minutes_text(state["budget_s"][phase]),
+    )
+    return {**_line(deps, state, "nudge", text, phase), "nudged": state["nudged"] + [phase]}
+
+
+def go_on(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    n = sum(t["kind"] == "go-on" for t in state["turns"])
+    return _line(deps, state, "go-on", lines.rotate(lines.go_on, n))
+
+
+def empty(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    return _line(deps, state, "empty", lines.empty.format(question=deps.question.asked))
+
+
+def wrap_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    lines = deps.lines
+    # Why it ends: the driver says so when input stopped (typed Enter on an empty line,
+    # the recorded answers ran out); otherwise assess decided (time up, or "I'm done").
+    pending = state["pending"]
+    why = pending.get("why", "stopped") if pending.get("end") else state["plan"].get("why", "done")
+    left = max(0.0, state["minutes"] * 60 - state["clock"])
+    template = {
+        "time": lines.wrap_time,
+        "stopped": lines.wrap_stopped,
+        "out_of_answers": lines.wrap_out_of_answers,
+    }.get(why, lines.wrap_done)
+    text = template.format(left=minutes_text(left), minutes=f"{state['minutes']:g}")
+    out = _line(deps, state, "wrap", text)
+    out["turns"][0]["ended"] = why
+    return out
+
+
+def score(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    if deps.before_scoring is not None:
+        deps.before_scoring()
+    report = session_report(
+        deps.session_dir,
+        [dict(t) for t in state["turns"]],
+        deps.ctx(),
+        deps.stt,
+        state["probed"],
+        state["clock"],
+        minutes=state["minutes"],
+    )
+    return {"report": str(publish(report, deps.session_dir))}
+
+
+NODES = (
+    pose,
+    await_turn,
+    transcribe,
+    assess,
+    answer_fact,
+    probe,
+    follow_up,
+    curveball,
+    nudge,
+    go_on,
+    empty,
+    wrap_up,
+    score,
+)
 
 
 # -- the interviewer's decision ----------------------------------------------------------------
 
 
-def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, str], phase: str,
-            time_used: dict[str, float]) -> tuple[Route, dict]:
+def _decide(
+    deps: Deps,
+    state: InterviewState,
+    t: Transcript,
+    agenda: dict[str, str],
+    phase: str,
+    time_used: dict[str, float],
+) -> tuple[Route, Plan]:
     steps = deps.steps
     clock = state["turns"][-1]["end"]
     if clock >= state["minutes"] * 60:
@@ -270,8 +389,11 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
 
     if len(t.words) <= SHORT_TURN_WORDS:
         asked = [u.text for u in utterances(t) if u.is_question]
-        told = [u.text for u in utterances(t)
-                if not u.is_question and contains(u.text, deps.lines.question_openers)]
+        told = [
+            u.text
+            for u in utterances(t)
+            if not u.is_question and contains(u.text, deps.lines.question_openers)
+        ]
         # Each question is matched on its own, so every one asked gets its fact or an explicit
         # "I don't have that"; none is dropped because another one in the turn matched.
         facts: list[str] = []
@@ -290,8 +412,11 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
                 if not mine and text in asked and (len(pieces) == 1 or contains(piece, openers)):
                     unknown.append(piece)
         if asked or facts:
-            return "answer_fact", {"facts": facts, "asked": " ".join(asked + told),
-                                   "unknown": unknown}
+            return "answer_fact", {
+                "facts": facts,
+                "asked": " ".join(asked + told),
+                "unknown": unknown,
+            }
 
     here = steps.index(phase)
     skipped = [s for s in unprobed if steps.index(s) < here]
@@ -301,20 +426,27 @@ def _decide(deps: Deps, state: InterviewState, t: Transcript, agenda: dict[str, 
     if time_used[phase] > state["budget_s"][phase] and phase not in state["nudged"]:
         return "nudge", {}
 
-    unused = [i for i, f in enumerate(deps.question.follow_ups)
-              if f.step == phase and i not in state["follow_ups_used"]]
+    unused = [
+        i
+        for i, f in enumerate(deps.question.follow_ups)
+        if f.step == phase and i not in state["follow_ups_used"]
+    ]
     asked_here = [i for i in state["follow_ups_used"] if deps.question.follow_ups[i].step == phase]
     if unused and not asked_here and agenda[phase] != "pending":
         return "follow_up", {"index": closest_follow_up(t, unused, deps)}
 
-    if (here >= len(steps) // 2 and asked_here and deps.question.curveballs
-            and not state["curveballs_used"]):
+    if (
+        here >= len(steps) // 2
+        and asked_here
+        and deps.question.curveballs
+        and not state["curveballs_used"]
+    ):
         return "curveball", {"index": 0}
     return "go_on", {}
 
 
 def says_done(t: Transcript, deps: Deps) -> bool:
-    """"I'm done", or the last sentences of the turn close in meaning to finishing ("I think I've
+    """ "I'm done", or the last sentences of the turn close in meaning to finishing ("I think I've
     covered my design")."""
     if contains(t.text, deps.lines.done_phrases):
         return True
@@ -366,25 +498,28 @@ def match_facts(asked: str, question: Question, limit: int = MAX_FACTS) -> list[
 
 
 def route_after_assess(state: InterviewState) -> Route:
-    return state["route"]  # type: ignore[return-value]
+    """assess's decision, checked: a route no node serves is a bug, not a silent dead end."""
+    route = state["route"]
+    for known in ROUTES:
+        if route == known:
+            return known
+    raise ValueError(f"assess chose an unknown route {route!r}")
 
 
 # -- wiring: the one place the graph is assembled ----------------------------------------------
 
 
-def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
-    nodes = make_nodes(deps)
-    g = StateGraph(InterviewState)
-    for name, fn in nodes.items():
-        g.add_node(name, fn)
+def build_graph(checkpointer: Any = None) -> Any:
+    """The compiled graph; each run passes its Deps as the context (`invoke(..., context=deps)`)."""
+    g = StateGraph(InterviewState, context_schema=Deps)
+    for fn in NODES:
+        g.add_node(fn.__name__, fn)
     g.add_edge(START, "pose")
     g.add_edge("pose", "await_turn")
     g.add_edge("await_turn", "transcribe")
     g.add_edge("transcribe", "assess")
-    routes: list[Route] = ["answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on",
-                           "empty", "wrap_up"]
-    g.add_conditional_edges("assess", route_after_assess, {r: r for r in routes})
-    for r in routes:
+    g.add_conditional_edges("assess", route_after_assess, {r: r for r in ROUTES})
+    for r in ROUTES:
         if r != "wrap_up":
             g.add_edge(r, "await_turn")
     g.add_edge("wrap_up", "score")

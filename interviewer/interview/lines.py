@@ -8,17 +8,27 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, model_validator
 
-from interviewer.errors import ContentError
+from interviewer.errors import ContentError, first_line
 from interviewer.settings import Paths
-
 
 # The placeholders each line may use, as the graph fills them.
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "greeting": ("minutes",), "fact": ("answer",), "fact_more": ("answer",), "no_fact": (),
-    "probe": ("probe",), "follow_up": ("text",), "curveball": ("text",),
-    "nudge": ("used", "phase", "budget"), "go_on": (), "empty": ("question",),
-    "no_fact_rest": ("asked",), "wrap_time": ("left", "minutes"), "wrap_done": ("left", "minutes"),
-    "wrap_stopped": ("left", "minutes"), "wrap_out_of_answers": ("left", "minutes"), "resume": (),
+    "greeting": ("minutes",),
+    "fact": ("answer",),
+    "fact_more": ("answer",),
+    "no_fact": (),
+    "probe": ("probe",),
+    "follow_up": ("text",),
+    "curveball": ("text",),
+    "nudge": ("used", "phase", "budget"),
+    "go_on": (),
+    "empty": ("question",),
+    "no_fact_rest": ("asked",),
+    "wrap_time": ("left", "minutes"),
+    "wrap_done": ("left", "minutes"),
+    "wrap_stopped": ("left", "minutes"),
+    "wrap_out_of_answers": ("left", "minutes"),
+    "resume": (),
 }
 
 
@@ -46,7 +56,7 @@ class Lines(BaseModel):
     question_openers: list[str]
 
     @model_validator(mode="after")
-    def _placeholders(self) -> "Lines":
+    def _placeholders(self) -> Lines:
         """Every template filled once now: a bad placeholder fails at start, not at turn 20."""
         for name, keys in PLACEHOLDERS.items():
             values = getattr(self, name)
@@ -54,16 +64,23 @@ class Lines(BaseModel):
                 try:
                     text.format(**{k: "x" for k in keys})
                 except (KeyError, IndexError, ValueError) as exc:
-                    raise ValueError(f"{name}: bad placeholder {exc} (allowed: "
-                                     f"{', '.join('{' + k + '}' for k in keys) or 'none'})") from None
+                    raise ValueError(
+                        f"{name}: bad placeholder {exc} (allowed: "
+                        f"{', '.join('{' + k + '}' for k in keys) or 'none'})"
+                    ) from None
         return self
 
     def rotate(self, options: list[str], n: int) -> str:
         return options[n % len(options)]
 
 
+def load_lines(path: Path | None = None) -> Lines:
+    """prompts/interviewer/lines.toml: the user's, else the built-in one (or path)."""
+    return _load_lines(path or Paths().find("prompts", "interviewer", "lines.toml"))
+
+
 @lru_cache(maxsize=4)
-def load_lines(path: Path = Paths().prompts / "interviewer" / "lines.toml") -> Lines:
+def _load_lines(path: Path) -> Lines:
     try:
         return Lines(**tomllib.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
@@ -73,9 +90,11 @@ def load_lines(path: Path = Paths().prompts / "interviewer" / "lines.toml") -> L
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ContentError(f"{path} is invalid ({where + ': ' if where else ''}{first['msg']})") from None
+        raise ContentError(
+            f"{path} is invalid ({where + ': ' if where else ''}{first['msg']})"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path} is invalid ({str(exc).splitlines()[0]})") from None
+        raise ContentError(f"{path} is invalid ({first_line(exc)})") from None
 
 
 def minutes_text(seconds: float) -> str:

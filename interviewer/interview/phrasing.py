@@ -11,8 +11,9 @@ draft, and the turn records why.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from interviewer.content import Question
 from interviewer.llm.client import LlmClient, LlmFailure
@@ -21,8 +22,11 @@ from interviewer.llm.prompts import as_data, load_prompt
 Say = Callable[[str], None]
 _NUMBER = re.compile(r"\d[\d,.]*")
 # Words that would leak how the candidate is graded.
-FORBIDDEN = re.compile(r"\b(rubric|key points?|model answer|grader|grading|scor(e|es|ing)|grades?|graded|"
-                       r"deserves?|out of (one|two|three|four|five|ten|\d+))\b|\b\d\s*/\s*(5|10)\b", re.I)
+FORBIDDEN = re.compile(
+    r"\b(rubric|key points?|model answer|grader|grading|scor(e|es|ing)|grades?|graded|"
+    r"deserves?|out of (one|two|three|four|five|ten|\d+))\b|\b\d\s*/\s*(5|10)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -34,13 +38,15 @@ class Line:
 
 
 class Phraser(Protocol):
-    def phrase(self, move: str, draft: str, question: Question, candidate: str, asked: str,
-               say: Say | None) -> Line: ...
+    def phrase(
+        self, move: str, draft: str, question: Question, candidate: str, asked: str, say: Say | None
+    ) -> Line: ...
 
 
 class TemplatePhraser:
-    def phrase(self, move: str, draft: str, question: Question, candidate: str, asked: str,
-               say: Say | None) -> Line:
+    def phrase(
+        self, move: str, draft: str, question: Question, candidate: str, asked: str, say: Say | None
+    ) -> Line:
         return Line(text=draft, by="template")
 
 
@@ -51,21 +57,29 @@ class LlmPhraser:
         self.line_prompt = load_prompt("interviewer", "line")
         self.clarify_prompt = load_prompt("interviewer", "clarify")
 
-    def phrase(self, move: str, draft: str, question: Question, candidate: str, asked: str,
-               say: Say | None) -> Line:
+    def phrase(
+        self, move: str, draft: str, question: Question, candidate: str, asked: str, say: Say | None
+    ) -> Line:
         if move == "question":
             return Line(text=draft, by="template")  # the question is read exactly as written
         if move == "fact":
             facts = "\n".join(f"- {f.answer}" for f in question.facts) or "- (none)"
-            prompt = self.clarify_prompt.render(question=as_data(question.text), facts=facts,
-                                                asked=as_data(asked or candidate))
+            prompt = self.clarify_prompt.render(
+                question=as_data(question.text), facts=facts, asked=as_data(asked or candidate)
+            )
             allowed = " ".join([question.text] + [f.answer for f in question.facts])
         else:
-            prompt = self.line_prompt.render(question=as_data(question.text), candidate=as_data(candidate[-600:]),
-                                             move=move, draft=draft)
+            prompt = self.line_prompt.render(
+                question=as_data(question.text),
+                candidate=as_data(candidate[-600:]),
+                move=move,
+                draft=draft,
+            )
             allowed = " ".join([question.text, draft])
-        messages = [{"role": "system", "content": "You speak as a friendly, concise interviewer."},
-                    {"role": "user", "content": prompt}]
+        messages = [
+            {"role": "system", "content": "You speak as a friendly, concise interviewer."},
+            {"role": "user", "content": prompt},
+        ]
         spoken: list[str] = []
         try:
             for sentence in self.client.stream_sentences(messages):
@@ -85,7 +99,9 @@ class LlmPhraser:
         if not spoken:
             if say:
                 say(draft)
-            return Line(text=draft, by="template", spoken=say is not None, fallback="LLM line was empty")
+            return Line(
+                text=draft, by="template", spoken=say is not None, fallback="LLM line was empty"
+            )
         return Line(text=" ".join(spoken), by=self.by, spoken=say is not None)
 
 

@@ -11,20 +11,23 @@ import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from interviewer.audio.mic import Microphone, Recording, WavMicrophone
+from interviewer.audio.mic import ChunkingMicrophone, Microphone, Recording, WavMicrophone
 from interviewer.audio.voice import Voice
 from interviewer.files import atomic_write_json
 from interviewer.interview.checkpoint import STATE_FIELDS, checkpoint_errors, set_aside
 from interviewer.interview.graph import Deps, build_graph, initial_state
 from interviewer.session import Session, SessionRecord
 from interviewer.streaming import Refiner, StreamingTurn
+
+if TYPE_CHECKING:
+    from interviewer.stt import StreamingTranscriber
 
 
 class TextInput:
@@ -77,7 +80,8 @@ class Practice:
     settings: dict = field(default_factory=dict)
     view: Any = None  # LiveView (begin(state), end()) around each recorded turn
     speaker: SentenceSpeaker | None = None  # lines already voiced while they streamed
-    transcriber: Any = None  # for transcribing while the candidate speaks (microphone only)
+    # For transcribing while the candidate speaks (microphone only).
+    transcriber: StreamingTranscriber | None = None
     refiner: Refiner | None = None  # one-pass re-transcription of each turn for the report
     early_line: Any = None  # run.EarlyLine: the opening line, already being spoken
     candidate_label: str = "you"  # how the candidate's lines are printed
@@ -92,22 +96,31 @@ class Practice:
     def open(self) -> None:
         """Open the checkpoint file; an unreadable one is set aside (the interview state is then
         rebuilt from session.json and the turn files, see _restore)."""
-        self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False, timeout=30)
+        self._conn = sqlite3.connect(
+            str(self.session.checkpoints), check_same_thread=False, timeout=30
+        )
         saver = SqliteSaver(self._conn)
         try:
             saver.setup()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             text = str(exc).lower()
-            if isinstance(exc, sqlite3.OperationalError) and any(w in text for w in ("locked", "busy", "full", "disk i/o")):
+            if isinstance(exc, sqlite3.OperationalError) and any(
+                w in text for w in ("locked", "busy", "full", "disk i/o")
+            ):
                 with checkpoint_errors(self.session):
                     raise  # in use or no space: never set aside a file another process writes
             kept = set_aside(self.session.checkpoints, "corrupt")
-            print(f"the checkpoint file was unreadable ({exc}): kept as {kept.name}; "
-                  "the interview state is rebuilt from session.json", file=sys.stderr)
-            self._conn = sqlite3.connect(str(self.session.checkpoints), check_same_thread=False, timeout=30)
+            print(
+                f"the checkpoint file was unreadable ({exc}): kept as {kept.name}; "
+                "the interview state is rebuilt from session.json",
+                file=sys.stderr,
+            )
+            self._conn = sqlite3.connect(
+                str(self.session.checkpoints), check_same_thread=False, timeout=30
+            )
             saver = SqliteSaver(self._conn)
-        self._graph = build_graph(self.deps, saver)
+        self._graph = build_graph(saver)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -116,7 +129,7 @@ class Practice:
 
     def _invoke(self, value: Any) -> None:
         with checkpoint_errors(self.session):
-            self._graph.invoke(value, self.config)
+            self._graph.invoke(value, self.config, context=self.deps)
 
     # -- session.json ---------------------------------------------------------------------------
     def state(self) -> dict:
@@ -144,7 +157,7 @@ class Practice:
         data = {
             **old,
             "id": self.session.id,
-            "created_at": old.get("created_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            "created_at": old.get("created_at", datetime.now(UTC).isoformat(timespec="seconds")),
             "status": status,
             "question": {"id": self.deps.question.id, "text": self.deps.question.text},
             "agenda_id": self.deps.agenda.id,
@@ -208,8 +221,11 @@ class Practice:
         if snapshot.next == ("await_turn",):
             payload = self._recorded_turn(record)
             if payload is not None:
-                print(f"turn {payload['n']} was recorded before the stop: it is used "
-                      f"({payload.get('ended_by', 'typed')})", file=sys.stderr)
+                print(
+                    f"turn {payload['n']} was recorded before the stop: it is used "
+                    f"({payload.get('ended_by', 'typed')})",
+                    file=sys.stderr,
+                )
                 self._invoke(Command(resume=payload))
         else:  # killed mid-step: finish it from its checkpoint
             self._invoke(None)
@@ -234,16 +250,29 @@ class Practice:
         values: dict = {k: getattr(record, k) for k in STATE_FIELDS}
         values["turns"] = [t.model_dump(mode="json") for t in record.turns]
         steps = self.deps.steps
-        values.update(question_id=self.deps.question.id, minutes=self.minutes, pending={}, route="",
-                      plan={}, report=None)
+        values.update(
+            question_id=self.deps.question.id,
+            minutes=self.minutes,
+            pending={},
+            route="",
+            plan={},
+            report=None,
+        )
         values["phase"] = values["phase"] if values["phase"] in steps else steps[0]
         values["agenda"] = {s: values["agenda"].get(s, "pending") for s in steps}
         values["time_used"] = {s: values["time_used"].get(s, 0.0) for s in steps}
-        values["budget_s"] = values["budget_s"] or initial_state(self.deps, self.minutes)["budget_s"]
+        values["budget_s"] = (
+            values["budget_s"] or initial_state(self.deps, self.minutes)["budget_s"]
+        )
         last = values["turns"][-1]
         # pose -> await_turn, transcribe -> assess, wrap_up -> score: resume where it stopped
-        as_node = ("wrap_up" if last["kind"] == "wrap" else
-                   "transcribe" if last["role"] == "candidate" else "pose")
+        as_node = (
+            "wrap_up"
+            if last["kind"] == "wrap"
+            else "transcribe"
+            if last["role"] == "candidate"
+            else "pose"
+        )
         with checkpoint_errors(self.session):
             self._graph.update_state(self.config, values, as_node=as_node)
 
@@ -270,15 +299,23 @@ class Practice:
             return None
         if pending and pending.get("n") == n and pending.get("audio") == wav.name:
             payload = dict(pending)
-            if payload.get("transcript") and not (self.session.dir / payload["transcript"]).exists():
+            if (
+                payload.get("transcript")
+                and not (self.session.dir / payload["transcript"]).exists()
+            ):
                 payload.pop("transcript")  # transcribed again from the audio
             return payload
         # Recorded files (--answers) are written whole or not at all; a microphone recording
         # without a pending entry was cut while the candidate spoke.
         source = (record.settings.get("input") if record else None) or self.settings.get("input")
         ended_by = "file" if source == "answers" else "interrupted"
-        return {"n": n, "audio": wav.name, "duration_s": round(duration, 3), "ended_by": ended_by,
-                "overflows": 0}
+        return {
+            "n": n,
+            "audio": wav.name,
+            "duration_s": round(duration, 3),
+            "ended_by": ended_by,
+            "overflows": 0,
+        }
 
     def _candidate_turns(self) -> int:
         return sum(t["role"] == "candidate" for t in self.state().get("turns", []))
@@ -293,10 +330,11 @@ class Practice:
         assert self.mic is not None
         path = self.session.turn_wav(n)
         stream = None
-        if self.transcriber is not None and hasattr(self.mic, "on_chunk"):
+        if self.transcriber is not None and isinstance(self.mic, ChunkingMicrophone):
             # Transcribe while the candidate talks: only the tail is left when the turn ends.
-            stream = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
-            self.mic.on_chunk = lambda _path, *span: stream.add_chunk(*span)  # type: ignore[union-attr]
+            turn = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
+            self.mic.on_chunk = lambda _path, start, cut, end: turn.add_chunk(start, cut, end)
+            stream = turn
         if self.view is not None:
             self.view.begin(self.state(), n, stream)
         try:
@@ -305,12 +343,21 @@ class Practice:
             if self.view is not None:
                 self.view.end()
         if rec is None:  # recorded answers ran out, or the candidate ended the interview
-            return {"end": True, "why": "out_of_answers" if isinstance(self.mic, WavMicrophone)
-                    else "stopped"}
+            return {
+                "end": True,
+                "why": "out_of_answers" if isinstance(self.mic, WavMicrophone) else "stopped",
+            }
         # The answer is on disk: say so in session.json before anything else, so a stop from
         # here on resumes with this turn, whole.
-        payload: dict = self._pending({"n": n, "audio": rec.path.name, "duration_s": rec.duration_s,
-                                       "ended_by": rec.ended_by, "overflows": rec.overflows})
+        payload: dict = self._pending(
+            {
+                "n": n,
+                "audio": rec.path.name,
+                "duration_s": rec.duration_s,
+                "ended_by": rec.ended_by,
+                "overflows": rec.overflows,
+            }
+        )
         if stream is not None:
             transcript = stream.finish(rec.duration_s)
             name = f"turn-{n:02d}.json"
@@ -320,10 +367,12 @@ class Practice:
                 self.refiner.submit(path, self.session.dir / name)
             payload = self._pending(payload)
         if rec.overflows:
-            self.save("in-progress", {"overflows": self.session.read().get("overflows", 0) + rec.overflows})
+            self.save(
+                "in-progress",
+                {"overflows": self.session.read().get("overflows", 0) + rec.overflows},
+            )
         self._turn_ended_at = rec.ended_at
-        if hasattr(self.voice, "first_sample_at"):
-            self.voice.first_sample_at = 0.0  # time the reply to this turn
+        self.voice.first_sample_at = 0.0  # time the reply to this turn
         return payload
 
     def _pending(self, payload: dict) -> dict:
@@ -339,9 +388,11 @@ class Practice:
 
     def _log_latency(self) -> None:
         """End of the candidate's turn to the first sample of the reply, per turn, in ms."""
-        first = getattr(self.voice, "first_sample_at", 0.0)
+        first = self.voice.first_sample_at
         if first > self._turn_ended_at:
-            latencies = self.session.read().get("latency_ms", []) + [round((first - self._turn_ended_at) * 1000, 1)]
+            latencies = self.session.read().get("latency_ms", []) + [
+                round((first - self._turn_ended_at) * 1000, 1)
+            ]
             self.save("in-progress", {"latency_ms": latencies})
         self._turn_ended_at = 0.0
 
@@ -351,7 +402,10 @@ class Practice:
         for t in turns[voiced:]:
             if t["role"] != "interviewer":
                 if self.text is None:  # typed answers are on the screen already
-                    print(f"\n{self.candidate_label}: {t['text'] or '(no speech heard)'}\n", flush=True)
+                    print(
+                        f"\n{self.candidate_label}: {t['text'] or '(no speech heard)'}\n",
+                        flush=True,
+                    )
                 continue
             if t["n"] == 0 and self.early_line is not None:
                 self.early_line.join()  # spoken while the program started up
@@ -361,7 +415,7 @@ class Practice:
             else:
                 self.voice.say(t["text"], self.session.line_wav(t["n"]))
         extra: dict = {"lines_voiced": len(turns)}
-        if voiced == 0 and getattr(self.voice, "first_sample_at", 0.0):
+        if voiced == 0 and self.voice.first_sample_at:
             extra["first_line_at"] = self.voice.first_sample_at  # time.monotonic(), for bench/
         if voiced == 0:
             threading.Thread(target=self._warm_up, daemon=True, name="warm-up").start()
@@ -378,20 +432,25 @@ class Practice:
                 self.transcriber.transcribe(load_audio(first))
             # The sentence model, and what every answer is compared with, before the first answer.
             rubric, agenda = self.deps.rubric, self.deps.agenda
-            self.deps.embedder.embed([x for s in agenda.steps for x in (s.examples or s.cues)]
-                                     + [x for s in agenda.steps for c in s.checks for x in (c.examples or c.cues)]
-                                     + rubric.meaning.injection_examples + rubric.meaning.tradeoff_examples
-                                     + self.deps.lines.done_examples
-                                     + [k.point for k in self.deps.question.key_points]
-                                     + [f.text for f in self.deps.question.follow_ups])
-            if hasattr(self.voice, "prerender"):
-                self.voice.prerender(self.known_lines())
+            self.deps.embedder.embed(
+                [x for s in agenda.steps for x in (s.examples or s.cues)]
+                + [x for s in agenda.steps for c in s.checks for x in (c.examples or c.cues)]
+                + rubric.meaning.injection_examples
+                + rubric.meaning.tradeoff_examples
+                + self.deps.lines.done_examples
+                + [k.point for k in self.deps.question.key_points]
+                + [f.text for f in self.deps.question.follow_ups]
+            )
+            self.voice.prerender(self.known_lines())
         except Exception:
             pass  # an optimisation only: every line can still be rendered when needed
 
     def known_lines(self) -> list[str]:
         d, lines = self.deps, self.deps.lines
-        texts = list(lines.go_on) + [lines.no_fact, lines.wrap_time]  # wrap_done names the time left
+        texts = list(lines.go_on) + [
+            lines.no_fact,
+            lines.wrap_time,
+        ]  # wrap_done names the time left
         texts += [lines.probe.format(probe=s.probe) for s in d.agenda.steps]
         texts += [lines.follow_up.format(text=f.text) for f in d.question.follow_ups]
         texts += [lines.curveball.format(text=c) for c in d.question.curveballs]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import numpy as np
 
-from interviewer.audio.io import SAMPLE_RATE, load_audio
-from interviewer.errors import SessionError
-from interviewer.report.markdown import clock
+from interviewer.audio.io import SAMPLE_RATE, load_audio, to_int16
+from interviewer.errors import SessionError, first_line
 from interviewer.session import Session, open_existing, read_transcript
+from interviewer.transcript import Transcript, clock
 
 
 def timeline(session: Session, turn: int | None = None) -> list[dict]:
@@ -25,8 +26,9 @@ def timeline(session: Session, turn: int | None = None) -> list[dict]:
     return turns
 
 
-def replay(session_id: str, turn: int | None = None, audio: bool = True,
-           device: str | None = None) -> int:
+def replay(
+    session_id: str, turn: int | None = None, audio: bool = True, device: str | None = None
+) -> int:
     session = open_existing(session_id)
     turns = timeline(session, turn)
     scored = _scored_texts(session)
@@ -36,21 +38,24 @@ def replay(session_id: str, turn: int | None = None, audio: bool = True,
 
         sd = sounddevice()
         try:
-            out = sd.RawOutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device)
+            out = sd.RawOutputStream(
+                samplerate=SAMPLE_RATE, channels=1, dtype="int16", device=device
+            )
             out.start()
         except Exception as exc:
-            raise SessionError(f"no usable speaker ({str(exc).splitlines()[0]}); "
-                               "use --no-audio to print the timeline") from None
+            raise SessionError(
+                f"no usable speaker ({first_line(exc)}); use --no-audio to print the timeline"
+            ) from None
     try:
         for i, t in enumerate(turns, start=turn or 1):
             who = "interviewer" if t["role"] == "interviewer" else "you"
             wav = session.file(t["audio"]) if t.get("audio") else None
-            missing = wav is not None and not wav.exists()
             label = f"[{clock(t['start'])}] {i:>2} {who}"
-            text = scored.get(t.get("n"), t["text"]) if t["role"] == "candidate" else t["text"]
-            if missing:
+            text = scored.get(t.get("n", -1), t["text"]) if t["role"] == "candidate" else t["text"]
+            if wav is not None and not wav.exists():
                 label += f" (audio {wav.name} is missing)"
-            if out is None or wav is None or missing:
+                wav = None
+            if out is None or wav is None:
                 print(f"{label}: {text}", flush=True)
                 continue
             print(f"{label}:", flush=True)
@@ -75,14 +80,12 @@ def _scored_texts(session: Session) -> dict[int, str]:
         turns = []
     for t in turns:
         if isinstance(t, dict) and t.get("role") == "candidate" and isinstance(t.get("text"), str):
-            texts[t.get("n")] = t["text"]
+            texts[t.get("n", -1)] = t["text"]
     for t in session.read().get("turns", []):  # no report yet: the saved (refined) transcript
-        if t.get("role") == "candidate" and t.get("n") not in texts and t.get("transcript"):
+        if t.get("role") == "candidate" and t.get("n", -1) not in texts and t.get("transcript"):
             file = session.dir / Path(t["transcript"]).name
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 texts[t["n"]] = Transcript.model_validate_json(file.read_text()).text
-            except (OSError, ValueError):
-                pass
     return texts
 
 
@@ -98,7 +101,7 @@ def _words(session: Session, t: dict) -> list[tuple[float, str]]:
 
 def _play_with_words(out, samples: np.ndarray, words: list[tuple[float, str]]) -> None:
     """Write audio in small blocks and print each word as playback reaches it."""
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+    pcm = to_int16(samples)
     block = SAMPLE_RATE // 10
     k = 0
     for pos in range(0, len(pcm), block):
@@ -106,6 +109,6 @@ def _play_with_words(out, samples: np.ndarray, words: list[tuple[float, str]]) -
         while k < len(words) and words[k][0] <= now:
             print(" " + words[k][1], end="", flush=True)
             k += 1
-        out.write(pcm[pos:pos + block].tobytes())
+        out.write(pcm[pos : pos + block].tobytes())
     for _, w in words[k:]:
         print(" " + w, end="", flush=True)

@@ -6,20 +6,19 @@ import argparse
 import random
 import shlex
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import threading
 
 from interviewer import interrupts
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, PiperVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
 from interviewer.errors import ContentError, InterviewerError, SessionError
-from interviewer.options import MAX_SESSION_MINUTES, check_number
+from interviewer.hints import command_name
 from interviewer.interview.lines import load_lines, opening
 from interviewer.llm.config import load_llm_options
-from interviewer.hints import command_name
+from interviewer.options import MAX_SESSION_MINUTES, check_number
 from interviewer.session import Session, create, new_id, open_existing
 from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
 from interviewer.stt import WhisperTranscriber
@@ -61,7 +60,9 @@ def _pick_question(args: argparse.Namespace, saved: dict) -> str:
         return saved["question"]["id"]
     if args.question:
         return args.question
-    pool = [q for q in load_questions().values() if not args.category or q.category == args.category]
+    pool = [
+        q for q in load_questions().values() if not args.category or q.category == args.category
+    ]
     if not pool:
         raise ContentError(f"no questions in category '{args.category}'")
     return random.choice(pool).id
@@ -75,7 +76,11 @@ def practice(args: argparse.Namespace) -> int:
     minutes = float(saved.get("minutes") or args.minutes)
     check_number("--minutes", minutes, low=0.5, high=MAX_SESSION_MINUTES)
     check_number("--patience", args.patience, low=0.5, high=600)
-    if session is not None and saved.get("status") == "finished" and (session.dir / "report.json").exists():
+    if (
+        session is not None
+        and saved.get("status") == "finished"
+        and (session.dir / "report.json").exists()
+    ):
         # Nothing left to record: no microphone, no model, just where the report is.
         report = session.dir / "report.json"
         print(f"session {session.id} is finished")
@@ -83,10 +88,14 @@ def practice(args: argparse.Namespace) -> int:
         print(f"html:   {report.with_suffix('.html')}")
         print(f"json:   {report}")
         return 0
-    settings = {"input": "text" if args.text else "answers" if args.answers else "microphone",
-                "voice": not (args.no_voice or args.text), "patience_s": args.patience,
-                "push_to_talk": args.push_to_talk, "stt_model": args.stt_model,
-                "live_stt_model": None if args.answers else args.live_stt_model}
+    settings = {
+        "input": "text" if args.text else "answers" if args.answers else "microphone",
+        "voice": not (args.no_voice or args.text),
+        "patience_s": args.patience,
+        "push_to_talk": args.push_to_talk,
+        "stt_model": args.stt_model,
+        "live_stt_model": None if args.answers else args.live_stt_model,
+    }
 
     # Two models: the live one streams while the candidate speaks (the interviewer's replies);
     # the report one re-transcribes each finished turn in one pass for the report. Recorded
@@ -112,35 +121,50 @@ def practice(args: argparse.Namespace) -> int:
         mic = WavMicrophone([Path(a) for a in args.answers])
     elif not args.text:
         mic = DeviceMicrophone(
-            RecorderOptions(patience_s=args.patience, push_to_talk=args.push_to_talk,
-                            device=_device(args.input_device)),  # type: ignore[arg-type]
-            on_status=lambda status: on_status and on_status(status))
+            RecorderOptions(
+                patience_s=args.patience,
+                push_to_talk=args.push_to_talk,
+                device=_device(args.input_device),
+            ),
+            on_status=lambda status: on_status and on_status(status),
+        )
     voice: Voice
     if args.no_voice or args.text:
         voice = SilentVoice()
     else:
-        options = VoiceOptions(voice=args.voice, rate=args.rate,
-                               device=_device(args.output_device))  # type: ignore[arg-type]
+        options = VoiceOptions(voice=args.voice, rate=args.rate, device=_device(args.output_device))
         voice = PiperVoice(options) if args.voice_engine == "piper" else EspeakVoice(options)
 
     before = (saved.get("settings") or {}).get("llm") or {}
     llm = load_llm_options(args.llm or before.get("model"))
     if llm is not None:
-        if before.get("base_url") and before["base_url"] != llm.base_url and not args.switch_endpoint:
+        if (
+            before.get("base_url")
+            and before["base_url"] != llm.base_url
+            and not args.switch_endpoint
+        ):
             # The transcript so far would go to another server (a cloud one, say, when
             # OPENAI_BASE_URL was not set again): only when the user says so.
-            raise SessionError(f"session '{session.id if session else ''}' was started with the LLM at "
-                               f"{before['base_url']}, and this resume would use {llm.base_url}; set "
-                               f"OPENAI_BASE_URL={before['base_url']} or pass --switch-endpoint")
+            raise SessionError(
+                f"session '{session.id if session else ''}' was started with the LLM at "
+                f"{before['base_url']}, and this resume would use {llm.base_url}; set "
+                f"OPENAI_BASE_URL={before['base_url']} or pass --switch-endpoint"
+            )
         settings["llm"] = llm.public()  # never the key
 
     lines = load_lines()
     early: EarlyLine | None = None
     if session is None:
-        session = create(new_id(question.id, args.session),
-                         question={"id": question.id, "text": question.text}, agenda_id=agenda.id,
-                         minutes=minutes, settings=settings)
-        print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
+        session = create(
+            new_id(question.id, args.session),
+            question={"id": question.id, "text": question.text},
+            agenda_id=agenda.id,
+            minutes=minutes,
+            settings=settings,
+        )
+        print(
+            f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True
+        )
         # Speak the question now, while the rest starts up; the graph's first line is the same.
         first = opening(lines, question.asked, minutes)
         early = EarlyLine(voice, first, session.line_wav(0))
@@ -155,11 +179,9 @@ def practice(args: argparse.Namespace) -> int:
     if isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
         view = LiveView({s.id: s.name for s in agenda.steps})
         on_status = view.on_status
-    stt = SttInfo(model="typed", device="none", compute_type="none")
+    stt = SttInfo.none("typed")
     if transcriber is not None and reporter is not None:
-        stt = SttInfo(model=reporter.model_name, device=reporter.device,
-                      compute_type=reporter.compute_type,
-                      live_model=None if transcriber is reporter else transcriber.model_name)
+        stt = reporter.info(live=transcriber)
     speaker = SentenceSpeaker(voice, session)
     refiner = Refiner(reporter) if reporter is not None and transcriber is not reporter else None
     extra: dict = {"before_scoring": refiner.wait} if refiner else {}
@@ -170,26 +192,48 @@ def practice(args: argparse.Namespace) -> int:
 
         client = LlmClient(llm)
         extra.update(judge=LlmJudge(client), phraser=LlmPhraser(client), speak=speaker)
-    deps = Deps(session_dir=session.dir, question=question, agenda=agenda,
-                rubric=load_rubric(args.rubric), lines=lines, transcriber=transcriber,
-                options=InterviewOptions(minutes=minutes), stt=stt, **extra)
+    deps = Deps(
+        session_dir=session.dir,
+        question=question,
+        agenda=agenda,
+        rubric=load_rubric(args.rubric),
+        lines=lines,
+        transcriber=transcriber,
+        options=InterviewOptions(minutes=minutes),
+        stt=stt,
+        **extra,
+    )
     if view is not None:
         from interviewer.pipeline import understand_transcript
 
         view.phases = lambda t: understand_transcript(t, deps.ctx(), full=False)[2]
-    run = Practice(session=session, deps=deps, voice=voice, mic=mic,
-                   text=TextInput() if args.text else None, minutes=minutes, settings=settings,
-                   view=view, speaker=speaker, transcriber=transcriber, refiner=refiner,
-                   early_line=early)
+    run = Practice(
+        session=session,
+        deps=deps,
+        voice=voice,
+        mic=mic,
+        text=TextInput() if args.text else None,
+        minutes=minutes,
+        settings=settings,
+        view=view,
+        speaker=speaker,
+        transcriber=transcriber,
+        refiner=refiner,
+        early_line=early,
+    )
     if args.resume:
-        print(f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True)
+        print(
+            f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True
+        )
     try:
         report = run.run(resume=bool(args.resume))
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt) or interrupts.pressed():  # whatever it became
             _save_quietly(run, "interrupted")
-            print(f"\ninterrupted: session saved in {session.dir}; {resume_hint(args, session)}",
-                  file=sys.stderr)
+            print(
+                f"\ninterrupted: session saved in {session.dir}; {resume_hint(args, session)}",
+                file=sys.stderr,
+            )
             return 130
         if isinstance(exc, InterviewerError):
             _save_quietly(run, "interrupted")
@@ -200,8 +244,11 @@ def practice(args: argparse.Namespace) -> int:
             voice.close()
     overflows = session.read().get("overflows", 0)
     if overflows:
-        print(f"warning: the microphone dropped {overflows} block(s) of audio (input overflow); "
-              "close other programs using the CPU if this repeats", file=sys.stderr)
+        print(
+            f"warning: the microphone dropped {overflows} block(s) of audio (input overflow); "
+            "close other programs using the CPU if this repeats",
+            file=sys.stderr,
+        )
     from interviewer.report import Report
     from interviewer.report.summary import summary_lines
 

@@ -7,6 +7,21 @@ from typing import Annotated, Literal, TypedDict
 
 Role = Literal["interviewer", "candidate"]
 StepStatus = Literal["pending", "covered", "prompted"]
+# What the interviewer does after a candidate's turn: one graph node each (graph.ROUTES).
+Route = Literal[
+    "answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"
+]
+
+
+class Plan(TypedDict, total=False):
+    """The details of the chosen route, for the node that words its line."""
+
+    why: str  # wrap_up: time, done, stopped, out_of_answers
+    step: str  # probe: the step to ask about
+    index: int  # follow_up, curveball: which one in the question
+    facts: list[str]  # answer_fact: the facts to give, best first
+    asked: str  # answer_fact: what was asked, as said
+    unknown: list[str]  # answer_fact: questions with no fact to give
 
 
 class Turn(TypedDict, total=False):
@@ -40,6 +55,6 @@ class InterviewState(TypedDict, total=False):
     follow_ups_used: list[int]
     curveballs_used: list[int]
     pending: dict  # the candidate input the driver just resumed with
-    route: str  # assess's decision, read by the router
-    plan: dict  # details for the chosen line (facts to give, step to probe)
+    route: Route | Literal[""]  # assess's decision, read by the router ("" before the first)
+    plan: Plan  # details for the chosen line (facts to give, step to probe)
     report: str | None  # path of report.json once scored

@@ -13,10 +13,12 @@ from typing import Any
 
 from interviewer.audio.mic import LiveStatus
 from interviewer.interview.lines import minutes_text
-from interviewer.report.markdown import clock
+from interviewer.transcript import clock
 
 
-def live_phase(state: dict, spans: list[Any], steps: list[str], seconds: float) -> tuple[str, float]:
+def live_phase(
+    state: dict, spans: list[Any], steps: list[str], seconds: float
+) -> tuple[str, float]:
     """The phase to show while the candidate talks, and the seconds spent in it so far: the
     furthest step this turn has reached (as assess would decide when it ends), else the phase
     the turn began in, its time running on with the turn."""
@@ -80,19 +82,31 @@ class LiveView:
         budget = s.get("budget_s", {}).get(phase, 0.0)
         total = s.get("minutes", 0) * 60
         level = 0 if st is None else max(0, min(20, int((st.level_db + 60) / 3)))
-        line1 = Text.assemble(("phase ", "dim"), (self.names.get(phase, phase), "bold"),
-                              f"  {clock(used)} of {minutes_text(budget)}",
-                              ("   clock ", "dim"), f"{clock(s.get('clock', 0.0) + (st.seconds if st else 0))}"
-                              f" of {minutes_text(total)}")
-        meter = Text.assemble(("input ", "dim"), ("#" * level, "green"), ("." * (20 - level), "dim"))
+        line1 = Text.assemble(
+            ("phase ", "dim"),
+            (self.names.get(phase, phase), "bold"),
+            f"  {clock(used)} of {minutes_text(budget)}",
+            ("   clock ", "dim"),
+            f"{clock(s.get('clock', 0.0) + (st.seconds if st else 0))} of {minutes_text(total)}",
+        )
+        meter = Text.assemble(
+            ("input ", "dim"), ("#" * level, "green"), ("." * (20 - level), "dim")
+        )
         if st is None or not st.heard_speech:
             waiting = "waiting for your answer: take your time, then speak"
         else:
-            waiting = (f"listening; silence {st.silence_s:.1f} of {st.patience_s:.0f} s ends the turn, "
-                       "or press Enter")
-        body = Text("\n").join([line1, meter, Text(waiting, style="italic"),
-                                Text(self.text[-400:] or "(your words appear at each short pause)",
-                                     style="cyan")])
+            waiting = (
+                f"listening; silence {st.silence_s:.1f} of {st.patience_s:.0f} s ends the turn, "
+                "or press Enter"
+            )
+        body = Text("\n").join(
+            [
+                line1,
+                meter,
+                Text(waiting, style="italic"),
+                Text(self.text[-400:] or "(your words appear at each short pause)", style="cyan"),
+            ]
+        )
         return Panel(body, title=f"turn {self.turn}")
 
     def _live_spans(self) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Judges: agenda status and rubric scores with evidence, offline (judge/offline.py) or by an LLM."""
+"""Judges: agenda status and rubric scores with evidence, offline (judge/offline.py) or an LLM."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ class Answer:
     metrics: Metrics
     question: Question
     agenda: Agenda
+    # What the sentences mean (steps, key points, trade-offs, relevance): computed once in the
+    # pipeline and read by every judge.
+    understanding: Understanding
     # step id -> time (s) the interviewer probed it; a step first shown after its probe is
     # "prompted", not "covered".
     probed: dict[str, float] = field(default_factory=dict)
-    # What the sentences mean (steps, key points, trade-offs, relevance): computed once in the
-    # pipeline and read by every judge.
-    understanding: Understanding = field(default=None)  # type: ignore[assignment]
 
 
 class Judge(Protocol):

@@ -1,4 +1,4 @@
-"""Evidence: quotes tied to the moments they were said, and quotes checked against the transcript."""
+"""Evidence: quotes tied to the moments they were said, and checked against the transcript."""
 
 from __future__ import annotations
 
@@ -12,15 +12,22 @@ QUOTE_MAX_WORDS = 30
 FUZZY_MIN_RATIO = 0.85  # how close a quote must be to transcript words to count as said
 
 
-def quote_words(words: list[Word], first: int, last: int, focus: tuple[int, int] | None = None,
-                max_words: int = QUOTE_MAX_WORDS) -> Evidence:
+def quote_words(
+    words: list[Word],
+    first: int,
+    last: int,
+    focus: tuple[int, int] | None = None,
+    max_words: int = QUOTE_MAX_WORDS,
+) -> Evidence:
     """Words[first..last] as a quote, cut to max_words around the focus words if too long."""
     if last - first + 1 > max_words:
         centre = (focus[0] + focus[1]) // 2 if focus else first
         first = max(first, min(centre - max_words // 2, last - max_words + 1))
         last = first + max_words - 1
-    chunk = words[first:last + 1]
-    return Evidence(quote=join_words([w.word for w in chunk]), start=chunk[0].start, end=chunk[-1].end)
+    chunk = words[first : last + 1]
+    return Evidence(
+        quote=join_words([w.word for w in chunk]), start=chunk[0].start, end=chunk[-1].end
+    )
 
 
 def from_utterance(t: Transcript, u: Utterance, focus_word: int | None = None) -> Evidence:
@@ -37,12 +44,12 @@ def locate(quote: str, t: Transcript) -> Evidence | None:
     texts = [tok.text for tok in tokens]
     n = len(wanted)
     for i in range(len(texts) - n + 1):
-        if texts[i:i + n] == wanted:
+        if texts[i : i + n] == wanted:
             return _span(t, tokens[i].word, tokens[i + n - 1].word)
     # Whisper and the quoter may differ by a word or two ("gonna"/"going to"): accept close ones.
     best, best_i = 0.0, -1
     for i in range(0, max(1, len(texts) - n + 1)):
-        ratio = difflib.SequenceMatcher(None, texts[i:i + n], wanted).ratio()
+        ratio = difflib.SequenceMatcher(None, texts[i : i + n], wanted).ratio()
         if ratio > best:
             best, best_i = ratio, i
     if best >= FUZZY_MIN_RATIO:
@@ -52,5 +59,7 @@ def locate(quote: str, t: Transcript) -> Evidence | None:
 
 
 def _span(t: Transcript, first_word: int, last_word: int) -> Evidence:
-    chunk = t.words[first_word:last_word + 1]
-    return Evidence(quote=join_words([w.word for w in chunk]), start=chunk[0].start, end=chunk[-1].end)
+    chunk = t.words[first_word : last_word + 1]
+    return Evidence(
+        quote=join_words([w.word for w in chunk]), start=chunk[0].start, end=chunk[-1].end
+    )

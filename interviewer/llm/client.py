@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from interviewer.errors import first_line
 from interviewer.llm.config import LlmOptions
+from interviewer.settings import cache_home
 
 T = TypeVar("T", bound=BaseModel)
 SCHEMA_REJECTED = re.compile(r"json_schema|response_format|json_object|Input should be", re.I)
@@ -37,8 +39,7 @@ class LlmFailure(Exception):
 
 
 def _cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "interviewer" / "llm-endpoints.json"
+    return cache_home() / "llm-endpoints.json"
 
 
 class LlmClient:
@@ -50,9 +51,13 @@ class LlmClient:
         # Retries are ours (explicit count, Retry-After cap), so the client's own are off. The
         # transport bounds each call's total time and reply size (httpx's timeout is per read:
         # a server sending a byte a second never trips it).
-        self._client = OpenAI(base_url=options.base_url, api_key=options.api_key,
-                              timeout=options.timeout_s, max_retries=0,
-                              http_client=bounded_http_client(options.timeout_s, options.max_reply_bytes))
+        self._client = OpenAI(
+            base_url=options.base_url,
+            api_key=options.api_key,
+            timeout=options.timeout_s,
+            max_retries=0,
+            http_client=bounded_http_client(options.timeout_s, options.max_reply_bytes),
+        )
         self.calls = 0
 
     # -- modes ----------------------------------------------------------------------------------
@@ -96,25 +101,37 @@ class LlmClient:
                 self.sleep(wait)
             except openai.APITimeoutError:
                 if attempt >= self.o.max_retries:
-                    raise LlmFailure("timeout", f"no answer within {self.o.timeout_s:g} s") from None
+                    raise LlmFailure(
+                        "timeout", f"no answer within {self.o.timeout_s:g} s"
+                    ) from None
             except openai.APIConnectionError as exc:
                 if isinstance(exc.__cause__, ReplyTooLarge):
                     raise LlmFailure("too-large", str(exc.__cause__)) from None
                 if attempt >= self.o.max_retries:
-                    raise LlmFailure("unreachable", self.o.scrub(f"{self.o.base_url}: {exc}")) from None
-                self.sleep(self.o.retry_backoff_s * min(2 ** attempt, 4))
+                    raise LlmFailure(
+                        "unreachable", self.o.scrub(f"{self.o.base_url}: {exc}")
+                    ) from None
+                self.sleep(self.o.retry_backoff_s * min(2**attempt, 4))
             except openai.APIStatusError as exc:
                 body = self.o.scrub(_body(exc))
                 if exc.status_code >= 500 and not SCHEMA_REJECTED.search(body):
                     if attempt >= self.o.max_retries:
-                        raise LlmFailure("server-error", f"HTTP {exc.status_code}: {body[:160]}") from None
-                    self.sleep(self.o.retry_backoff_s * min(2 ** attempt, 4))
+                        raise LlmFailure(
+                            "server-error", f"HTTP {exc.status_code}: {body[:160]}"
+                        ) from None
+                    self.sleep(self.o.retry_backoff_s * min(2**attempt, 4))
                 else:
                     raise LlmFailure(f"http-{exc.status_code}", body[:200]) from None
             except ReplyTooLarge as exc:
                 raise LlmFailure("too-large", str(exc)) from None
-            except (ValueError, TypeError, AttributeError) as exc:  # a body that is not the API's JSON
-                raise LlmFailure("malformed", self.o.scrub(f"unreadable reply ({type(exc).__name__})")) from None
+            except (
+                ValueError,
+                TypeError,
+                AttributeError,
+            ) as exc:  # a body that is not the API's JSON
+                raise LlmFailure(
+                    "malformed", self.o.scrub(f"unreadable reply ({type(exc).__name__})")
+                ) from None
             attempt += 1
 
     def structured(self, messages: list[dict], model: type[T], name: str) -> T:
@@ -124,7 +141,11 @@ class LlmClient:
         try:
             reply = self._call(messages=messages, **self._format(mode, schema, name))
         except LlmFailure as exc:
-            if mode == "json_schema" and exc.kind.startswith("http-") and SCHEMA_REJECTED.search(exc.detail):
+            if (
+                mode == "json_schema"
+                and exc.kind.startswith("http-")
+                and SCHEMA_REJECTED.search(exc.detail)
+            ):
                 mode = "json_object"  # this server has no json_schema: remember and go on
                 self._remember_mode(mode)
                 reply = self._call(messages=messages, **self._format(mode, schema, name))
@@ -139,34 +160,51 @@ class LlmClient:
             raise LlmFailure("malformed", f"a {len(text)}-character reply that is not the schema")
         repair = messages + [
             {"role": "assistant", "content": text},
-            {"role": "user", "content": "That reply was not valid JSON for the schema ("
-             + " ".join(problem) + "). Reply again with only the corrected JSON object."},
+            {
+                "role": "user",
+                "content": "That reply was not valid JSON for the schema ("
+                + " ".join(problem)
+                + "). Reply again with only the corrected JSON object.",
+            },
         ]
-        text = self.o.scrub(_content(self._call(messages=repair, **self._format(mode, schema, name))))
+        text = self.o.scrub(
+            _content(self._call(messages=repair, **self._format(mode, schema, name)))
+        )
         try:
             return model.model_validate_json(_strip_fences(text))
         except ValidationError as exc:
-            raise LlmFailure("malformed", str(exc).splitlines()[0]) from None
+            raise LlmFailure("malformed", first_line(exc)) from None
 
     def _format(self, mode: str, schema: dict, name: str) -> dict:
         if mode == "json_schema":
-            return {"temperature": self.o.temperature, "response_format": {
-                "type": "json_schema", "json_schema": {"name": name, "schema": schema}}}
+            return {
+                "temperature": self.o.temperature,
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": name, "schema": schema},
+                },
+            }
         # llama-cpp-python takes the schema beside json_object; others ignore the extra field.
-        return {"temperature": self.o.temperature,
-                "response_format": {"type": "json_object", "schema": schema}}
+        return {
+            "temperature": self.o.temperature,
+            "response_format": {"type": "json_object", "schema": schema},
+        }
 
     def text(self, messages: list[dict], max_tokens: int = 200) -> str:
-        return self.o.scrub(_content(self._call(messages=messages, temperature=self.o.temperature,
-                                                max_tokens=max_tokens)))
+        return self.o.scrub(
+            _content(
+                self._call(messages=messages, temperature=self.o.temperature, max_tokens=max_tokens)
+            )
+        )
 
     def stream_sentences(self, messages: list[dict], max_tokens: int = 200) -> Iterator[str]:
         """Yield the reply sentence by sentence as it streams, so speech can start early."""
         import httpx
         import openai
 
-        stream = self._call(messages=messages, temperature=self.o.temperature,
-                            max_tokens=max_tokens, stream=True)
+        stream = self._call(
+            messages=messages, temperature=self.o.temperature, max_tokens=max_tokens, stream=True
+        )
         buffer = ""
         finish = None
         try:
@@ -179,13 +217,21 @@ class LlmClient:
                     raise LlmFailure("refusal", choice.delta.refusal)
                 buffer += choice.delta.content or ""
                 while (m := _SENTENCE_END.search(buffer)) is not None:
-                    sentence, buffer = buffer[:m.end()].strip(), buffer[m.end():]
+                    sentence, buffer = buffer[: m.end()].strip(), buffer[m.end() :]
                     if sentence:
                         yield self.o.scrub(sentence)
         except openai.APIError as exc:
             raise LlmFailure("stream-broken", self.o.scrub(str(exc))[:160]) from None
-        except (ValueError, TypeError, AttributeError, httpx.HTTPError, ReplyTooLarge) as exc:  # garbage
-            raise LlmFailure("stream-broken", self.o.scrub(f"{type(exc).__name__}: {exc}")[:160]) from None
+        except (
+            ValueError,
+            TypeError,
+            AttributeError,
+            httpx.HTTPError,
+            ReplyTooLarge,
+        ) as exc:  # garbage
+            raise LlmFailure(
+                "stream-broken", self.o.scrub(f"{type(exc).__name__}: {exc}")[:160]
+            ) from None
         if finish == "length":
             raise LlmFailure("truncated", "the reply hit the token limit")
         if buffer.strip():

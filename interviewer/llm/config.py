@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from interviewer.errors import ContentError
+from interviewer.settings import config_home
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_KEY = "not-needed"  # local servers want no key, but the openai client insists on one
 
 
 def config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "interviewer" / "config.toml"
+    return config_home() / "config.toml"
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,12 @@ class LlmOptions:
 
     def public(self) -> dict:
         """What may be written into a report or session file: never the key."""
-        return {"model": self.model, "base_url": self.base_url, "timeout_s": self.timeout_s,
-                "max_retries": self.max_retries}
+        return {
+            "model": self.model,
+            "base_url": self.base_url,
+            "timeout_s": self.timeout_s,
+            "max_retries": self.max_retries,
+        }
 
     def scrub(self, text: str) -> str:
         if self.api_key and self.api_key != NO_KEY:
@@ -58,8 +62,15 @@ def load_llm_options(model: str | None = None, path: Path | None = None) -> LlmO
     model = model or section.get("model")
     if not model:
         return None
-    known = {"model", "base_url", "timeout_s", "max_retries", "max_retry_after_s", "retry_backoff_s",
-             "temperature"}
+    known = {
+        "model",
+        "base_url",
+        "timeout_s",
+        "max_retries",
+        "max_retry_after_s",
+        "retry_backoff_s",
+        "temperature",
+    }
     unknown = set(section) - known
     if unknown:
         raise ContentError(f"{path}: unknown [llm] keys {sorted(unknown)} (known: {sorted(known)})")

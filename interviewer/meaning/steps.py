@@ -13,8 +13,8 @@ import numpy as np
 
 from interviewer.content import Agenda, Meaning
 from interviewer.meaning.units import Unit
-from interviewer.textmatch import find, tokenize
-from interviewer.transcript import Transcript, Utterance
+from interviewer.textmatch import Token, find
+
 
 def examples_of(agenda: Agenda) -> list[list[str]]:
     """Example statements per step, in agenda order (the cues stand in where none are written)."""
@@ -30,17 +30,18 @@ def similarity(vectors: np.ndarray, examples: np.ndarray, top: int = 2) -> np.nd
     return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
 
 
-def cue_hits(transcript: Transcript, utts: list[Utterance], agenda: Agenda) -> np.ndarray:
+def cue_hits(sentences: list[list[Token]], agenda: Agenda) -> np.ndarray:
     """Sentences x steps: how many of each step's cue phrases the sentence says."""
-    hits = np.zeros((len(utts), len(agenda.steps)), dtype=np.float32)
-    for i, u in enumerate(utts):
-        tokens = tokenize(transcript.words[u.first_word:u.last_word + 1])
+    hits = np.zeros((len(sentences), len(agenda.steps)), dtype=np.float32)
+    for i, tokens in enumerate(sentences):
         for k, step in enumerate(agenda.steps):
             hits[i, k] = len(find(tokens, step.cues))
     return hits
 
 
-def emissions(sims: np.ndarray, cues: np.ndarray, units: list[Unit], meaning: Meaning) -> np.ndarray:
+def emissions(
+    sims: np.ndarray, cues: np.ndarray, units: list[Unit], meaning: Meaning
+) -> np.ndarray:
     """How much each sentence speaks for each step; a row of zeros where it speaks for none."""
     score = sims + meaning.cue_bonus * np.minimum(cues, 2)
     score[:, 0] += np.array([meaning.question_bonus if u.is_question else 0.0 for u in units])
@@ -61,9 +62,15 @@ def smooth(score: np.ndarray, meaning: Meaning) -> list[int]:
         return []
     idx = np.arange(k)
     jump = idx[None, :] - idx[:, None]  # from row step to column step
-    move = np.where(jump == 0, meaning.stay_bonus,
-                    np.where(jump > 0, -meaning.forward_cost - meaning.skip_cost * (jump - 1),
-                             meaning.back_cost * jump))
+    move = np.where(
+        jump == 0,
+        meaning.stay_bonus,
+        np.where(
+            jump > 0,
+            -meaning.forward_cost - meaning.skip_cost * (jump - 1),
+            meaning.back_cost * jump,
+        ),
+    )
     start = -meaning.skip_cost * idx  # starting past the first step is allowed, at a small cost
     best = start + score[0]
     back = np.zeros((n, k), dtype=np.int64)

@@ -39,8 +39,13 @@ class Relevance:
     why: str  # one line for the report
 
 
-def relevance(vectors: np.ndarray, question: Question, bank: dict[str, Question],
-              embedder: Embedder, meaning: Meaning) -> tuple[Relevance, np.ndarray]:
+def relevance(
+    vectors: np.ndarray,
+    question: Question,
+    bank: dict[str, Question],
+    embedder: Embedder,
+    meaning: Meaning,
+) -> tuple[Relevance, np.ndarray]:
     """The answer against the asked question and every other question in the bank.
 
     Returns the verdict and, per sentence, its best similarity to the asked question's profile
@@ -57,18 +62,22 @@ def relevance(vectors: np.ndarray, question: Question, bank: dict[str, Question]
 
     asked = fit_of(question)
     per_sentence = (vectors @ embedder.embed(profile(question)).T).max(axis=1)
-    fits = {qid: fit_of(q) for qid, q in bank.items() if qid != question.id and q.text != question.text}
+    fits = {
+        qid: fit_of(q) for qid, q in bank.items() if qid != question.id and q.text != question.text
+    }
     other, other_fit = max(fits.items(), key=lambda kv: kv[1]) if fits else (None, -1.0)
     flush = getattr(embedder, "flush", None)
     if flush is not None:
         flush()  # the bank's profiles are the costly part: keep them for the next run
     if other is not None and other_fit - asked > meaning.relevance_margin:
-        why = (f"fits '{other}' better ({other_fit:.2f}) than the asked question ({asked:.2f})")
+        why = f"fits '{other}' better ({other_fit:.2f}) than the asked question ({asked:.2f})"
         return Relevance(asked, other, other_fit, True, why), per_sentence
     if not text_only and asked < meaning.relevance_min:
         why = f"fits the asked question only {asked:.2f} (under {meaning.relevance_min:g})"
         return Relevance(asked, other, other_fit, True, why), per_sentence
-    return Relevance(asked, other, other_fit, False, f"fits the asked question {asked:.2f}"), per_sentence
+    return Relevance(
+        asked, other, other_fit, False, f"fits the asked question {asked:.2f}"
+    ), per_sentence
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,14 @@ class PointHit:
     similarity: float
 
 
-def key_points(vectors: np.ndarray, units: list[Unit], eligible: list[int], question: Question,
-               embedder: Embedder, meaning: Meaning) -> list[PointHit]:
+def key_points(
+    vectors: np.ndarray,
+    units: list[Unit],
+    eligible: list[int],
+    question: Question,
+    embedder: Embedder,
+    meaning: Meaning,
+) -> list[PointHit]:
     """Each key point: the eligible sentence closest to it, a hit above the threshold (a little
     lower when the sentence also says one of the point's cue words)."""
     if not question.key_points:

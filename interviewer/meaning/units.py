@@ -40,12 +40,22 @@ def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) 
         has_number = any(t in numbers or any(c.isdigit() for c in t) for t in tokens)
         content = [t for t in tokens if t not in function and (len(t) > 2 or t.isdigit())]
         parts = [p for p in _LIST_SPLIT.split(u.text.lower()) if normalize(p)]
-        units.append(Unit(
-            index=i, first_word=u.first_word, last_word=u.last_word, text=u.text, start=u.start, end=u.end, is_question=u.is_question,
-            specific=tuple(t for t in content if t not in generic and t not in numbers),
-            generic=tuple(t for t in tokens if t in generic and t not in function),
-            has_number=has_number, items=len(parts),
-            short_items=sum(len(normalize(p)) <= meaning.list_item_words for p in parts)))
+        units.append(
+            Unit(
+                index=i,
+                first_word=u.first_word,
+                last_word=u.last_word,
+                text=u.text,
+                start=u.start,
+                end=u.end,
+                is_question=u.is_question,
+                specific=tuple(t for t in content if t not in generic and t not in numbers),
+                generic=tuple(t for t in tokens if t in generic and t not in function),
+                has_number=has_number,
+                items=len(parts),
+                short_items=sum(len(normalize(p)) <= meaning.list_item_words for p in parts),
+            )
+        )
     return units
 
 

@@ -20,14 +20,20 @@ from urllib.parse import quote
 
 from interviewer.judge.model import CRITERIA, Evidence
 from interviewer.metrics import Occurrence
-from interviewer.report.markdown import FLAG_TITLE, STATUS_MEANING, clock
+from interviewer.report.markdown import FLAG_TITLE, STATUS_MEANING
 from interviewer.report.model import Report
 from interviewer.report.numbers import score_text
 from interviewer.report.plot import progress_section
-from interviewer.transcript import Word, normalize
+from interviewer.transcript import Word, clock, normalize
 
-AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".mp3": "audio/mpeg",
-               ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".webm": "audio/webm"}
+AUDIO_TYPES = {
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".m4a": "audio/mp4",
+    ".webm": "audio/webm",
+}
 STEP_COLOURS = 6  # --step0 .. --step5 in report.css; more steps reuse them
 # A word Whisper timed a hair outside its turn still belongs to it.
 TURN_SLACK_S = 0.05
@@ -75,17 +81,32 @@ def _single_audio(r: Report, folder: Path) -> str | None:
 
 
 def _load_turns(r: Report, folder: Path, embed_limit_mb: float) -> list[_Turn]:
-    raw = r.turns or [{  # an older single-answer report: one candidate turn from 0
-        "n": 0, "role": "candidate", "kind": "answer", "text": r.transcript.text,
-        "audio": _single_audio(r, folder), "start": 0.0, "end": r.duration_s}]
+    raw = r.turns or [
+        {  # an older single-answer report: one candidate turn from 0
+            "n": 0,
+            "role": "candidate",
+            "kind": "answer",
+            "text": r.transcript.text,
+            "audio": _single_audio(r, folder),
+            "start": 0.0,
+            "end": r.duration_s,
+        }
+    ]
     turns = []
-    for i, t in enumerate(raw):
+    for i, row in enumerate(raw):
         # Only a bare name beside the report: a report never makes the page read other files.
-        name = Path(t["audio"]).name if t.get("audio") else None
-        turns.append(_Turn(n=int(t.get("n", i)), role=t.get("role", "candidate"),
-                           kind=t.get("kind", ""), text=t.get("text", ""),
-                           start=float(t.get("start", 0.0)), end=float(t.get("end", 0.0)),
-                           audio=name))
+        name = Path(row["audio"]).name if row.get("audio") else None
+        turns.append(
+            _Turn(
+                n=int(row.get("n", i)),
+                role=row.get("role", "candidate"),
+                kind=row.get("kind", ""),
+                text=row.get("text", ""),
+                start=float(row.get("start", 0.0)),
+                end=float(row.get("end", 0.0)),
+                audio=name,
+            )
+        )
     for k, t in enumerate([t for t in turns if t.role == "candidate"], start=1):
         t.label = f"Answer {k}"
     files = {t.audio: folder / t.audio for t in turns if t.audio and (folder / t.audio).is_file()}
@@ -139,19 +160,32 @@ class _Page:
         before = [a for a in self.answers if a.start <= t]
         return before[-1] if before else None
 
-    def moment(self, kind: str, start: float, end: float, inner: str, cls: str,
-               title: str = "", style: str = "", tag: str = "button") -> str:
+    def moment(
+        self,
+        kind: str,
+        start: float,
+        end: float,
+        inner: str,
+        cls: str,
+        title: str = "",
+        style: str = "",
+        tag: str = "button",
+    ) -> str:
         """A clickable moment when its turn's audio exists; the same text, inert, when not.
         Words are spans, not buttons, so the transcript still reads and copies as text."""
         turn = self.turn_at(start)
-        attrs = (f'class="{cls}" data-kind="{kind}" data-start="{_t(start)}" data-end="{_t(end)}"'
-                 + (f' style="{style}"' if style else ""))
+        attrs = (
+            f'class="{cls}" data-kind="{kind}" data-start="{_t(start)}" data-end="{_t(end)}"'
+            + (f' style="{style}"' if style else "")
+        )
         if turn is None or turn.src is None:
             return f'<span {attrs} title="{esc(title)}">{inner}</span>'
         tip = f"{title} - play from {clock(start)}" if title else f"Play from {clock(start)}"
         kind_attr = ' type="button"' if tag == "button" else ""
-        return (f'<{tag}{kind_attr} {attrs} data-audio="{turn.player}" '
-                f'title="{esc(tip)}">{inner}</{tag}>')
+        return (
+            f'<{tag}{kind_attr} {attrs} data-audio="{turn.player}" '
+            f'title="{esc(tip)}">{inner}</{tag}>'
+        )
 
     def at(self, t: float) -> str:
         """A quote's time on the clock; typed answers have none worth showing."""
@@ -161,9 +195,11 @@ class _Page:
         if not evidence:
             return ""
         items = "".join(
-            "<li>" + self.moment("quote", e.start, e.end, self.at(e.start)
-                                 + f'<q>{esc(e.quote)}</q>', "q") + "</li>"
-            for e in evidence)
+            "<li>"
+            + self.moment("quote", e.start, e.end, self.at(e.start) + f"<q>{esc(e.quote)}</q>", "q")
+            + "</li>"
+            for e in evidence
+        )
         return f'<ul class="quotes">{items}</ul>'
 
     # -- sections -----------------------------------------------------------------------------
@@ -176,23 +212,44 @@ class _Page:
             when = r.created_at
         judges = sorted({getattr(r.scores, c).judge for c in CRITERIA})
         prompt = f", prompt {r.judge.prompt}" if r.judge.prompt else ""
-        judge = ("Judge", f"{r.judge.name}{prompt}"
-                 + (f" (criteria by {', '.join(judges)})" if judges != [r.judge.name] else ""))
+        judge = (
+            "Judge",
+            f"{r.judge.name}{prompt}"
+            + (f" (criteria by {', '.join(judges)})" if judges != [r.judge.name] else ""),
+        )
         rubric = ("Rubric", f"{r.judge.rubric} v{r.judge.rubric_version}, agenda {r.judge.agenda}")
         if r.typed:  # no audio: a duration or a speech model would be made up
-            meta = [("Date", when), ("Answers", f"typed, {r.metrics.word_count} words"), judge, rubric]
+            meta = [
+                ("Date", when),
+                ("Answers", f"typed, {r.metrics.word_count} words"),
+                judge,
+                rubric,
+            ]
         else:
-            meta = [("Date", when), ("Duration", clock(r.duration_s)), judge, rubric,
-                    ("Speech model", f"{r.stt.model} on {r.stt.device}"
-                     + (f" (live: {r.stt.live_model})" if r.stt.live_model else ""))]
+            meta = [
+                ("Date", when),
+                ("Duration", clock(r.duration_s)),
+                judge,
+                rubric,
+                (
+                    "Speech model",
+                    f"{r.stt.model} on {r.stt.device}"
+                    + (f" (live: {r.stt.live_model})" if r.stt.live_model else ""),
+                ),
+            ]
         rows = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in meta)
-        ended = (f'<p class="ended" id="ended">Ended: {esc(r.ended.text())}.</p>'
-                 if r.ended is not None else "")
-        return (f'<header id="summary"><div class="overall" title="weighted mean of the criteria">'
-                f'<span class="big">{score_text(r.scores.overall)}</span><span>/ 5 overall</span></div>'
-                f'<p class="eyebrow">Mock interview report &middot; {esc(q.id)} &middot; '
-                f'{esc(q.category)} / {esc(q.track)}</p>'
-                f'<h1>{esc(q.text)}</h1>{ended}<dl class="meta">{rows}</dl></header>')
+        ended = (
+            f'<p class="ended" id="ended">Ended: {esc(r.ended.text())}.</p>'
+            if r.ended is not None
+            else ""
+        )
+        return (
+            f'<header id="summary"><div class="overall" title="weighted mean of the criteria">'
+            f'<span class="big">{score_text(r.scores.overall)}</span><span>/ 5 overall</span></div>'
+            f'<p class="eyebrow">Mock interview report &middot; {esc(q.id)} &middot; '
+            f"{esc(q.category)} / {esc(q.track)}</p>"
+            f'<h1>{esc(q.text)}</h1>{ended}<dl class="meta">{rows}</dl></header>'
+        )
 
     def scores(self) -> str:
         cards = []
@@ -204,52 +261,76 @@ class _Page:
                 f'<h3>{esc(name)} <span class="val">{c.score}/5</span></h3>'
                 f'<div class="pips" aria-hidden="true">{pips}</div>'
                 f'<p class="level">{esc(c.level)}</p><p>{esc(c.rationale)}</p>'
-                f'<p class="by">scored by {esc(c.judge)}</p>{self.quotes(c.evidence)}</article>')
-        return (f'<section id="scores"><h2>Scores</h2><div class="grid">{"".join(cards)}</div>'
-                f"</section>")
+                f'<p class="by">scored by {esc(c.judge)}</p>{self.quotes(c.evidence)}</article>'
+            )
+        return (
+            f'<section id="scores"><h2>Scores</h2><div class="grid">{"".join(cards)}</div>'
+            f"</section>"
+        )
 
     def flags(self) -> str:
         if not self.r.flags:
             return ""
         items = "".join(
-            "<li>" + self.moment("flag", f.start, f.end, self.at(f.start)
-                                 + f"<q>{esc(f.quote)}</q>", "q")
+            "<li>"
+            + self.moment("flag", f.start, f.end, self.at(f.start) + f"<q>{esc(f.quote)}</q>", "q")
             + f' <span class="kind">{esc(FLAG_TITLE[f.kind])}</span> {esc(f.note)}</li>'
-            for f in self.r.flags)
-        return (f'<section id="flags" class="warn"><h2>Flagged</h2><p>Sentences that earned nothing: '
-                f"requests to the grader (never taken as instructions), an answer to another question, "
-                f"and agenda vocabulary with no design behind it.</p><ul>{items}</ul></section>")
+            for f in self.r.flags
+        )
+        return (
+            f'<section id="flags" class="warn"><h2>Flagged</h2><p>Sentences that earned nothing: '
+            f"requests to the grader (never taken as instructions), an answer to another question, "
+            f"and agenda vocabulary with no design behind it.</p><ul>{items}</ul></section>"
+        )
 
     def agenda(self) -> str:
         cards = []
         for st in self.r.agenda:
             checks = "".join(
                 f'<li class="{"hit" if c.hit else "miss"}"><span class="mark">'
-                f'{"&#10003;" if c.hit else "&#10007;"}</span> {esc(c.name)} '
-                + " ".join(self.moment("quote", e.start, e.end,
-                                       esc(e.quote[:32]) if self.r.typed else clock(e.start),
-                                       "chip", e.quote)
-                           for e in c.evidence[:3]) + "</li>"
-                for c in st.checks)
+                f"{'&#10003;' if c.hit else '&#10007;'}</span> {esc(c.name)} "
+                + " ".join(
+                    self.moment(
+                        "quote",
+                        e.start,
+                        e.end,
+                        esc(e.quote[:32]) if self.r.typed else clock(e.start),
+                        "chip",
+                        e.quote,
+                    )
+                    for e in c.evidence[:3]
+                )
+                + "</li>"
+                for c in st.checks
+            )
             unhit = [k.point for k in self.r.key_points if k.step == st.step and not k.hit]
             advice = ""
             if st.status != "covered":
                 items = "".join(f"<li>{esc(p)}</li>" for p in unhit)
-                advice = (f'<div class="advice"><h4>What a strong answer would have added</h4>'
-                          f'<p>{esc(st.expect)}</p>{f"<ul>{items}</ul>" if items else ""}</div>')
+                advice = (
+                    f'<div class="advice"><h4>What a strong answer would have added</h4>'
+                    f"<p>{esc(st.expect)}</p>{f'<ul>{items}</ul>' if items else ''}</div>"
+                )
             elif unhit:
                 items = "".join(f"<li>{esc(p)}</li>" for p in unhit)
-                advice = (f'<div class="advice soft"><h4>Also worth saying</h4><ul>{items}</ul>'
-                          f"</div>")
+                advice = (
+                    f'<div class="advice soft"><h4>Also worth saying</h4><ul>{items}</ul></div>'
+                )
             cards.append(
                 f'<article class="card step {st.status}" data-step="{esc(st.step)}">'
                 f'<h3><span class="swatch" style="background:{self.col(st.step)}"></span>'
                 f'{esc(st.name)} <span class="status {st.status}">{st.status}</span></h3>'
-                f'{f"<p class=note>{esc(st.note)}</p>" if st.note else ""}'
-                f'{self.quotes(st.evidence)}'
-                f'{f"<ul class=checks>{checks}</ul>" if checks else ""}{advice}</article>')
-        legend = ('<p class="legend">' + " ".join(
-            f'<span class="status {k}">{k}</span> {esc(v)}' for k, v in STATUS_MEANING.items()) + "</p>")
+                f"{f'<p class=note>{esc(st.note)}</p>' if st.note else ''}"
+                f"{self.quotes(st.evidence)}"
+                f"{f'<ul class=checks>{checks}</ul>' if checks else ''}{advice}</article>"
+            )
+        legend = (
+            '<p class="legend">'
+            + " ".join(
+                f'<span class="status {k}">{k}</span> {esc(v)}' for k, v in STATUS_MEANING.items()
+            )
+            + "</p>"
+        )
         return f'<section id="agenda"><h2>Agenda</h2>{legend}{"".join(cards)}</section>'
 
     def track(self, turn: _Turn) -> str:
@@ -265,106 +346,181 @@ class _Page:
         def inside(a: float, b: float) -> bool:
             return a < turn.end and b > turn.start
 
-        parts = [f'<div class="band" style="{box(p.start, p.end)};background:{self.col(p.step)}" '
-                 f'title="{esc(self.step_name.get(p.step, p.step))}"></div>'
-                 for p in self.r.phases if inside(p.start, p.end)]
-        parts += [f'<div class="speech" style="{box(s.start, s.end)}"></div>'
-                  for s in self.r.transcript.speech_regions if inside(s.start, s.end)]
-        parts += [self.moment("pause", p.start, p.end, f"{p.duration:.1f}s", "pause",
-                              f"{p.duration:.1f} s pause after \u201c{p.before}\u201d",
-                              box(p.start, p.end))
-                  for p in m.long_pauses if turn.start <= p.start < turn.end]
-        parts += [self.moment("filler", f.start, f.end, "", "filler",
-                              f"filler \u201c{f.word}\u201d", f"left:{pct(f.start):.2f}%")
-                  for f in m.fillers if turn.start <= f.start < turn.end]
-        parts += [self.moment("hesitation", h.start, h.end, "", "hesitation",
-                              f"hesitation sound, {h.duration:.1f} s (heard, not a word)",
-                              box(h.start, h.end))
-                  for h in m.hesitations if turn.start <= h.start < turn.end]
+        parts = [
+            f'<div class="band" style="{box(p.start, p.end)};background:{self.col(p.step)}" '
+            f'title="{esc(self.step_name.get(p.step, p.step))}"></div>'
+            for p in self.r.phases
+            if inside(p.start, p.end)
+        ]
+        parts += [
+            f'<div class="speech" style="{box(s.start, s.end)}"></div>'
+            for s in self.r.transcript.speech_regions
+            if inside(s.start, s.end)
+        ]
+        parts += [
+            self.moment(
+                "pause",
+                p.start,
+                p.end,
+                f"{p.duration:.1f}s",
+                "pause",
+                f"{p.duration:.1f} s pause after \u201c{p.before}\u201d",
+                box(p.start, p.end),
+            )
+            for p in m.long_pauses
+            if turn.start <= p.start < turn.end
+        ]
+        parts += [
+            self.moment(
+                "filler",
+                f.start,
+                f.end,
+                "",
+                "filler",
+                f"filler \u201c{f.word}\u201d",
+                f"left:{pct(f.start):.2f}%",
+            )
+            for f in m.fillers
+            if turn.start <= f.start < turn.end
+        ]
+        parts += [
+            self.moment(
+                "hesitation",
+                h.start,
+                h.end,
+                "",
+                "hesitation",
+                f"hesitation sound, {h.duration:.1f} s (heard, not a word)",
+                box(h.start, h.end),
+            )
+            for h in m.hesitations
+            if turn.start <= h.start < turn.end
+        ]
         if turn.src:  # anywhere on the strip plays from there
-            attrs = (f'data-audio="{turn.player}" data-turn-start="{_t(turn.start)}" '
-                     f'data-turn-end="{_t(turn.end)}"')
+            attrs = (
+                f'data-audio="{turn.player}" data-turn-start="{_t(turn.start)}" '
+                f'data-turn-end="{_t(turn.end)}"'
+            )
             nofile = ""
         else:
             attrs, nofile = "data-noaudio", '<small class="nofile">no audio</small>'
-        return (f'<div class="trow"><div class="tlabel">{turn.label}<small>{clock(turn.start)}'
-                f'&ndash;{clock(turn.end)}</small>{nofile}</div><div class="track" {attrs}>'
-                f'{"".join(parts)}<div class="playhead"></div></div></div>')
+        return (
+            f'<div class="trow"><div class="tlabel">{turn.label}<small>{clock(turn.start)}'
+            f'&ndash;{clock(turn.end)}</small>{nofile}</div><div class="track" {attrs}>'
+            f'{"".join(parts)}<div class="playhead"></div></div></div>'
+        )
 
     def timeline(self) -> str:
         m = self.r.metrics
         if self.r.typed:
-            return ('<section id="timeline"><h2>Timeline</h2><p class="facts">Answers were typed: '
-                    f"{m.word_count} words, {_count(len(m.hedges), 'hedge')}. With no audio, no "
-                    "thinking time, pace, pauses or fillers per minute were measured.</p></section>")
-        steps = "".join(f'<span><i style="background:{c}"></i>{esc(self.step_name.get(s, s))}'
-                        f"</span>" for s, c in self.colour.items())
+            return (
+                '<section id="timeline"><h2>Timeline</h2><p class="facts">Answers were typed: '
+                f"{m.word_count} words, {_count(len(m.hedges), 'hedge')}. With no audio, no "
+                "thinking time, pace, pauses or fillers per minute were measured.</p></section>"
+            )
+        steps = "".join(
+            f'<span><i style="background:{c}"></i>{esc(self.step_name.get(s, s))}</span>'
+            for s, c in self.colour.items()
+        )
         heard = ", ".join(m.fillers_heard) or "none"
-        facts = (f"Thinking time before the first word {m.thinking_time_s:.1f} s &middot; "
-                 f"{m.words_per_minute:.0f} words a minute over {m.word_count} words &middot; "
-                 f"{_count(len(m.long_pauses), 'long pause')} of {m.long_pause_threshold_s:g} s "
-                 f"or more (longest {m.longest_pause_s:.1f} s) &middot; "
-                 f"{m.fillers_per_minute:.1f} fillers a minute ({esc(heard)}) &middot; "
-                 f"{_count(len(m.hesitations), 'hesitation sound')} &middot; "
-                 f"{_count(len(m.hedges), 'hedge')}")
+        facts = (
+            f"Thinking time before the first word {m.thinking_time_s:.1f} s &middot; "
+            f"{m.words_per_minute:.0f} words a minute over {m.word_count} words &middot; "
+            f"{_count(len(m.long_pauses), 'long pause')} of {m.long_pause_threshold_s:g} s "
+            f"or more (longest {m.longest_pause_s:.1f} s) &middot; "
+            f"{m.fillers_per_minute:.1f} fillers a minute ({esc(heard)}) &middot; "
+            f"{_count(len(m.hesitations), 'hesitation sound')} &middot; "
+            f"{_count(len(m.hedges), 'hedge')}"
+        )
         rows = "".join(self.track(t) for t in self.answers)
         sounds = "".join(
-            "<li>" + self.moment("hesitation", h.start, h.end,
-                                 f'<span class="at">{clock(h.start)}</span> {h.duration:.1f} s',
-                                 "q", "hesitation sound") + "</li>"
-            for h in m.hesitations)
-        heard_list = (f'<h3>Hesitation sounds, heard in the audio, not words</h3>'
-                      f'<ul class="quotes hesitations">{sounds}</ul>' if sounds else "")
-        return (f'<section id="timeline"><h2>Timeline</h2><p class="facts">{facts}</p>'
-                f'<div class="tlegend"><span><i class="speech"></i>speech</span>'
-                f'<span><i class="silence"></i>silence</span><span><i class="pause"></i>long pause'
-                f'</span><span><i class="filler"></i>filler</span>'
-                f'<span><i class="hesitation"></i>hesitation sound</span>{steps}</div>{rows}'
-                + ('<p class="hint">Click a pause, a filler, a hesitation sound or anywhere on an '
-                   "answer to hear it.</p>" if self.audible else "") + f"{heard_list}</section>")
+            "<li>"
+            + self.moment(
+                "hesitation",
+                h.start,
+                h.end,
+                f'<span class="at">{clock(h.start)}</span> {h.duration:.1f} s',
+                "q",
+                "hesitation sound",
+            )
+            + "</li>"
+            for h in m.hesitations
+        )
+        heard_list = (
+            f"<h3>Hesitation sounds, heard in the audio, not words</h3>"
+            f'<ul class="quotes hesitations">{sounds}</ul>'
+            if sounds
+            else ""
+        )
+        return (
+            f'<section id="timeline"><h2>Timeline</h2><p class="facts">{facts}</p>'
+            f'<div class="tlegend"><span><i class="speech"></i>speech</span>'
+            f'<span><i class="silence"></i>silence</span><span><i class="pause"></i>long pause'
+            f'</span><span><i class="filler"></i>filler</span>'
+            f'<span><i class="hesitation"></i>hesitation sound</span>{steps}</div>{rows}'
+            + (
+                '<p class="hint">Click a pause, a filler, a hesitation sound or anywhere on an '
+                "answer to hear it.</p>"
+                if self.audible
+                else ""
+            )
+            + f"{heard_list}</section>"
+        )
 
     def per_phase(self) -> str:
         m = self.r.metrics
         if not m.per_phase:
-            return ('<section id="per-phase"><h2>Per phase</h2>'
-                    '<p>No agenda budget for this question.</p></section>')
+            return (
+                '<section id="per-phase"><h2>Per phase</h2>'
+                "<p>No agenda budget for this question.</p></section>"
+            )
         if self.r.typed:
             return self.per_phase_typed()
         bars, rows = [], []
         for p in m.per_phase:
             name = esc(self.step_name.get(p.step, p.step))
-            bars.append(f'<div class="brow"><span class="bname">{name}</span><div class="bars">'
-                        f'<div class="used" style="width:{p.share * 100:.1f}%;'
-                        f'background:{self.col(p.step)}"></div><div class="budget" '
-                        f'style="width:{p.budget_share * 100:.1f}%"></div></div><span class="bval">'
-                        f"{p.share:.0%} <small>vs {p.budget_share:.0%}</small></span></div>")
+            bars.append(
+                f'<div class="brow"><span class="bname">{name}</span><div class="bars">'
+                f'<div class="used" style="width:{p.share * 100:.1f}%;'
+                f'background:{self.col(p.step)}"></div><div class="budget" '
+                f'style="width:{p.budget_share * 100:.1f}%"></div></div><span class="bval">'
+                f"{p.share:.0%} <small>vs {p.budget_share:.0%}</small></span></div>"
+            )
             over = "over" if p.share > p.budget_share * 1.5 and p.time_s else ""
-            rows.append(f'<tr class="{over}"><th scope="row">{name}</th>'
-                        f"<td>{clock(p.time_s)}</td><td>{p.share:.0%}</td>"
-                        f"<td>{p.budget_min:g} min ({p.budget_share:.0%})</td>"
-                        f'<td>{p.words_per_minute:.0f}</td><td>{p.fillers_per_minute:.1f}</td>'
-                        f'<td>{p.long_pauses}</td></tr>')
-        return (f'<section id="per-phase"><h2>Per phase</h2><div class="chart" role="img" '
-                f'aria-label="time used per phase against the budget share">'
-                f'<div class="blegend"><span><i class="used"></i>time used</span><span>'
-                f'<i class="budget"></i>budget share</span></div>{"".join(bars)}</div>'
-                f'<table><thead><tr><th>phase</th><th>time used</th><th>share</th><th>budget</th>'
-                f'<th title="words a minute of your own speaking time in the phase">words/min</th>'
-                f'<th>fillers/min</th><th>long pauses</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table><p class="hint">Time split '
-                f'{m.budget_deviation:.0%} away from the budget&rsquo;s shares.</p></section>')
+            rows.append(
+                f'<tr class="{over}"><th scope="row">{name}</th>'
+                f"<td>{clock(p.time_s)}</td><td>{p.share:.0%}</td>"
+                f"<td>{p.budget_min:g} min ({p.budget_share:.0%})</td>"
+                f"<td>{p.words_per_minute:.0f}</td><td>{p.fillers_per_minute:.1f}</td>"
+                f"<td>{p.long_pauses}</td></tr>"
+            )
+        return (
+            f'<section id="per-phase"><h2>Per phase</h2><div class="chart" role="img" '
+            f'aria-label="time used per phase against the budget share">'
+            f'<div class="blegend"><span><i class="used"></i>time used</span><span>'
+            f'<i class="budget"></i>budget share</span></div>{"".join(bars)}</div>'
+            f"<table><thead><tr><th>phase</th><th>time used</th><th>share</th><th>budget</th>"
+            f'<th title="words a minute of your own speaking time in the phase">words/min</th>'
+            f"<th>fillers/min</th><th>long pauses</th></tr></thead>"
+            f'<tbody>{"".join(rows)}</tbody></table><p class="hint">Time split '
+            f"{m.budget_deviation:.0%} away from the budget&rsquo;s shares.</p></section>"
+        )
 
     def per_phase_typed(self) -> str:
         m = self.r.metrics
         total = sum(p.words for p in m.per_phase) or 1
-        rows = "".join(f'<tr><th scope="row">{esc(self.step_name.get(p.step, p.step))}</th>'
-                       f"<td>{p.words}</td><td>{p.words / total:.0%}</td>"
-                       f"<td>{p.budget_min:g} min ({p.budget_share:.0%})</td></tr>"
-                       for p in m.per_phase)
-        return ('<section id="per-phase"><h2>Per phase</h2><p class="hint">Answers were typed, so '
-                'the split is by words, not time.</p><table><thead><tr><th>phase</th><th>words</th>'
-                '<th>share of words</th><th>budget</th></tr></thead>'
-                f"<tbody>{rows}</tbody></table></section>")
+        rows = "".join(
+            f'<tr><th scope="row">{esc(self.step_name.get(p.step, p.step))}</th>'
+            f"<td>{p.words}</td><td>{p.words / total:.0%}</td>"
+            f"<td>{p.budget_min:g} min ({p.budget_share:.0%})</td></tr>"
+            for p in m.per_phase
+        )
+        return (
+            '<section id="per-phase"><h2>Per phase</h2><p class="hint">Answers were typed, so '
+            "the split is by words, not time.</p><table><thead><tr><th>phase</th><th>words</th>"
+            "<th>share of words</th><th>budget</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></section>"
+        )
 
     def next_time(self) -> str:
         if not self.r.next_time:
@@ -386,41 +542,67 @@ class _Page:
             when = "" if self.r.typed else f"<small>{clock(turn.start)}</small>"
             head = f'<div class="who">{who}{when}{kind}</div>'
             if turn.src:
-                player = (f'<audio id="{turn.player}" controls preload="metadata" src="{turn.src}" '
-                          f'data-label="{esc(turn.label or "Interviewer")}" '
-                          f'data-start="{_t(turn.start)}" data-end="{_t(turn.end)}"></audio>')
+                player = (
+                    f'<audio id="{turn.player}" controls preload="metadata" src="{turn.src}" '
+                    f'data-label="{esc(turn.label or "Interviewer")}" '
+                    f'data-start="{_t(turn.start)}" data-end="{_t(turn.end)}"></audio>'
+                )
             elif turn.audio:
                 player = f'<p class="missing">audio missing: {esc(turn.audio)}</p>'
             else:
                 player = ""
-            mine = [(i, w) for i, w in enumerate(words)
-                    if turn.start - TURN_SLACK_S <= w.start < turn.end]
+            mine = [
+                (i, w)
+                for i, w in enumerate(words)
+                if turn.start - TURN_SLACK_S <= w.start < turn.end
+            ]
             if turn.role == "interviewer" or not mine:
                 body = f"<p>{esc(turn.text)}</p>"
             else:
-                pauses = [p for p in self.r.metrics.long_pauses
-                          if turn.start <= p.start < turn.end]
+                pauses = [p for p in self.r.metrics.long_pauses if turn.start <= p.start < turn.end]
                 spans, prev = [], ""
                 for i, w in mine:
                     while pauses and pauses[0].start <= w.start:
                         p = pauses.pop(0)
-                        spans.append(" " + self.moment("pause-inline", p.start, p.end,
-                                                       f"{p.duration:.1f}s", "ipause",
-                                                       "long pause"))
+                        spans.append(
+                            " "
+                            + self.moment(
+                                "pause-inline",
+                                p.start,
+                                p.end,
+                                f"{p.duration:.1f}s",
+                                "ipause",
+                                "long pause",
+                            )
+                        )
                     text = w.word.strip()
                     # Whisper's word pieces ("two" "-tower", "10" ",000") join without a space.
                     gap = "" if not prev or text[:1] in "-,.%'?!:;" or prev.endswith("-") else " "
-                    spans.append(gap + self.moment("word", w.start, w.end, esc(text),
-                                                   "w fill" if i in filler_words else "w",
-                                                   tag="span"))
+                    spans.append(
+                        gap
+                        + self.moment(
+                            "word",
+                            w.start,
+                            w.end,
+                            esc(text),
+                            "w fill" if i in filler_words else "w",
+                            tag="span",
+                        )
+                    )
                     prev = text
                 body = f'<p class="words">{"".join(spans)}</p>'
-            out.append(f'<div class="turn {turn.role}" id="turn-{turn.n}">{head}{player}{body}'
-                       f"</div>")
-        hint = ("Click any word to play from there; fillers are underlined." if self.audible
-                else "Fillers are underlined.")
-        return (f'<section id="transcript"><h2>Transcript</h2><p class="hint">{hint}</p>'
-                f'{"".join(out)}</section>')
+            out.append(
+                f'<div class="turn {turn.role}" id="turn-{turn.n}">{head}{player}{body}</div>'
+            )
+        hint = (
+            "Click any word to play from there; fillers are underlined."
+            if self.audible
+            else "Fillers are underlined."
+        )
+        return (
+            f'<section id="transcript"><h2>Transcript</h2><p class="hint">{hint}</p>'
+            f"{''.join(out)}</section>"
+        )
 
     def notes(self) -> str:
         if not self.r.notes:
@@ -433,10 +615,24 @@ def render_html(report: Report, folder: Path, embed_limit_mb: float = 25.0) -> s
     """The whole page. Turn audio in `folder` is embedded as data: URIs while it totals at most
     embed_limit_mb MiB, and linked by file name (so the page must stay beside it) past that."""
     page = _Page(report, _load_turns(report, Path(folder), embed_limit_mb))
-    sections = (page.header, page.scores, page.flags, page.agenda, page.timeline,
-                page.per_phase, page.next_time, page.progress, page.transcript, page.notes)
+    sections = (
+        page.header,
+        page.scores,
+        page.flags,
+        page.agenda,
+        page.timeline,
+        page.per_phase,
+        page.next_time,
+        page.progress,
+        page.transcript,
+        page.notes,
+    )
     body = "".join(section() for section in sections)
-    parts = {"title": esc(f"Interview report: {report.question.id}"), "body": body,
-             "css": _template("report.css"), "js": _template("report.js")}
+    parts = {
+        "title": esc(f"Interview report: {report.question.id}"),
+        "body": body,
+        "css": _template("report.css"),
+        "js": _template("report.js"),
+    }
     # One pass, so text that happens to contain "{{js}}" is never expanded again.
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], _template("report.html"))

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.files import atomic_write_json, atomic_write_text
 from interviewer.judge.model import Flag, KeyPointResult, Scores, StepResult
 from interviewer.metrics import Metrics
 from interviewer.phases import PhaseSpan
+from interviewer.transcript import SttInfo as SttInfo  # its home is the transcript
 from interviewer.transcript import Transcript
 
 SCHEMA_VERSION = 1
@@ -30,16 +29,6 @@ class JudgeInfo(BaseModel):
     rubric_version: str
     agenda: str
     prompt: str | None = None  # the LLM judge's prompt name@version
-
-
-class SttInfo(BaseModel):
-    model: str  # the model behind the report's transcripts
-    device: str
-    compute_type: str
-    live_model: str | None = None  # the live interviewer's streaming model, if one ran
-    # Which model made each answer's transcript, counted (a turn whose one-pass transcript
-    # failed keeps its streamed one).
-    transcripts: dict[str, int] = Field(default_factory=dict)
 
 
 Kind = Literal["spoken", "typed", "answer", "demo"]
@@ -69,9 +58,16 @@ class Ended(BaseModel):
     typed: bool = False  # typed answers: the clock is an estimate, so no time of day is given
 
     def text(self) -> str:
-        at = (f"after {self.answers} answer{'' if self.answers == 1 else 's'}" if self.typed
-              else f"at {_clock_min(self.at_s)}")
-        left = f", with {_minutes(self.unused_s)} of {self.minutes:g} unused" if self.unused_s >= 30 else ""
+        at = (
+            f"after {self.answers} answer{'' if self.answers == 1 else 's'}"
+            if self.typed
+            else f"at {_clock_min(self.at_s)}"
+        )
+        left = (
+            f", with {_minutes(self.unused_s)} of {self.minutes:g} unused"
+            if self.unused_s >= 30
+            else ""
+        )
         return {
             "time": f"the {self.minutes:g} minutes ran out",
             "done": f"you said you were done {at}{left}",
@@ -82,7 +78,7 @@ class Ended(BaseModel):
 
 
 def _clock_min(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
+    m, s = divmod(round(seconds), 60)
     return f"{m}:{s:02d}"
 
 
@@ -102,9 +98,14 @@ def ended_from(turns: list[dict], minutes: float | None) -> Ended | None:
     else:
         reason, at = "interrupted", max(float(t["end"]) for t in turns)
     unused = 0.0 if reason == "time" else max(0.0, minutes * 60 - at)
-    return Ended(reason=reason, at_s=round(at, 2), minutes=minutes, unused_s=round(unused, 1),
-                 answers=sum(t.get("role") == "candidate" for t in turns),
-                 typed=session_kind(turns) == "typed")
+    return Ended(
+        reason=reason,
+        at_s=round(at, 2),
+        minutes=minutes,
+        unused_s=round(unused, 1),
+        answers=sum(t.get("role") == "candidate" for t in turns),
+        typed=session_kind(turns) == "typed",
+    )
 
 
 class ProgressPoint(BaseModel):
@@ -144,7 +145,7 @@ class Report(BaseModel):
     # Why the interview ended (None for a single recorded answer).
     ended: Ended | None = None
     # Earlier sessions of the same kind for the trend ("since your first session"), oldest first.
-    progress: list["ProgressPoint"] = Field(default_factory=list)
+    progress: list[ProgressPoint] = Field(default_factory=list)
 
     @property
     def kind(self) -> Kind:
@@ -154,15 +155,3 @@ class Report(BaseModel):
     def typed(self) -> bool:
         """Typed answers have no audio: no time, pace, pause or filler rate was measured."""
         return self.kind == "typed"
-
-
-def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
-    """report.json, report.md and report.html, each written atomically."""
-    from interviewer.report.html import render_html
-    from interviewer.report.markdown import render_markdown
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = atomic_write_json(out_dir / "report.json", report.model_dump(mode="json"))
-    md_path = atomic_write_text(out_dir / "report.md", render_markdown(report))
-    atomic_write_text(out_dir / "report.html", render_html(report, out_dir))
-    return json_path, md_path

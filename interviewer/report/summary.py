@@ -13,8 +13,10 @@ MAX_TIPS = 3
 
 def scores_line(r: Report) -> str:
     s = r.scores
-    return (f"overall {score_text(s.overall)}/5  clarity {s.clarity.score}  trade-offs "
-            f"{s.tradeoffs.score}  timing {s.timing.score}  coverage {s.coverage.score}")
+    return (
+        f"overall {score_text(s.overall)}/5  clarity {s.clarity.score}  trade-offs "
+        f"{s.tradeoffs.score}  timing {s.timing.score}  coverage {s.coverage.score}"
+    )
 
 
 def agenda_line(r: Report) -> str:

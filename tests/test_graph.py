@@ -1,0 +1,139 @@
+"""The interviewer's decision after each turn (graph._decide) and the routing that serves it."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content import get_question, load_agenda, load_rubric
+from interviewer.interview.graph import (
+    ROUTES,
+    Deps,
+    _decide,
+    build_graph,
+    initial_state,
+    match_facts,
+    route_after_assess,
+)
+from interviewer.interview.lines import load_lines
+from interviewer.interview.state import InterviewState
+from interviewer.transcript import typed
+
+QUESTION = get_question("recsys-low-latency")
+LONG = (
+    "For the baseline I would train a two tower model on the click logs to retrieve five hundred "
+    "candidates and rank them with gradient boosted trees, measuring recall and NDCG offline "
+    "on a held out week, then compare it with the current popularity list in an experiment "
+    "before launch, with the latency budget in mind for every stage of the funnel we build."
+)
+
+
+@pytest.fixture(scope="module")
+def deps(tmp_path_factory) -> Deps:
+    return Deps(
+        session_dir=tmp_path_factory.mktemp("graph"),
+        question=QUESTION,
+        agenda=load_agenda(QUESTION.agenda),
+        rubric=load_rubric(),
+        lines=load_lines(),
+        transcriber=None,
+    )
+
+
+def _state(deps: Deps, clock: float, **changes) -> InterviewState:
+    state = initial_state(deps, 45.0)
+    state["turns"] = [{"n": 1, "role": "candidate", "kind": "answer", "start": 0.0, "end": clock}]
+    state.update(changes)
+    return state
+
+
+def _decide_on(
+    deps: Deps,
+    text: str,
+    clock: float = 60.0,
+    phase: str = "clarify",
+    agenda: dict[str, str] | None = None,
+    used: dict[str, float] | None = None,
+    **changes,
+):
+    state = _state(deps, clock, **changes)
+    return _decide(
+        deps,
+        state,
+        typed(text),
+        agenda or dict(state["agenda"]),
+        phase,
+        used or dict(state["time_used"]),
+    )
+
+
+def test_routes_are_the_literal_and_each_has_a_node(deps):
+    assert ROUTES == (
+        "answer_fact",
+        "probe",
+        "follow_up",
+        "curveball",
+        "nudge",
+        "go_on",
+        "empty",
+        "wrap_up",
+    )
+    nodes = set(build_graph().get_graph().nodes)
+    assert set(ROUTES) <= nodes
+    assert route_after_assess({"route": "probe"}) == "probe"
+    with pytest.raises(ValueError, match="unknown route 'dance'"):
+        route_after_assess({"route": "dance"})
+
+
+def test_time_up_wraps_up_whatever_was_said(deps):
+    assert _decide_on(deps, "How many requests per second?", clock=45 * 60) == (
+        "wrap_up",
+        {"why": "time"},
+    )
+
+
+def test_done_with_a_step_never_shown_probes_it_once(deps):
+    assert _decide_on(deps, "I'm done.") == ("probe", {"step": "clarify"})
+    shown = {
+        "clarify": "covered",
+        "baseline": "covered",
+        "iterate": "covered",
+        "monitor": "covered",
+    }
+    assert _decide_on(deps, "I'm done.", agenda=shown) == ("wrap_up", {"why": "done"})
+
+
+def test_a_short_question_gets_its_facts(deps):
+    route, plan = _decide_on(deps, "How many requests per second at peak?")
+    assert route == "answer_fact"
+    assert plan["facts"] == match_facts("How many requests per second at peak?", QUESTION)
+    assert len(plan["facts"]) == 1 and plan["unknown"] == []
+    route, plan = _decide_on(deps, "What colour is the logo?")
+    assert (
+        route == "answer_fact"
+        and plan["facts"] == []
+        and plan["unknown"] == ["What colour is the logo?"]
+    )
+
+
+def test_a_skipped_step_is_probed_before_going_on(deps):
+    agenda = {
+        "clarify": "pending",
+        "baseline": "covered",
+        "iterate": "pending",
+        "monitor": "pending",
+    }
+    assert _decide_on(deps, LONG, phase="baseline", agenda=agenda) == ("probe", {"step": "clarify"})
+
+
+def test_running_over_the_phase_budget_nudges_once(deps):
+    agenda = {
+        "clarify": "covered",
+        "baseline": "pending",
+        "iterate": "pending",
+        "monitor": "pending",
+    }
+    state = initial_state(deps, 45.0)
+    over = {**state["time_used"], "clarify": state["budget_s"]["clarify"] + 1}
+    assert _decide_on(deps, LONG, agenda=agenda, used=over) == ("nudge", {})
+    route, _ = _decide_on(deps, LONG, agenda=agenda, used=over, nudged=["clarify"])
+    assert route != "nudge"
