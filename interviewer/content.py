@@ -200,6 +200,8 @@ class Meaning(BaseModel):
     back_cost: float = Field(ge=0)  # per step gone back: one stray sentence cannot flip a phase
     cover_sim: float = Field(ge=-1, le=1)  # a concrete sentence this close to a step is evidence
     strong_sim: float = Field(ge=-1, le=1)  # one sentence this close covers a step on its own
+    # a phase this many concrete sentences long, with one of them evidence, covers its step
+    developed_phase: int = Field(default=0, ge=0)
     out_of_phase_margin: float = Field(
         ge=0
     )  # evidence outside the step's phase must be this much clearer

@@ -122,6 +122,42 @@ def test_one_stray_cue_does_not_send_the_answer_back_to_clarifying():
     assert [order.index(x) for x in labels] == sorted(order.index(x) for x in labels)
 
 
+DEVELOPED = (
+    "Which languages do we review, and how many pull requests a day? I'll assume Python and Go, "
+    "about three thousand a day. "
+    "The first version sends each changed file with its diff to a hosted model and posts its "
+    "comments, and I'd measure it on five hundred old pull requests, counting how many of its "
+    "comments match what a human reviewer wrote. "
+    "Next I would fix the biggest weakness of that first version: noisy comments that "
+    "developers ignore. "
+    "A second pass reads every draft comment together with the surrounding function and throws "
+    "it away unless it can point at a concrete line. "
+    "Comments that repeat each other are merged into one. "
+    "Anything the model rates below seventy percent confidence is dropped. "
+    "Each pull request gets at most three comments, ordered by severity. "
+    "After launch I'd track how many comments developers resolve versus dismiss each week, "
+    "and alert when the dismiss rate climbs above half."
+)
+
+
+def test_a_developed_phase_in_the_candidates_own_terms_covers_its_step():
+    # The improvements are concrete but far from every example sentence; one sentence names the
+    # step. Four or more concrete sentences in the phase (the rubric's developed_phase) cover it.
+    q = get_question("code-review-assistant")
+
+    def iterate(developed_phase: int) -> str:
+        meaning = RUBRIC.meaning.model_copy(update={"developed_phase": developed_phase})
+        rubric = RUBRIC.model_copy(update={"meaning": meaning})
+        _, u, _ = understand_transcript(
+            text_transcript(DEVELOPED), Context(q, load_agenda(q.agenda), rubric)
+        )
+        return u.status("iterate")
+
+    assert RUBRIC.meaning.developed_phase == 4
+    assert iterate(4) == "covered"
+    assert iterate(0) == "partial"  # one close sentence alone is a thin attempt
+
+
 def test_a_step_only_named_is_partial_with_what_was_missing():
     report = judged(
         "First I'd clarify requirements and constraints. Then a baseline with data, labels, "

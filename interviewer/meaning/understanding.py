@@ -233,8 +233,17 @@ def _step(
     # described in other terms (serving a model, a rollout plan) shows it through the step's own
     # examples, like any other step.
     by_checks = bool(step.checks) and sum(bool(v) for v in checks.values()) >= step.min_checks
+    # A developed phase: several concrete sentences that the phase path puts in this step, one
+    # of them close to the step's examples. A strong candidate describes a step in their own
+    # terms ("a second verifier pass re-reads each comment"), far from any example sentence.
+    developed = (
+        meaning.developed_phase > 0
+        and bool(evidence)
+        and sum(r.labels[i] == step.id for i in eligible) >= meaning.developed_phase
+    )
     covered = (
         by_checks
+        or developed
         or len(evidence) >= step.min_hits
         or (bool(evidence) and evidence[0][0] >= meaning.strong_sim)
     )
