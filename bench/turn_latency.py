@@ -95,6 +95,7 @@ def main() -> int:
         f"| {len(lat)} | {median:.0f} | {p95:.0f} | {min(lat):.0f} | {max(lat):.0f} | "
         f"{startup:.2f} |"
     )
+    print("per turn (ms): " + " ".join(f"{x:.0f}" for x in lat))
     print(f"turn latency median_ms={median:.0f} p95_ms={p95:.0f}")
     return 0
 

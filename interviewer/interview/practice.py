@@ -128,8 +128,10 @@ class Practice:
             self._conn = None
 
     def _invoke(self, value: Any) -> None:
+        # Stop before scoring, so the closing line is spoken as soon as it is written: the
+        # report (which waits for every turn's one-pass transcript) is built after it.
         with checkpoint_errors(self.session):
-            self._graph.invoke(value, self.config, context=self.deps)
+            self._graph.invoke(value, self.config, context=self.deps, interrupt_before=["score"])
 
     # -- session.json ---------------------------------------------------------------------------
     def state(self) -> dict:
@@ -191,6 +193,9 @@ class Practice:
                     snapshot = self._graph.get_state(self.config)
                 if not snapshot.next:
                     break
+                if snapshot.next == ("score",):
+                    self._invoke(None)
+                    continue
                 payload = self._next_turn()
                 self._invoke(Command(resume=payload))
             self.save("finished")
