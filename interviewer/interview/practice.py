@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,7 @@ class Practice:
     candidate_label: str = "you"  # how the candidate's lines are printed
     _graph: Any = None
     _conn: Any = None
+    _saver: SqliteSaver | None = None
     _turn_ended_at: float = 0.0
 
     @property
@@ -120,12 +122,19 @@ class Practice:
                 str(self.session.checkpoints), check_same_thread=False, timeout=30
             )
             saver = SqliteSaver(self._conn)
+        self._saver = saver
         self._graph = build_graph(saver)
 
     def close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            # LangGraph's worker threads may still be writing to the checkpoint: a Ctrl-C stops
+            # the main thread mid-step, not them. Closing under the saver's lock makes a late
+            # write fail as a Python error in its thread; closing under it crashed the process
+            # (a segfault in put_writes, seen under load).
+            with self._saver.lock if self._saver is not None else nullcontext():
+                self._conn.close()
             self._conn = None
+            self._saver = None
 
     def _invoke(self, value: Any) -> None:
         # Stop before scoring, so the closing line is spoken as soon as it is written: the
