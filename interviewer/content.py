@@ -251,13 +251,13 @@ class Overall(BaseModel):
 
 
 class Speech(BaseModel):
-    long_pause_s: float = 2.0
+    long_pause_s: float = Field(default=2.0, gt=0)  # zero or less would call all speech a pause
     fillers: list[str]  # disfluencies: um, uh, er, hmm
     tics: list[str]  # verbal tics counted as fillers: "you know", "basically"
     hedges: list[str]
     # How much one hesitation sound heard in the audio (an "um" Whisper did not write) counts
     # against clarity, next to one written filler: disfluencies = fillers + weight * sounds.
-    hesitation_weight: float = 1.0
+    hesitation_weight: float = Field(default=1.0, ge=0)
 
 
 class Advice(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import CONTENT
 
 import interviewer
 from interviewer.content import (
@@ -98,6 +99,12 @@ def test_broken_rubric_file_is_a_clear_error(tmp_path):
         load_rubric(str(bad))
     bad.write_text("this is = = not toml")
     with pytest.raises(ContentError, match="not valid TOML"):
+        load_rubric(str(bad))
+    # a rubric that parses but holds a value that cannot be meant: named, not used
+    good = (CONTENT / "rubrics" / "default.toml").read_text()
+    assert "long_pause_s = 2.0" in good
+    bad.write_text(good.replace("long_pause_s = 2.0", "long_pause_s = -1.0"))
+    with pytest.raises(ContentError, match=r"bad\.toml.*long_pause_s"):
         load_rubric(str(bad))
 
 
