@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint bench clean
+.PHONY: setup system-deps demo test test-fast detectors lint bench clean
 
 setup: system-deps $(STAMP)
 
@@ -26,6 +26,14 @@ demo: setup
 test: setup
 	@bash scripts/system-deps.sh --test
 	$(BIN)/python -m pytest -q
+
+# The fast tier: no speech model, voice or child-process interview (tests/conftest.py).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m fast
+
+# Retrain the sentence detectors from corpus/ (deterministic; writes builtin/detectors/).
+detectors: setup
+	$(BIN)/python -m interviewer.meaning.train
 
 # Ruff (rules and their reasons in pyproject.toml), its formatter, and mypy on the package.
 lint: setup

@@ -57,15 +57,25 @@ def judge_all(gs: GradedSet, transcripts: dict[str, Transcript], judge=None) -> 
 def figures(gs: GradedSet, reports: dict[str, Report]) -> dict[str, float]:
     agree, total = 0, 0
     kept, labelled = 0, 0
+    tp = fp = fn = 0
+    per_agenda: dict[str, list[int]] = {}
     for a in gs.answers:
         status = {s.step: s.status for s in reports[a.id].agenda}
+        agenda = reports[a.id].question.agenda
         for step, st in status.items():
             truth = step in a.covers
-            agree += (st in COVERED) == truth
+            said = st in COVERED
+            agree += said == truth
             total += 1
+            per_agenda.setdefault(agenda, [0, 0])
+            per_agenda[agenda][0] += said == truth
+            per_agenda[agenda][1] += 1
+            tp += said and truth
+            fp += said and not truth
+            fn += truth and not said
             if a.kind == "paraphrase" and truth:
                 labelled += 1
-                kept += st in COVERED
+                kept += said
     overall = [reports[a.id].scores.overall for a in gs.answers]
     grades = [a.grades["overall"] for a in gs.answers]
 
@@ -75,19 +85,39 @@ def figures(gs: GradedSet, reports: dict[str, Report]) -> dict[str, float]:
         )
 
     strong = [reports[a.id].scores.overall for a in gs.answers if a.kind == "strong"]
+    weak = [a for a in gs.answers if a.kind == "weak"]
     out = {
         "agenda_acc": agree / total if total else 0.0,
+        "covered_precision": tp / (tp + fp) if tp + fp else 0.0,
+        "covered_recall": tp / (tp + fn) if tp + fn else 0.0,
         "spearman": spearman(overall, grades),
         "buzzword_max": worst("buzzword"),
         "offtopic_max": worst("offtopic"),
         "paraphrase_recall": kept / labelled if labelled else 0.0,
         "strong_min": min(strong, default=0.0),
+        "weak_gap": (
+            statistics.mean(reports[a.id].scores.overall for a in weak)
+            - statistics.mean(a.grades["overall"] for a in weak)
+            if weak
+            else 0.0
+        ),
     }
+    for agenda, (ok, n) in sorted(per_agenda.items()):
+        out[f"agenda_acc_{agenda}"] = ok / n
     for c in ("tradeoffs", "coverage", "depth"):
         got = [float(getattr(reports[a.id].scores, c).score) for a in gs.answers if c in a.grades]
         want = [a.grades[c] for a in gs.answers if c in a.grades]
         out[f"spearman_{c}"] = spearman(got, want)
     return out
+
+
+def summary(f: dict[str, float]) -> str:
+    return (
+        f"agenda_acc={f['agenda_acc']:.3f} spearman={f['spearman']:.3f} "
+        f"tradeoffs_spearman={f['spearman_tradeoffs']:.3f} "
+        f"paraphrase_recall={f['paraphrase_recall']:.3f} weak_gap={f['weak_gap']:.2f} "
+        f"buzzword_max={f['buzzword_max']:.2f} offtopic_max={f['offtopic_max']:.2f}"
+    )
 
 
 def print_table(gs: GradedSet, reports: dict[str, Report], verbose: bool) -> None:
@@ -234,6 +264,11 @@ def main() -> int:
         default=45.0,
         help="also time judging one session this long from saved transcripts (0: skip)",
     )
+    ap.add_argument(
+        "--cv",
+        action="store_true",
+        help="also cross-validate the detectors on the corpus (one question, one agenda out)",
+    )
     args = ap.parse_args()
 
     gs = load_set(ROOT / "graded" / args.set)
@@ -272,16 +307,19 @@ def main() -> int:
         print_table(mgs, reports, args.verbose)
         f = figures(mgs, reports)
         results[mode] = f
+        agendas = " ".join(
+            f"{k.removeprefix('agenda_acc_')}={v:.2f}"
+            for k, v in f.items()
+            if k.startswith("agenda_acc_")
+        )
         print(
             f"\nstrong_min={f['strong_min']:.2f} spearman_tradeoffs={f['spearman_tradeoffs']:.2f} "
             f"spearman_coverage={f['spearman_coverage']:.2f} "
-            f"spearman_depth={f['spearman_depth']:.2f}"
+            f"spearman_depth={f['spearman_depth']:.2f} "
+            f"covered P/R={f['covered_precision']:.2f}/{f['covered_recall']:.2f} "
+            f"agenda by agenda: {agendas}"
         )
-        print(
-            f"judge[{mode}] agenda_acc={f['agenda_acc']:.3f} spearman={f['spearman']:.3f} "
-            f"buzzword_max={f['buzzword_max']:.2f} offtopic_max={f['offtopic_max']:.2f} "
-            f"paraphrase_recall={f['paraphrase_recall']:.3f}"
-        )
+        print(f"judge[{mode}] {summary(f)}")
     if args.session_minutes:
         cold, warm, words = session_timing(gs, args.session_minutes)
         print(
@@ -290,12 +328,12 @@ def main() -> int:
             f"{cold:.1f} s with every sentence embedded afresh, {warm:.1f} s with the live "
             f"interview's embeddings cached"
         )
+    if args.cv:
+        from cv import cross_validate
+
+        cross_validate()
     last = results["speech" if "speech" in results else "text"]
-    print(
-        f"judge agenda_acc={last['agenda_acc']:.3f} spearman={last['spearman']:.3f} "
-        f"buzzword_max={last['buzzword_max']:.2f} offtopic_max={last['offtopic_max']:.2f} "
-        f"paraphrase_recall={last['paraphrase_recall']:.3f}"
-    )
+    print(f"judge {summary(last)}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

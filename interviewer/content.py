@@ -178,42 +178,29 @@ class Meaning(BaseModel):
     Similarities are cosine similarities of sentence embeddings (all-MiniLM-L6-v2), -1..1.
     """
 
-    # -- steps: which agenda step a sentence does, smoothed over the answer
-    top_matches: int = Field(
-        default=2, ge=1
-    )  # a sentence's similarity to a step: mean of its best examples
+    # -- steps: which agenda step a sentence does (learned: meaning/detectors.py), smoothed
     question_window: float = Field(
         default=1 / 3, gt=0, le=1
     )  # questions this early count as clarifying
     list_item_words: int = Field(
         default=3, ge=1
     )  # a comma-separated part this short is a name, not a statement
-    step_min_sim: float = Field(ge=-1, le=1)  # below this a sentence does no step (stays in phase)
-    cue_bonus: float = Field(ge=0)  # added per cue phrase of a step heard in the sentence
-    question_bonus: float = Field(ge=0)  # a question, while in the first step, leans to it
+    # Probabilities from the learned detectors, 0..1; each set on the dev set (bench/judge.py).
+    step_min_p: float = Field(default=0.3, ge=0, le=1)  # below this for every step: no step
+    step_clear_p: float = Field(default=0.8, ge=0, le=1)  # evidence outside the step's own phase
+    cover_mass: float = Field(default=1.6, gt=0)  # evidence (p x density) that covers a step
+    dense_words: float = Field(default=12.0, gt=0)  # a sentence this long counts once
+    check_min_p: float = Field(default=0.5, ge=0, le=1)  # a sentence states a baseline check
+    concrete_min_p: float = Field(default=0.5, ge=0, le=1)  # tied to this question
+    weighs_min_p: float = Field(default=0.5, ge=0, le=1)  # weighs a choice
+    choice_min_p: float = Field(default=0.7, ge=0, le=1)  # commits to a choice
     stay_bonus: float = Field(ge=0)  # smoothing: staying in a phase is cheaper than moving
-    centering: float = Field(
-        default=0.0, ge=0, le=1
-    )  # how much of each step's answer-wide mean to take out
     forward_cost: float = Field(ge=0)  # moving to the next step
     skip_cost: float = Field(ge=0)  # per step jumped over
     back_cost: float = Field(ge=0)  # per step gone back: one stray sentence cannot flip a phase
-    cover_sim: float = Field(ge=-1, le=1)  # a concrete sentence this close to a step is evidence
-    strong_sim: float = Field(ge=-1, le=1)  # one sentence this close covers a step on its own
-    # a phase this many concrete sentences long, with one of them evidence, covers its step
-    developed_phase: int = Field(default=0, ge=0)
-    out_of_phase_margin: float = Field(
-        ge=0
-    )  # evidence outside the step's phase must be this much clearer
-    check_sim: float = Field(ge=-1, le=1)  # baseline sub-checks (data, model, objective, metric)
-    # A covered step needs one of its sentences this close to one of the question's key points
-    # for that step (when the question has any): something about this question, not any question.
-    grounding_min: float = Field(default=-1.0, ge=-1, le=1)
     # -- substance
     keypoint_sim: float = Field(ge=-1, le=1)  # a sentence this close to a key point hits it
     keypoint_cue_relief: float = Field(ge=0)  # ... or this much less with one of its cues
-    tradeoff_sim: float = Field(ge=-1, le=1)  # close to a weighed choice, with a weighing word
-    tradeoff_strong_sim: float = Field(ge=-1, le=1)  # close enough without one
     relevance_margin: float = Field(ge=0)  # another question fits this much better: off-topic
     relevance_min: float = Field(ge=-1, le=1)  # fits the asked question less than this: off-topic
     sentence_relevance_min: float = Field(
@@ -232,7 +219,6 @@ class Meaning(BaseModel):
     function_words: list[str]  # words that carry no content (the, would, I, ...)
     number_words: list[str]  # spoken numbers and units: a number is concrete
     weighing: list[str]  # words that weigh a choice: but, because, instead of, at the cost of
-    tradeoff_examples: list[str]  # weighed choices in plain words
     injection_examples: list[str]  # requests to the grader, by meaning
     injection_sim: float = Field(ge=-1, le=1)
 

@@ -130,10 +130,28 @@ def score_audio(audio: Audio, ctx: Context, transcriber: WhisperTranscriber) -> 
     return report
 
 
-def assess(
-    transcript: Transcript, ctx: Context, probed: dict[str, float]
-) -> tuple[dict[str, str], list[PhaseSpan]]:
+@dataclass(frozen=True)
+class LiveView:
+    """What the live interviewer reads of the interview so far: each step's status, the phase
+    spans, and the choices the candidate made without weighing them (text, start)."""
+
+    status: dict[str, str]
+    spans: list[PhaseSpan]
+    unweighed: list[tuple[str, float]]
+
+    @property
+    def phase(self) -> str | None:
+        """Where the candidate is now: the phase of the last sentence, as the one understanding
+        reads it today (later evidence can move it back, unlike a high-water mark)."""
+        return self.spans[-1].step if self.spans else None
+
+
+def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> LiveView:
     """The live interviewer's view of the interview so far (all candidate turns on the session
-    clock): each step's status and the phase spans, from the same understanding the report uses."""
+    clock), from the same understanding and the same detectors the report uses."""
     _, u, spans = understand_transcript(transcript, ctx, probed, full=False)
-    return {s.step: s.status for s in u.steps}, spans
+    return LiveView(
+        {s.step: s.status for s in u.steps},
+        spans,
+        [(u.units[i].text, u.units[i].start) for i, _ in u.unweighed],
+    )

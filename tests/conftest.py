@@ -111,3 +111,38 @@ def text_transcript(
         segments=[],
         model="text",
     )
+
+
+# -- tiers -------------------------------------------------------------------------------------
+# `make test-fast` runs the fast tier: no speech model, no voice, no child-process interview.
+# A test joins the full tier (`make test` runs both) by asking for one of these fixtures, by its
+# `slow` mark, or by living in a module that drives real processes or audio devices throughout.
+HEAVY_FIXTURES = {"cli", "transcriber", "report_transcriber", "virtual_audio", "home"}
+HEAVY_MODULES = {
+    "test_cli",
+    "test_devices",
+    "test_html",
+    "test_install",
+    "test_kill",
+    "test_resume",
+    "test_safety",
+    "test_voice_engines",
+    "test_llm_bounds",
+    "test_streaming",
+    "test_stt",
+    "test_hesitations",
+    "test_progress",
+    "test_audio_io",
+}
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        heavy = (
+            module in HEAVY_MODULES
+            or bool(HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())))
+            or item.get_closest_marker("slow") is not None
+        )
+        if not heavy:
+            item.add_marker(pytest.mark.fast)

@@ -71,6 +71,7 @@ def test_routes_are_the_literal_and_each_has_a_node(deps):
         "answer_fact",
         "probe",
         "follow_up",
+        "weigh",
         "curveball",
         "nudge",
         "go_on",

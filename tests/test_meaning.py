@@ -140,22 +140,21 @@ DEVELOPED = (
 )
 
 
-def test_a_developed_phase_in_the_candidates_own_terms_covers_its_step():
-    # The improvements are concrete but far from every example sentence; one sentence names the
-    # step. Four or more concrete sentences in the phase (the rubric's developed_phase) cover it.
+def test_a_step_is_covered_by_the_evidence_its_sentences_carry():
+    # Coverage is the sum of p(step) x density over a step's concrete sentences: the same answer
+    # covers its monitoring step at the rubric's mass, and not when far more is asked of it.
     q = get_question("code-review-assistant")
 
-    def iterate(developed_phase: int) -> str:
-        meaning = RUBRIC.meaning.model_copy(update={"developed_phase": developed_phase})
+    def monitor(cover_mass: float) -> str:
+        meaning = RUBRIC.meaning.model_copy(update={"cover_mass": cover_mass})
         rubric = RUBRIC.model_copy(update={"meaning": meaning})
         _, u, _ = understand_transcript(
             text_transcript(DEVELOPED), Context(q, load_agenda(q.agenda), rubric)
         )
-        return u.status("iterate")
+        return u.status("monitor")
 
-    assert RUBRIC.meaning.developed_phase == 4
-    assert iterate(4) == "covered"
-    assert iterate(0) == "partial"  # one close sentence alone is a thin attempt
+    assert monitor(RUBRIC.meaning.cover_mass) == "covered"
+    assert monitor(50.0) == "partial"  # the same sentences, weighed against a far higher bar
 
 
 def test_a_step_only_named_is_partial_with_what_was_missing():
@@ -216,7 +215,9 @@ def test_trade_offs_count_weighed_choices_not_trade_off_words():
     )
     assert weighed.scores.tradeoffs.score >= 3
     assert words.scores.tradeoffs.score == 1
-    assert "Matched" in weighed.scores.tradeoffs.rationale  # names the sentences and similarity
+    # the rationale quotes each weighed choice with its time
+    assert "weighed \"I'd cache the ranked list" in weighed.scores.tradeoffs.rationale
+    assert " at 0:" in weighed.scores.tradeoffs.rationale
 
 
 def test_depth_cites_the_sentence_that_made_each_key_point():

@@ -37,7 +37,7 @@ from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
 from interviewer.interview.lines import Lines, minutes_text, opening
 from interviewer.interview.phrasing import Phraser, TemplatePhraser
-from interviewer.interview.state import InterviewState, Plan, Route, Turn
+from interviewer.interview.state import InterviewState, Plan, Route, StepStatus, Turn
 from interviewer.judge import Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.meaning import Embedder, default_embedder
@@ -55,6 +55,7 @@ from interviewer.transcript import Transcript, combine, typed, utterances
 ROUTES: tuple[Route, ...] = get_args(Route)  # one node per route, wired from this list
 SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
 MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
+MAX_CHALLENGES = 2  # "what did you give up?" at most this often: a probe, not a refrain
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def initial_state(deps: Deps, minutes: float) -> InterviewState:
         nudged=[],
         follow_ups_used=[],
         curveballs_used=[],
+        challenged=[],
         pending={},
         route="",
         plan={},
@@ -230,19 +232,21 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
 
     # The whole interview so far, judged as the report will judge it: the same meaning, the
     # same probe times, so the interviewer never probes what the report calls covered.
-    status, spans = assess_so_far(
+    view = assess_so_far(
         session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"]
     )
-    agenda = {
-        step: (st if st in ("covered", "prompted") else "pending") for step, st in status.items()
+    agenda: dict[str, StepStatus] = {
+        step: ("covered" if st == "covered" else "prompted" if st == "prompted" else "pending")
+        for step, st in view.status.items()
     }
-    mine = [s for s in spans if s.start >= turn["start"] - 1e-6]
-    reached = max([steps.index(state["phase"])] + [steps.index(s.step) for s in mine])
-    phase = steps[reached]
-    time_used = {k: round(v, 2) for k, v in time_per_step(spans, deps.agenda).items()}
+    # The phase is where the one understanding puts the candidate now; later evidence can move
+    # it back (no high-water mark), so a stray sentence cannot jump it to the end.
+    phase = view.phase if view.phase in steps else state["phase"]
+    time_used = {k: round(v, 2) for k, v in time_per_step(view.spans, deps.agenda).items()}
     update = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
-    route, plan = _decide(deps, state, t, agenda, phase, time_used)
+    unweighed = [(q, at) for q, at in view.unweighed if at >= turn["start"] - 1e-6]
+    route, plan = _decide(deps, state, t, agenda, phase, time_used, unweighed)
     return {**update, "route": route, "plan": plan}
 
 
@@ -279,6 +283,13 @@ def follow_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     f = deps.question.follow_ups[i]
     out = _line(deps, state, "follow-up", lines.follow_up.format(text=f.text), f.step)
     return {**out, "follow_ups_used": state["follow_ups_used"] + [i]}
+
+
+def weigh(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+    deps = runtime.context
+    plan = state["plan"]
+    out = _line(deps, state, "weigh", deps.lines.weigh.format(quote=plan["quote"]), state["phase"])
+    return {**out, "challenged": state.get("challenged", []) + [plan["at"]]}
 
 
 def curveball(state: InterviewState, runtime: Runtime[Deps]) -> dict:
@@ -357,6 +368,7 @@ NODES = (
     answer_fact,
     probe,
     follow_up,
+    weigh,
     curveball,
     nudge,
     go_on,
@@ -373,9 +385,10 @@ def _decide(
     deps: Deps,
     state: InterviewState,
     t: Transcript,
-    agenda: dict[str, str],
+    agenda: dict[str, StepStatus],
     phase: str,
     time_used: dict[str, float],
+    unweighed: list[tuple[str, float]] | None = None,
 ) -> tuple[Route, Plan]:
     steps = deps.steps
     clock = state["turns"][-1]["end"]
@@ -419,7 +432,10 @@ def _decide(
             }
 
     here = steps.index(phase)
-    skipped = [s for s in unprobed if steps.index(s) < here]
+    # Skipped: a step before where the candidate is now, and before a step they have shown.
+    # A sentence that merely reads like a later phase does not make the earlier ones "skipped".
+    shown = max((steps.index(s) for s in steps if agenda[s] != "pending"), default=-1)
+    skipped = [s for s in unprobed if steps.index(s) < min(here, shown)]
     if skipped:
         return "probe", {"step": skipped[0]}
 
@@ -434,6 +450,12 @@ def _decide(
     asked_here = [i for i in state["follow_ups_used"] if deps.question.follow_ups[i].step == phase]
     if unused and not asked_here and agenda[phase] != "pending":
         return "follow_up", {"index": closest_follow_up(t, unused, deps)}
+
+    challenged = state.get("challenged", [])
+    fresh = [(q, at) for q, at in unweighed or [] if at not in challenged]
+    if fresh and deps.lines.weigh and len(challenged) < MAX_CHALLENGES:
+        quote, at = fresh[0]
+        return "weigh", {"quote": _clip(quote, 20), "at": at}
 
     if (
         here >= len(steps) // 2
@@ -465,6 +487,12 @@ def closest_follow_up(t: Transcript, candidates: list[int], deps: Deps) -> int:
     said = e.embed([u.text for u in utterances(t)])
     options = e.embed([deps.question.follow_ups[i].text for i in candidates])
     return candidates[int((said @ options.T).max(axis=0).argmax())]
+
+
+def _clip(text: str, words: int) -> str:
+    """A quote short enough to say back: its first words, cut at a clause where one is near."""
+    parts = text.strip().rstrip(".!?").split()
+    return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]) + "..."
 
 
 def _split_questions(text: str, openers: list[str]) -> list[str]:

@@ -20,6 +20,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "probe": ("probe",),
     "follow_up": ("text",),
     "curveball": ("text",),
+    "weigh": ("quote",),
     "nudge": ("used", "phase", "budget"),
     "go_on": (),
     "empty": ("question",),
@@ -42,6 +43,8 @@ class Lines(BaseModel):
     probe: str
     follow_up: str
     curveball: str
+    # A choice made as if it were free: ask what it cost (empty: the interviewer never asks).
+    weigh: str = ""
     nudge: str
     go_on: list[str]
     empty: str

@@ -450,7 +450,7 @@ class Practice:
                 [x for s in agenda.steps for x in (s.examples or s.cues)]
                 + [x for s in agenda.steps for c in s.checks for x in (c.examples or c.cues)]
                 + rubric.meaning.injection_examples
-                + rubric.meaning.tradeoff_examples
+                + [f"{s.name}. {s.expect}" for s in agenda.steps]
                 + self.deps.lines.done_examples
                 + [k.point for k in self.deps.question.key_points]
                 + [f.text for f in self.deps.question.follow_ups]

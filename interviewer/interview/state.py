@@ -9,7 +9,15 @@ Role = Literal["interviewer", "candidate"]
 StepStatus = Literal["pending", "covered", "prompted"]
 # What the interviewer does after a candidate's turn: one graph node each (graph.ROUTES).
 Route = Literal[
-    "answer_fact", "probe", "follow_up", "curveball", "nudge", "go_on", "empty", "wrap_up"
+    "answer_fact",
+    "probe",
+    "follow_up",
+    "weigh",
+    "curveball",
+    "nudge",
+    "go_on",
+    "empty",
+    "wrap_up",
 ]
 
 
@@ -19,6 +27,8 @@ class Plan(TypedDict, total=False):
     why: str  # wrap_up: time, done, stopped, out_of_answers
     step: str  # probe: the step to ask about
     index: int  # follow_up, curveball: which one in the question
+    quote: str  # weigh: the choice the candidate made without weighing it, as said
+    at: float  # weigh: when it was said, on the session clock
     facts: list[str]  # answer_fact: the facts to give, best first
     asked: str  # answer_fact: what was asked, as said
     unknown: list[str]  # answer_fact: questions with no fact to give
@@ -54,6 +64,7 @@ class InterviewState(TypedDict, total=False):
     nudged: list[str]  # phases already nudged for running over
     follow_ups_used: list[int]
     curveballs_used: list[int]
+    challenged: list[float]  # start times of unweighed choices already asked about
     pending: dict  # the candidate input the driver just resumed with
     route: Route | Literal[""]  # assess's decision, read by the router ("" before the first)
     plan: Plan  # details for the chosen line (facts to give, step to probe)

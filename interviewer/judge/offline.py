@@ -28,7 +28,7 @@ from interviewer.judge.model import (
 from interviewer.meaning import Understanding
 from interviewer.metrics import Pause
 from interviewer.textmatch import find
-from interviewer.transcript import join_words
+from interviewer.transcript import clock, join_words
 
 MAX_EVIDENCE = 4  # quotes per finding: enough to check, few enough to read
 
@@ -282,9 +282,14 @@ def _facts(
     share = sum(k.hit for k in points) / len(points) if points else _substance_share(u)
     worst = max(m.per_phase, key=lambda p: abs(p.share - p.budget_share), default=None)
     split = ", ".join(f"{p.step} {p.share:.0%} vs {p.budget_share:.0%}" for p in m.per_phase)
-    trade_detail = "; ".join(
-        f'"{_short(u.units[i].text, 14)}" ({s:.2f})' for i, s in u.tradeoffs[:4]
-    )
+
+    def at(i: int) -> str:
+        return f'"{_short(u.units[i].text, 14)}" at {clock(u.units[i].start)}'
+
+    trade_detail = "; ".join(f"weighed {at(i)}" for i, _ in u.tradeoffs[:4])
+    if u.unweighed:  # the major choices stated as if they were free
+        left = "; ".join(at(i) for i, _ in u.unweighed[:3])
+        trade_detail = "; ".join(x for x in (trade_detail, f"not weighed: {left}") if x)
     point_detail = "; ".join(
         f"{k.point.split(':')[0][:60]} ({k.similarity:.2f})" for k in points if k.hit
     )[:400]

@@ -117,12 +117,3 @@ def key_points(
             closest = max((float(vectors[i] @ points[p]) for i in eligible), default=0.0)
             out.append(PointHit(p, None, round(closest, 3)))
     return out
-
-
-def weighs_choice(u: Unit, sim: float, meaning: Meaning) -> bool:
-    """A choice weighed against an alternative or a cost: close to the examples of one, and
-    either very close or using a weighing word."""
-    if sim >= meaning.tradeoff_strong_sim:
-        return True
-    words = set(normalize(u.text))
-    return sim >= meaning.tradeoff_sim and bool(words & set(meaning.weighing))

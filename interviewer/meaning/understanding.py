@@ -5,21 +5,16 @@ this record, so they can never disagree about what was covered."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
 from interviewer.content import Agenda, Meaning, Question, Rubric
-from interviewer.meaning import injection, steps
+from interviewer.meaning import detectors, injection, steps
 from interviewer.meaning.embedder import Embedder
-from interviewer.meaning.substance import (
-    PointHit,
-    Relevance,
-    key_points,
-    relevance,
-    weighs_choice,
-)
-from interviewer.meaning.units import Unit, is_buzzwords, is_concrete, make_units
-from interviewer.textmatch import Token, find, sentence_tokens
+from interviewer.meaning.substance import PointHit, Relevance, key_points, relevance
+from interviewer.meaning.units import Unit, is_buzzwords, make_units
+from interviewer.textmatch import Token, sentence_tokens
 from interviewer.transcript import Transcript, Utterance
 
 
@@ -37,7 +32,7 @@ class StepFinding:
 class Understanding:
     units: list[Unit]
     vectors: np.ndarray  # one unit-length row per unit
-    step_sims: np.ndarray  # units x steps: similarity to the step's examples
+    step_sims: np.ndarray  # units x steps: p(the sentence serves the step), learned
     labels: list[str]  # the phase of each unit, smoothed
     flagged: dict[int, str]  # grader-injection: unit -> why
     buzzwords: list[int]
@@ -47,7 +42,10 @@ class Understanding:
     relevance: Relevance | None = None
     on_topic: np.ndarray | None = None  # per unit: best similarity to the asked question
     points: list[PointHit] = field(default_factory=list)
-    tradeoffs: list[tuple[int, float]] = field(default_factory=list)  # (unit, similarity)
+    tradeoffs: list[tuple[int, float]] = field(default_factory=list)  # (unit, p weighs)
+    # choices made and not weighed, by their own sentence or the next: (unit, p choice)
+    unweighed: list[tuple[int, float]] = field(default_factory=list)
+    concrete_p: np.ndarray | None = None  # per unit: p(concrete to this question)
 
     @property
     def judged(self) -> list[int]:
@@ -67,41 +65,61 @@ def understand(
     probed: dict[str, float] | None = None,
     bank: dict[str, Question] | None = None,
 ) -> Understanding:
-    """With `bank`, also relevance, key points and trade-offs (the report); without, only what the
-    live interviewer needs to pick its next move: phases and step status."""
+    """With `bank`, also relevance and key points (the report). Steps, checks, trade-offs and
+    concreteness come from the learned detectors (meaning/detectors.py) either way, so the live
+    interviewer and the report read the same decisions."""
     meaning = rubric.meaning
+    det = detectors.load()
     units = make_units(transcript, utts, meaning)
-    vectors = embedder.embed([u.text for u in units])
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
     tokens = sentence_tokens(transcript.words, utts)
     flagged = injection.flag(
         utts, tokens, vectors, embedder.embed(meaning.injection_examples), rubric
     )
-    examples = steps.examples_of(agenda)
-    sims = (
-        np.stack(
-            [steps.similarity(vectors, embedder.embed(ex), meaning.top_matches) for ex in examples],
-            axis=1,
-        )
-        if units
-        else np.zeros((0, len(agenda.steps)))
+    k = len(agenda.steps)
+    step_p = det.steps(vectors, texts, agenda, embedder, meaning) if units else np.zeros((0, k))
+    for j, step in enumerate(agenda.steps):
+        if step.checks and units:
+            # A sentence that states one of a step's checks (an offline metric, the training
+            # data) serves that step, however much it sounds like another ("I'd measure how
+            # often the bought item is in the top fifty" is the baseline's metric, not monitoring).
+            stated = np.max(
+                list(det.checks(vectors, texts, step, embedder, meaning).values()), axis=0
+            )
+            step_p[:, j] = np.maximum(step_p[:, j], stated)
+    # Speech is cut at commas, and one thought often lands in two pieces ("I'd run it on a
+    # sample," / "because shadow doubles the cost"): each piece is also read joined to its
+    # neighbours, and the better reading counts.
+    joined = [f"{a} {b}" for a, b in pairwise(texts)]
+    jv = embedder.embed(joined) if joined else np.zeros((0, vectors.shape[1]))
+    concrete_p = _in_context(
+        det.concrete(vectors, texts, question, embedder, meaning),
+        det.concrete(jv, joined, question, embedder, meaning),
     )
-    cues = steps.cue_hits(tokens, agenda)
-    score = steps.emissions(sims, cues, units, meaning)
+    score = steps.emissions(step_p, meaning)
     for i in flagged:
         score[i] = 0.0  # said to the grader: no part in the phases either
-    labels = [agenda.steps[k].id for k in steps.smooth(score, meaning)]
-    concrete = [is_concrete(u, meaning) for u in units]
-    buzz = [i for i, u in enumerate(units) if i not in flagged and is_buzzwords(u, meaning)]
+    labels = [agenda.steps[j].id for j in steps.smooth(score, meaning)]
+    concrete = [bool(p >= meaning.concrete_min_p) for p in concrete_p]
+    # A list of agenda terms is buzzwords unless the detector finds it tied to this question
+    # ("amount, merchant type, card age, device fingerprint" names the problem's own things).
+    buzz = [
+        i
+        for i, u in enumerate(units)
+        if i not in flagged and is_buzzwords(u, meaning) and not concrete[i]
+    ]
     result = Understanding(
         units=units,
         vectors=vectors,
-        step_sims=sims,
+        step_sims=step_p,
         labels=labels,
         flagged=flagged,
         buzzwords=buzz,
         concrete=concrete,
         steps=[],
         tokens=tokens,
+        concrete_p=concrete_p,
     )
     if bank is not None and units:
         rel, on_topic = relevance(vectors[result.judged], question, bank, embedder, meaning)
@@ -109,57 +127,68 @@ def understand(
         result.on_topic = np.zeros(len(units))
         result.on_topic[result.judged] = on_topic
     eligible = _eligible(result, meaning)
-    # How close each sentence comes to each of the question's key points: a step is covered by
-    # something about *this* question, not by a generic sentence that would fit any question.
-    points = (
-        embedder.embed([kp.point for kp in question.key_points]) if question.key_points else None
-    )
-    near = (vectors @ points.T) if points is not None and units else None
     result.steps = [
-        _step(
-            result,
-            agenda,
-            k,
-            eligible,
-            cues,
-            score,
-            transcript,
-            embedder,
-            rubric,
-            probed or {},
-            _grounding(question, agenda.steps[k].id, near),
-        )
-        for k in range(len(agenda.steps))
+        _step(result, agenda, j, eligible, det, embedder, rubric, probed or {}) for j in range(k)
     ]
     if bank is not None:
         result.points = key_points(vectors, units, eligible, question, embedder, meaning)
-        trade = (
-            steps.similarity(
-                vectors, embedder.embed(meaning.tradeoff_examples), meaning.top_matches
-            )
-            if units
-            else np.zeros(0)
-        )
-        result.tradeoffs = [
-            (i, float(trade[i]))
-            for i in eligible
-            if weighs_choice(units[i], float(trade[i]), meaning)
-        ]
+    weighs = _with_next(det.weighs(vectors, texts, meaning), det.weighs(jv, joined, meaning))
+    choice = _with_next(det.choice(vectors, texts, meaning), det.choice(jv, joined, meaning))
+    said = [
+        i
+        for i in result.judged
+        if not units[i].is_question
+        and i not in buzz
+        and concrete[i]
+        and (result.on_topic is None or result.on_topic[i] >= meaning.sentence_relevance_min)
+    ]
+    # One weighed choice per run of weighing pieces: a choice and its reason cut in two (or
+    # read twice, alone and joined) is one choice weighed, not two.
+    off_topic = result.relevance is not None and result.relevance.off_topic
+    # Weighed "for this problem": choices in an answer to another question weigh nothing here.
+    weighing = [] if off_topic else [i for i in said if weighs[i] >= meaning.weighs_min_p]
+    result.tradeoffs = [
+        (i, float(weighs[i]))
+        for n, i in enumerate(weighing)
+        if n == 0
+        or weighing[n - 1] != i - 1
+        or units[i - 1].text.rstrip().endswith((".", "!", "?"))
+    ]
+    weighed = set(weighing)
+    # A choice is weighed by its own sentence or by the next one ("I'd use trees. They train in
+    # minutes, where a network would need a GPU we don't have.")
+    # Assumptions and questions while clarifying are not design choices to weigh.
+    first = agenda.steps[0].id if agenda.steps else ""
+    result.unweighed = [
+        (i, float(choice[i]))
+        for i in said
+        if choice[i] >= meaning.choice_min_p
+        and labels[i] != first
+        and i not in weighed
+        and i + 1 not in weighed
+    ]
     return result
 
 
-def _grounding(question: Question, step: str, near: np.ndarray | None) -> np.ndarray | None:
-    """Per sentence: its best similarity to the question's key points for this step (None when
-    the question has none for it)."""
-    cols = [p for p, kp in enumerate(question.key_points) if kp.step == step]
-    if near is None or not cols:
-        return None
-    return near[:, cols].max(axis=1)
+def _with_next(alone: np.ndarray, joined: np.ndarray) -> np.ndarray:
+    """Per piece: its own probability, or that of it joined to the next piece if higher."""
+    out = alone.copy()
+    if len(joined):
+        out[:-1] = np.maximum(out[:-1], joined)
+    return out
+
+
+def _in_context(alone: np.ndarray, joined: np.ndarray) -> np.ndarray:
+    """Per piece: the best of it alone, joined to the next piece, joined to the one before."""
+    out = _with_next(alone, joined)
+    if len(joined):
+        out[1:] = np.maximum(out[1:], joined)
+    return out
 
 
 def _eligible(r: Understanding, meaning: Meaning) -> list[int]:
-    """Sentences that can count as substance: said to the interviewer, concrete, not buzzwords,
-    and about the asked question."""
+    """Sentences that can count as substance: said to the interviewer, concrete to this question,
+    not buzzwords, and about the asked question."""
     out = []
     for i in r.judged:
         if not r.concrete[i] or i in r.buzzwords:
@@ -175,88 +204,40 @@ def _step(
     agenda: Agenda,
     k: int,
     eligible: list[int],
-    cues: np.ndarray,
-    score: np.ndarray,
-    transcript: Transcript,
+    det: detectors.Detectors,
     embedder: Embedder,
     rubric: Rubric,
     probed: dict[str, float],
-    grounding: np.ndarray | None,
 ) -> StepFinding:
+    """A step is covered by the evidence its sentences carry, not by how many there are: each
+    concrete sentence that serves the step adds its probability, weighted by how much it says,
+    so one dense sentence can cover a step and a thought Whisper cut in three still adds up."""
     meaning = rubric.meaning
     step = agenda.steps[k]
     off_topic = r.relevance is not None and r.relevance.off_topic
     in_phase = [i for i in r.judged if r.labels[i] == step.id]
+    p = r.step_sims[:, k] if len(r.units) else np.zeros(0)
     evidence: list[tuple[float, int]] = []
-    candidates = list(eligible)
-    if step.count_questions:
-        # A clarifying question is short by nature ("and what is the latency budget?"): asked
-        # in this phase, it counts without naming anything beyond the agenda's words.
-        candidates += [
-            i
-            for i in r.judged
-            if r.units[i].is_question
-            and i not in r.buzzwords
-            and i not in eligible
-            and (r.on_topic is None or r.on_topic[i] >= meaning.sentence_relevance_min)
-        ]
-    for i in candidates:
-        s = float(score[i, k])
-        own = r.labels[i] == step.id and s >= meaning.cover_sim
-        clear = (
-            int(np.argmax(score[i])) == k and s >= meaning.cover_sim + meaning.out_of_phase_margin
-        )
-        asked = (
-            step.count_questions
-            and r.labels[i] == step.id
-            and r.units[i].is_question
-            and r.units[i].start <= transcript.duration_s * meaning.question_window
-            and s >= meaning.step_min_sim
-        )
-        if own or clear or asked:
-            evidence.append((s, i))
+    for i in eligible:
+        own = r.labels[i] == step.id and p[i] >= meaning.step_min_p
+        if own or p[i] >= meaning.step_clear_p:
+            evidence.append((float(p[i]), i))
     evidence.sort(reverse=True)
+    mass = sum(s * _density(r.units[i].words, meaning) for s, i in evidence)
     checks: dict[str, list[int]] = {}
-    first = agenda.steps[0].id
-    for check in step.checks:
-        ex = embedder.embed(check.examples or check.cues)
-        sims = steps.similarity(r.vectors, ex, meaning.top_matches) if r.units else np.zeros(0)
-        # A named thing ("logistic regression", "cross entropy") in a concrete sentence of the
-        # step's own phase shows the check even when the whole sentence reads as something else.
-        named = {i for i in eligible if r.labels[i] == step.id and find(r.tokens[i], check.cues)}
-        checks[check.id] = [
-            i
-            for i in eligible
-            if r.labels[i] != first and (sims[i] >= meaning.check_sim or i in named)
-        ]
+    if step.checks and r.units:
+        first = agenda.steps[0].id
+        texts = [u.text for u in r.units]
+        probs = det.checks(r.vectors, texts, step, embedder, meaning)
+        checks = {
+            c: [i for i in eligible if r.labels[i] != first and pc[i] >= meaning.check_min_p]
+            for c, pc in probs.items()
+        }
     # Sub-checks (data, model, objective, metric) are one way to show a baseline; a first version
-    # described in other terms (serving a model, a rollout plan) shows it through the step's own
-    # examples, like any other step.
+    # described in other terms shows it through the step's own evidence, like any other step.
     by_checks = bool(step.checks) and sum(bool(v) for v in checks.values()) >= step.min_checks
-    # A developed phase: several concrete sentences that the phase path puts in this step, one
-    # of them close to the step's examples. A strong candidate describes a step in their own
-    # terms ("a second verifier pass re-reads each comment"), far from any example sentence.
-    developed = (
-        meaning.developed_phase > 0
-        and bool(evidence)
-        and sum(r.labels[i] == step.id for i in eligible) >= meaning.developed_phase
-    )
-    covered = (
-        by_checks
-        or developed
-        or len(evidence) >= step.min_hits
-        or (bool(evidence) and evidence[0][0] >= meaning.strong_sim)
-    )
+    covered = by_checks or mass >= meaning.cover_mass
     units = [i for _, i in evidence]
-    if grounding is not None and covered:
-        support = [
-            i
-            for i in set(units)
-            | {i for v in checks.values() for i in v}
-            | {i for i in eligible if r.labels[i] == step.id}
-        ]
-        if max((float(grounding[i]) for i in support), default=0.0) < meaning.grounding_min:
-            covered = False  # nothing in it comes near what this question asks of the step
     if by_checks and not units:
         units = sorted({v[0] for v in checks.values() if v})
     note = ""
@@ -267,7 +248,17 @@ def _step(
     if covered:
         status = "covered"
         at = probed.get(step.id)
-        if at is not None and min(r.units[i].start for i in units) >= at:
+        # Prompted: what was said before the interviewer asked did not cover the step by itself.
+        before = [(s, i) for s, i in evidence if r.units[i].start < at] if at is not None else []
+        early = sum(s * _density(r.units[i].words, meaning) for s, i in before)
+        checked_early = sum(
+            any(r.units[i].start < at for i in v) for v in checks.values() if at is not None
+        )
+        if (
+            at is not None
+            and early < meaning.cover_mass
+            and checked_early < max(1, step.min_checks)
+        ):
             status = "prompted"
     elif attempted and not off_topic:
         status = "partial"
@@ -287,3 +278,8 @@ def _step(
         checks=checks,
         note=note,
     )
+
+
+def _density(words: int, meaning: Meaning) -> float:
+    """How much one sentence can carry: a fragment counts for less, a long dense one for more."""
+    return min(2.0, max(0.5, words / meaning.dense_words))

@@ -79,10 +79,3 @@ def is_buzzwords(u: Unit, meaning: Meaning) -> bool:
     if generic >= meaning.buzzword_min_terms and len(set(u.specific)) < meaning.concrete_min_words:
         return True
     return is_list(u, meaning) and generic >= meaning.list_min_generic
-
-
-def is_concrete(u: Unit, meaning: Meaning) -> bool:
-    """Names something of its own: a value, or enough words beyond the agenda's vocabulary."""
-    if is_buzzwords(u, meaning):
-        return False
-    return u.has_number or len(set(u.specific)) >= meaning.concrete_min_words
