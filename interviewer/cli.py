@@ -84,11 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("answer", help="score one recorded answer to a question")
-    p.add_argument("audio", metavar="AUDIO", help="WAV, FLAC, MP3, ... any rate, mono or stereo")
+    p.add_argument(
+        "audio",
+        metavar="AUDIO",
+        help="WAV, FLAC, MP3, ... any rate, mono or stereo; or a typed answer (.txt, .md)",
+    )
     q = p.add_mutually_exclusive_group(required=True)
     q.add_argument("--question", metavar="ID", help="a question id from `interviewer questions`")
     q.add_argument("--question-text", metavar="TEXT", help="your own question")
-    p.add_argument("--agenda", default=None, help="agenda for --question-text (default: ml-design)")
+    p.add_argument(
+        "--agenda",
+        default=None,
+        help="agenda for --question-text (default: the one that fits the question, by meaning)",
+    )
     p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
     p.add_argument(
         "--out",
@@ -260,7 +268,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_answer(args: argparse.Namespace) -> int:
-    from interviewer.answer import save_answer
+    from interviewer.answer import TEXT_SUFFIXES, read_typed, save_answer
     from interviewer.audio import load_audio
     from interviewer.content import load_rubric, question_and_agenda
     from interviewer.options import MAX_ANSWER_MINUTES, check_number
@@ -268,15 +276,35 @@ def cmd_answer(args: argparse.Namespace) -> int:
     from interviewer.session import check_out
     from interviewer.stt import WhisperTranscriber
 
+    chosen = ""
+    if args.question is None and args.agenda is None and (args.question_text or "").strip():
+        from interviewer.content import load_questions
+        from interviewer.meaning import default_embedder
+        from interviewer.meaning.agendas import choose_agenda
+
+        args.agenda, fit = choose_agenda(args.question_text, load_questions(), default_embedder())
+        chosen = f"agenda: {args.agenda} (chosen by meaning, {fit:.2f}; --agenda to override)"
     question, agenda = question_and_agenda(args.question, args.question_text or "", args.agenda)
     rubric = load_rubric(args.rubric)
     check_number("--max-minutes", args.max_minutes, low=0.01, high=MAX_ANSWER_MINUTES)
     out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
     check_out(out, Path(args.audio))  # before any audio work
-    audio = load_audio(args.audio, max_seconds=args.max_minutes * 60)
-    transcriber = WhisperTranscriber(_stt_options(args))
-    report = score_audio(audio, Context(question, agenda, rubric, _judge(args)), transcriber)
-    json_path = save_answer(out, audio, report)
+    ctx = Context(question, agenda, rubric, _judge(args))
+    if Path(args.audio).suffix.lower() in TEXT_SUFFIXES:
+        # A typed answer is an answer: judged as `practice --text` judges one (no speech facts).
+        from interviewer.pipeline import judge_transcript
+        from interviewer.report.model import SttInfo
+        from interviewer.transcript import typed
+
+        text = read_typed(Path(args.audio))
+        report = judge_transcript(typed(text), ctx, str(args.audio), SttInfo.none("typed"))
+        json_path = save_answer(out, None, report)
+    else:
+        audio = load_audio(args.audio, max_seconds=args.max_minutes * 60)
+        report = score_audio(audio, ctx, WhisperTranscriber(_stt_options(args)))
+        json_path = save_answer(out, audio, report)
+    if chosen:
+        print(chosen)
     md_path = json_path.with_suffix(".md")
     from interviewer.report.summary import summary_lines
 

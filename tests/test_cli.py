@@ -256,3 +256,59 @@ def test_demo_runs_two_interviews_offline_and_the_strong_candidate_wins(cli, tmp
     assert any(t["kind"] == "fact" for t in strong["turns"])
     assert any(t["kind"] == "probe" for t in weak["turns"])
     assert "## strong" in (out / "report.md").read_text()
+
+
+def test_a_typed_answer_file_is_judged_like_practice_text(cli, tmp_path):
+    answer = tmp_path / "my-answer.txt"
+    answer.write_text(
+        "What's the fraud rate, and how fast must we decide? I'll assume one in a thousand and "
+        "a hundred milliseconds.\n\nFor a first version I'd train gradient boosted trees on "
+        "last year's transactions, with chargebacks as the labels, and measure precision at the "
+        "alert volume the review team can handle.\n"
+    )
+    out = tmp_path / "out"
+    run = cli("answer", str(answer), "--question", "fraud-detection-realtime", "--out", str(out))
+    assert run.code == 0, run.err
+    r = json.loads((out / "report.json").read_text())
+    assert r["stt"]["model"] == "typed" and not (out / "turn-01.wav").exists()
+    assert r["turns"][0]["ended_by"] == "typed" and r["turns"][0]["audio"] is None
+    status = {a["step"]: a["status"] for a in r["agenda"]}
+    assert status["baseline"] == "covered"
+    assert "chargebacks" in r["transcript"]["text"]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    bad = cli("answer", str(empty), "--question", "fraud-detection-realtime")
+    assert_clean_error(bad, "no words")
+    assert bad.code == 3
+
+
+def test_a_question_given_as_text_gets_the_agenda_that_fits_it(cli, tmp_path):
+    answer = tmp_path / "story.txt"
+    answer.write_text(
+        "Last spring my manager wanted to ship a model I thought was not ready. I ran a week "
+        "of shadow traffic and showed him the errors, and we shipped two weeks later."
+    )
+    run = cli(
+        "answer",
+        str(answer),
+        "--question-text",
+        "Tell me about a time you disagreed with your manager about a launch.",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert run.code == 0, run.err
+    assert "agenda: star (chosen by meaning" in run.out
+    r = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert [a["step"] for a in r["agenda"]] == ["situation", "task", "action", "result"]
+    forced = cli(
+        "answer",
+        str(answer),
+        "--question-text",
+        "Tell me about a time you disagreed with your manager about a launch.",
+        "--agenda",
+        "ml-design",
+        "--out",
+        str(tmp_path / "out2"),
+    )
+    assert forced.code == 0, forced.err
+    assert "chosen by meaning" not in forced.out

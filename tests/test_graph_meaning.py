@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from conftest import CONTENT
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -84,3 +85,65 @@ def test_a_skipped_step_is_probed_then_counts_as_prompted(tmp_path):
     if "monitor" in probes:
         assert in_report["monitor"] in ("prompted", "partial")
         assert state["agenda"]["monitor"] in ("prompted", "pending")
+
+
+def test_a_step_covered_in_one_dense_sentence_is_never_probed(tmp_path):
+    # One long sentence names three signals after launch: the live interviewer, reading the
+    # same detectors as the report, does not ask "how would you know it works after launch?"
+    monitor = (
+        "Once it is live I would split traffic between today's row and the new ranker for two "
+        "weeks, compare purchases per session and the share of listings that get any clicks, and "
+        "page someone whenever p99 latency passes fifty milliseconds."
+    )
+    state = drive(tmp_path, [ASK, BASELINE, monitor, "I'm done."])
+    probed = [t["step"] for t in state["turns"] if t["kind"] == "probe"]
+    assert "monitor" not in probed
+    assert state["agenda"]["monitor"] == "covered"
+
+
+def demo_turns(label: str) -> list[str]:
+    """The demo candidate's turns as typed text (the SSML without its tags)."""
+    import re
+    import tomllib
+
+    raw = tomllib.loads((CONTENT / "examples" / "examples.toml").read_text())
+    cand = next(c for c in raw["candidates"] if c["label"] == label)
+    return [" ".join(re.sub(r"<[^>]+>", " ", t["ssml"]).split()) for t in cand["turns"]]
+
+
+def test_live_statuses_equal_the_reports_after_every_turn_of_the_demo(tmp_path):
+    from interviewer.interview.graph import session_so_far
+    from interviewer.pipeline import Context, understand_transcript
+
+    deps = Deps(
+        session_dir=tmp_path,
+        question=QUESTION,
+        agenda=load_agenda(QUESTION.agenda),
+        rubric=load_rubric(),
+        lines=load_lines(),
+        transcriber=None,
+    )
+    graph = build_graph(InMemorySaver())
+    config = {"configurable": {"thread_id": "t"}}
+    graph.invoke(initial_state(deps, 45.0), config, context=deps)
+    ctx = Context(deps.question, deps.agenda, deps.rubric)
+    shown = ("covered", "prompted")
+    checked = 0
+    for text in demo_turns("strong"):
+        if not graph.get_state(config).next:
+            break
+        before = graph.get_state(config).values
+        graph.invoke(Command(resume={"text": text}), config, context=deps)
+        state = graph.get_state(config).values
+        turns = [t for t in state["turns"] if t["n"] <= len(before["turns"])]
+        _, u, _ = understand_transcript(
+            session_so_far(tmp_path, turns), ctx, before["probed"], full=True
+        )
+        report = {s.step: s.status for s in u.steps}
+        for step, live in state["agenda"].items():
+            assert (live in shown) == (report[step] in shown), (checked, step, live, report)
+        checked += 1
+    assert checked == len(demo_turns("strong"))
+    final = graph.get_state(config).values
+    assert all(v == "covered" for v in final["agenda"].values()), final["agenda"]
+    assert not [t for t in final["turns"] if t["kind"] == "probe"]
