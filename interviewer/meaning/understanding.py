@@ -13,7 +13,7 @@ from interviewer.content import Agenda, Meaning, Question, Rubric
 from interviewer.meaning import detectors, injection, steps
 from interviewer.meaning.embedder import Embedder
 from interviewer.meaning.substance import PointHit, Relevance, key_points, relevance
-from interviewer.meaning.units import Unit, is_buzzwords, make_units
+from interviewer.meaning.units import Unit, is_buzzwords, is_list, make_units
 from interviewer.textmatch import Token, sentence_tokens
 from interviewer.transcript import Transcript, Utterance
 
@@ -93,10 +93,13 @@ def understand(
     # neighbours, and the better reading counts.
     joined = [f"{a} {b}" for a, b in pairwise(texts)]
     jv = embedder.embed(joined) if joined else np.zeros((0, vectors.shape[1]))
-    concrete_p = _in_context(
-        det.concrete(vectors, texts, question, embedder, meaning),
-        det.concrete(jv, joined, question, embedder, meaning),
-    )
+    own = det.concrete(vectors, texts, question, embedder, meaning)
+    concrete_p = _in_context(own, det.concrete(jv, joined, question, embedder, meaning))
+    # A run of names ("embeddings, semantic search, hybrid search,") borrows nothing from its
+    # neighbours: a list is concrete by what it names, or not at all.
+    for i, u in enumerate(units):
+        if is_list(u, meaning):
+            concrete_p[i] = own[i]
     score = steps.emissions(step_p, meaning)
     for i in flagged:
         score[i] = 0.0  # said to the grader: no part in the phases either
