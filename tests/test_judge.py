@@ -29,8 +29,9 @@ FULL = [
     "To improve it, I would add a caching layer, which is faster but can serve stale results.",
     "A bigger ranking model is more accurate, at the cost of latency, so that is the trade off.",
     1.0,
-    "After launch, I would monitor click rates in an A B test, alert on data drift,",
-    "and retrain the model every week with a rollback plan.",
+    "After launch, I would compare the home page click rate with the old ranker in an A B test,",
+    "alert when the share of new listings that get any clicks falls below last week's,",
+    "and retrain the model every week on the new click logs, with a rollback plan.",
 ]
 
 SKIPS = [

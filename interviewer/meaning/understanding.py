@@ -189,12 +189,12 @@ def _in_context(alone: np.ndarray, joined: np.ndarray) -> np.ndarray:
     return out
 
 
-def _eligible(r: Understanding, meaning: Meaning) -> list[int]:
-    """Sentences that can count as substance: said to the interviewer, concrete to this question,
-    not buzzwords, and about the asked question."""
+def _eligible(r: Understanding, meaning: Meaning, concrete: bool = True) -> list[int]:
+    """Sentences that can count as substance: said to the interviewer, concrete to this question
+    (unless `concrete` is False), not buzzwords, and about the asked question."""
     out = []
     for i in r.judged:
-        if not r.concrete[i] or i in r.buzzwords:
+        if (concrete and not r.concrete[i]) or i in r.buzzwords:
             continue
         if r.on_topic is not None and r.on_topic[i] < meaning.sentence_relevance_min:
             continue
@@ -232,8 +232,11 @@ def _step(
         first = agenda.steps[0].id
         texts = [u.text for u in r.units]
         probs = det.checks(r.vectors, texts, step, embedder, meaning)
+        # A check states a part of the design ("a logistic regression with a cross entropy
+        # loss"): generic to ML, it still shows the part; buzzword lists still show nothing.
+        stated = _eligible(r, meaning, concrete=False)
         checks = {
-            c: [i for i in eligible if r.labels[i] != first and pc[i] >= meaning.check_min_p]
+            c: [i for i in stated if r.labels[i] != first and pc[i] >= meaning.check_min_p]
             for c, pc in probs.items()
         }
     # Sub-checks (data, model, objective, metric) are one way to show a baseline; a first version
