@@ -130,7 +130,7 @@ def test_questions_lists_the_built_in_bank_and_the_users_own(run, tmp_path):
 
 def test_answer_writes_its_session_under_interviewer_home(run, tmp_path):
     home = tmp_path / "home"
-    example = CONTENT / "examples" / "strong-04.flac"  # "After launch, I would monitor ..."
+    example = CONTENT / "examples" / "strong-04.flac"  # "After launch, I would compare ..."
     p = run("answer", str(example), "--question", "recsys-low-latency", INTERVIEWER_HOME=str(home))
     assert p.returncode == 0, p.stderr
     reports = list((home / "recordings").glob("*-recsys-low-latency-answer/report.json"))
@@ -138,7 +138,7 @@ def test_answer_writes_its_session_under_interviewer_home(run, tmp_path):
     report = json.loads(reports[0].read_text())
     assert report["question"]["id"] == "recsys-low-latency"
     text = report["transcript"]["text"].lower()
-    assert "monitor" in text and "drift" in text, text
+    assert "after launch" in text and "retrain every week" in text, text
     assert 10 < report["duration_s"] < 30
     assert not (tmp_path / "user" / "data").exists()  # INTERVIEWER_HOME holds everything
 

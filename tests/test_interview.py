@@ -34,8 +34,9 @@ TURNS = {
     ],
     "done": ["I think that covers it. I'm done."],
     "monitor": [
-        "After launch, I would monitor click rates in an A B test, alert on data drift,",
-        "and retrain the model every week with a rollback plan.",
+        "After launch, I would compare the home page click rate with the old ranker in an A B test,",
+        "alert when the share of new listings that get any clicks falls below last week's,",
+        "and retrain the model every week on the new click logs, with a rollback plan.",
     ],
     "odd": ["What programming language does the team prefer?"],
 }

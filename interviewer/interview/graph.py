@@ -432,8 +432,11 @@ def _decide(
             }
 
     here = steps.index(phase)
-    # Skipped: a step before where the candidate is now, and before a step they have shown.
-    # A sentence that merely reads like a later phase does not make the earlier ones "skipped".
+    # Skipped: a step before where the candidate is now, and before a step they have shown
+    # (covered). A sentence that merely reads like a later phase does not make the earlier ones
+    # "skipped" (measured: with "attempted" instead of "shown", the demo's strong candidate is
+    # probed on a step it covers next). A candidate who shows nothing is asked for each step
+    # when they say they are done.
     shown = max((steps.index(s) for s in steps if agenda[s] != "pending"), default=-1)
     skipped = [s for s in unprobed if steps.index(s) < min(here, shown)]
     if skipped:

@@ -226,7 +226,7 @@ def _step(
         if own or p[i] >= meaning.step_clear_p:
             evidence.append((float(p[i]), i))
     evidence.sort(reverse=True)
-    mass = sum(s * _density(r.units[i].words, meaning) for s, i in evidence)
+    mass = sum(s * _density(r.units[i], meaning) for s, i in evidence)
     checks: dict[str, list[int]] = {}
     if step.checks and r.units:
         first = agenda.steps[0].id
@@ -256,7 +256,7 @@ def _step(
         at = probed.get(step.id)
         # Prompted: what was said before the interviewer asked did not cover the step by itself.
         before = [(s, i) for s, i in evidence if r.units[i].start < at] if at is not None else []
-        early = sum(s * _density(r.units[i].words, meaning) for s, i in before)
+        early = sum(s * _density(r.units[i], meaning) for s, i in before)
         checked_early = sum(
             any(r.units[i].start < at for i in v) for v in checks.values() if at is not None
         )
@@ -286,6 +286,8 @@ def _step(
     )
 
 
-def _density(words: int, meaning: Meaning) -> float:
-    """How much one sentence can carry: a fragment counts for less, a long dense one for more."""
-    return min(2.0, max(0.5, words / meaning.dense_words))
+def _density(u: Unit, meaning: Meaning) -> float:
+    """How much one sentence can carry: a fragment counts for less, a long dense one for more.
+    A question asks for one fact however few its words ("and what is the latency budget?")."""
+    d = min(2.0, max(0.5, u.words / meaning.dense_words))
+    return max(1.0, d) if u.is_question else d
