@@ -34,7 +34,7 @@ TURNS = {
     ],
     "done": ["I think that covers it. I'm done."],
     "monitor": [
-        "After launch, I would compare the home page click rate with the old ranker in an A B test,",
+        "After launch, I would compare the home page click rate with the old ranker in an AB test,",
         "alert when the share of new listings that get any clicks falls below last week's,",
         "and retrain the model every week on the new click logs, with a rollback plan.",
     ],
