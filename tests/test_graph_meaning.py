@@ -33,7 +33,8 @@ ITERATE_AND_MONITOR = (
 )
 
 
-def drive(tmp_path, answers: list[str]):
+def start(tmp_path):  # type: ignore[no-untyped-def]
+    """The real graph, posed its question, waiting for the first typed answer."""
     deps = Deps(
         session_dir=tmp_path,
         question=QUESTION,
@@ -45,6 +46,11 @@ def drive(tmp_path, answers: list[str]):
     graph = build_graph(InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
     graph.invoke(initial_state(deps, 45.0), config, context=deps)
+    return deps, graph, config
+
+
+def drive(tmp_path, answers: list[str]):
+    deps, graph, config = start(tmp_path)
     for text in answers:
         if not graph.get_state(config).next:
             break
@@ -115,17 +121,7 @@ def test_live_statuses_equal_the_reports_after_every_turn_of_the_demo(tmp_path):
     from interviewer.interview.graph import session_so_far
     from interviewer.pipeline import Context, understand_transcript
 
-    deps = Deps(
-        session_dir=tmp_path,
-        question=QUESTION,
-        agenda=load_agenda(QUESTION.agenda),
-        rubric=load_rubric(),
-        lines=load_lines(),
-        transcriber=None,
-    )
-    graph = build_graph(InMemorySaver())
-    config = {"configurable": {"thread_id": "t"}}
-    graph.invoke(initial_state(deps, 45.0), config, context=deps)
+    deps, graph, config = start(tmp_path)
     ctx = Context(deps.question, deps.agenda, deps.rubric)
     shown = ("covered", "prompted")
     checked = 0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer.content import Agenda, Meaning, Question, Step
+from interviewer.content import Agenda, Check, Meaning, Question, Step
 from interviewer.errors import ContentError
 from interviewer.meaning import features
 from interviewer.meaning.embedder import Embedder
@@ -83,7 +83,7 @@ class Detectors:
                 out[:, k] = h.proba(alone)  # type: ignore[union-attr]
             return out
         for k, step in enumerate(agenda.steps):
-            x = _against(vectors, texts, cheap, step_side(step), embedder, k, len(agenda.steps))
+            x = against(vectors, texts, cheap, step_side(step), embedder, k, len(agenda.steps))
             out[:, k] = self.models["step"].proba(x)
         return out
 
@@ -94,8 +94,8 @@ class Detectors:
         cheap = features.scalars(texts, m)
         out = {}
         for k, check in enumerate(step.checks):
-            side = (check.examples or check.cues, f"{check.name}.", check.cues)
-            x = _against(vectors, texts, cheap, side, embedder, k, len(step.checks))
+            side = check_side(check)
+            x = against(vectors, texts, cheap, side, embedder, k, len(step.checks))
             out[check.id] = self.models["check"].proba(x)
         return out
 
@@ -117,12 +117,16 @@ class Detectors:
         return self.models["concrete"].proba(x)
 
 
+def check_side(check: Check) -> tuple[list[str], str, list[str]]:
+    return (check.examples or check.cues, f"{check.name}.", check.cues)
+
+
 def step_side(step: Step) -> tuple[list[str], str, list[str]]:
     """What a step is compared by: its examples, its description, its cue phrases."""
     return (step.examples or step.cues, f"{step.name}. {step.expect}", step.cues)
 
 
-def _against(
+def against(
     vectors: np.ndarray,
     texts: list[str],
     cheap: np.ndarray,
@@ -131,6 +135,7 @@ def _against(
     position: int,
     count: int,
 ) -> np.ndarray:
+    """Sentences against one step or check: the pair model's features (training uses this too)."""
     examples, description, cues = side
     ex = embedder.embed(examples)
     desc = embedder.embed([description])[0]

@@ -117,31 +117,13 @@ def build(
         vectors = embedder.embed(texts)
         cheap = features.scalars(texts, meaning)
         agenda = agendas.setdefault(rows[0].agenda, load_agenda(rows[0].agenda))
+        n = len(agenda.steps)
         for k, step in enumerate(agenda.steps):
-            ex = embedder.embed(step.examples or step.cues)
-            x = features.pair(
-                vectors,
-                cheap,
-                features.centroid(ex),
-                ex,
-                embedder.embed([detectors.step_side(step)[1]])[0],
-                features.cue_counts(texts, step.cues),
-                k,
-                len(agenda.steps),
-            )
+            x = detectors.against(vectors, texts, cheap, detectors.step_side(step), embedder, k, n)
             sets["step"].add(x, (s.step == step.id for s in rows), qid, agenda.id)
             for c, check in enumerate(step.checks):
-                cex = embedder.embed(check.examples or check.cues)
-                xc = features.pair(
-                    vectors,
-                    cheap,
-                    features.centroid(cex),
-                    cex,
-                    embedder.embed([f"{check.name}."])[0],
-                    features.cue_counts(texts, check.cues),
-                    c,
-                    len(step.checks),
-                )
+                side = detectors.check_side(check)
+                xc = detectors.against(vectors, texts, cheap, side, embedder, c, len(step.checks))
                 sets["check"].add(xc, (check.id in s.checks for s in rows), qid, agenda.id)
         alone = features.alone(vectors, cheap)
         for step in agenda.steps:  # this agenda's own heads: one step against the rest
