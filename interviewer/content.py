@@ -103,6 +103,9 @@ class Step(BaseModel):
     count_questions: bool = False  # a sentence ending in "?" counts as a hit (clarifying)
     checks: list[Check] = Field(default_factory=list)
     min_checks: int = 0  # with checks: how many must be hit for the step to be covered
+    # Evidence (p x density summed) that covers this step; None: the rubric's [meaning]
+    # cover_mass. A step that is one sentence by nature (a plain definition) needs less.
+    cover_mass: float | None = Field(default=None, gt=0)
 
 
 class Agenda(BaseModel):

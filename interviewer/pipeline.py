@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
+
 from interviewer.audio import Audio
 from interviewer.content import Agenda, Question, Rubric, load_questions, question_budget
 from interviewer.errors import AudioError
@@ -138,6 +140,9 @@ class LiveView:
     status: dict[str, str]
     spans: list[PhaseSpan]
     unweighed: list[tuple[str, float]]
+    # what the candidate has said so far, embedded once: each sentence, and each joined to the
+    # next (the interviewer asks for what is missing, never for what was just said)
+    said: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     @property
     def phase(self) -> str | None:
@@ -150,8 +155,11 @@ def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> Li
     """The live interviewer's view of the interview so far (all candidate turns on the session
     clock), from the same understanding and the same detectors the report uses."""
     _, u, spans = understand_transcript(transcript, ctx, probed, full=False)
+    judged = u.vectors[u.judged] if len(u.units) else u.vectors
+    joined = u.joined_vectors if u.joined_vectors is not None else judged[:0]
     return LiveView(
         {s.step: s.status for s in u.steps},
         spans,
         [(u.units[i].text, u.units[i].start) for i, _ in u.unweighed],
+        np.vstack([judged, joined]) if len(judged) else judged,
     )

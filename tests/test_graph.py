@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from interviewer.content import get_question, load_agenda, load_rubric
+from interviewer.interview.asking import match_facts
 from interviewer.interview.graph import (
     ROUTES,
     Deps,
     _decide,
     build_graph,
+    fact_reply,
     initial_state,
-    match_facts,
     route_after_assess,
 )
 from interviewer.interview.lines import load_lines
@@ -106,14 +107,73 @@ def test_done_with_a_step_never_shown_probes_it_once(deps):
 def test_a_short_question_gets_its_facts(deps):
     route, plan = _decide_on(deps, "How many requests per second at peak?")
     assert route == "answer_fact"
-    assert plan["facts"] == match_facts("How many requests per second at peak?", QUESTION)
-    assert len(plan["facts"]) == 1 and plan["unknown"] == []
+    facts = match_facts("How many requests per second at peak?", QUESTION)
+    assert len(facts) == 1
+    assert plan["replies"] == [{"asked": "How many requests per second at peak?", "facts": facts}]
     route, plan = _decide_on(deps, "What colour is the logo?")
-    assert (
-        route == "answer_fact"
-        and plan["facts"] == []
-        and plan["unknown"] == ["What colour is the logo?"]
+    assert route == "answer_fact"
+    assert plan["replies"] == [{"asked": "What colour is the logo?", "facts": []}]
+    assert fact_reply(deps.lines, plan["replies"]) == deps.lines.no_fact
+
+
+FACT = {f.topic: f.answer for f in get_question("fraud-detection-realtime").facts}
+# 90 words: design content with three questions to the interviewer inside it, one of them
+# written with a full stop, and a question the candidate answers at once (thinking aloud).
+LONG_WITH_QUESTIONS = (
+    "Okay, so I'd frame this as a binary classifier on each transaction, scored inside the "
+    "authorization call, with gradient boosted trees on card, merchant and device features as "
+    "the first version. What is the latency budget we have for the score? And what actions can "
+    "we take on a transaction, just decline or also a step up? So how would I evaluate it? "
+    "I'd use a time based split and measure recall at a fixed false decline rate. I'd also "
+    "like to know how long it takes for chargebacks to arrive."
+)
+
+
+@pytest.fixture(scope="module")
+def fraud(tmp_path_factory) -> Deps:
+    q = get_question("fraud-detection-realtime")
+    return Deps(
+        session_dir=tmp_path_factory.mktemp("fraud"),
+        question=q,
+        agenda=load_agenda(q.agenda),
+        rubric=load_rubric(),
+        lines=load_lines(),
+        transcriber=None,
     )
+
+
+def test_a_long_turn_with_three_questions_gets_three_replies_in_order(fraud):
+    assert len(LONG_WITH_QUESTIONS.split()) >= 90
+    route, plan = _decide_on(fraud, LONG_WITH_QUESTIONS, phase="baseline")
+    assert route == "answer_fact"
+    got = [r["facts"] for r in plan["replies"]]
+    # the self-answered "how would I evaluate it?" is no question to the interviewer
+    assert got == [[FACT["latency"]], [FACT["actions"]], [FACT["labels"]]], plan["replies"]
+    text = fact_reply(fraud.lines, plan["replies"])
+    at = [text.index(FACT[k]) for k in ("latency", "actions", "labels")]
+    assert at == sorted(at)
+
+
+def test_a_question_joined_by_and_with_no_fact_gets_an_explicit_reply(fraud):
+    said = "What is the peak traffic, and what programming language does the team use?"
+    route, plan = _decide_on(fraud, said)
+    assert route == "answer_fact"
+    assert [bool(r["facts"]) for r in plan["replies"]] == [True, False]
+    text = fact_reply(fraud.lines, plan["replies"])
+    assert FACT["scale"] in text
+    assert "\u201cwhat programming language does the team use\u201d" in text
+    assert "I don't have that" in text
+
+
+def test_a_long_design_turn_without_questions_is_not_answered_with_facts(fraud):
+    said = (
+        "So what's the baseline here? A gradient boosted model on the transaction, card and "
+        "device features, trained on two years of history with a time based split. How do we "
+        "get labels? We'd take chargebacks once they mature, and review outcomes for the "
+        "recent days, and measure dollar weighted recall at a fixed false decline rate."
+    )
+    route, _ = _decide_on(fraud, said, phase="baseline")
+    assert route != "answer_fact"
 
 
 def test_a_skipped_step_is_probed_before_going_on(deps):

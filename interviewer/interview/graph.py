@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, get_args
 
+import numpy as np
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
@@ -35,9 +36,11 @@ from interviewer.audio import load_audio
 from interviewer.content import Agenda, Question, Rubric, question_budget
 from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
+from interviewer.interview.asking import replies
 from interviewer.interview.lines import Lines, minutes_text, opening
 from interviewer.interview.phrasing import Phraser, TemplatePhraser
-from interviewer.interview.state import InterviewState, Plan, Route, StepStatus, Turn
+from interviewer.interview.state import InterviewState, Plan, Reply, Route, StepStatus, Turn
+from interviewer.interview.unsaid import Heard, answered, closest
 from interviewer.judge import Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.meaning import Embedder, default_embedder
@@ -53,8 +56,6 @@ from interviewer.textmatch import contains
 from interviewer.transcript import Transcript, combine, typed, utterances
 
 ROUTES: tuple[Route, ...] = get_args(Route)  # one node per route, wired from this list
-SHORT_TURN_WORDS = 45  # a turn this short that asks something is a clarifying question
-MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
 MAX_CHALLENGES = 2  # "what did you give up?" at most this often: a probe, not a refrain
 
 
@@ -246,25 +247,45 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     update = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
     unweighed = [(q, at) for q, at in view.unweighed if at >= turn["start"] - 1e-6]
-    route, plan = _decide(deps, state, t, agenda, phase, time_used, unweighed)
+    said = " ".join(x["text"] for x in state["turns"] if x["role"] == "candidate")
+    heard = Heard(view.said, said)
+    route, plan = _decide(deps, state, t, agenda, phase, time_used, unweighed, heard)
     return {**update, "route": route, "plan": plan}
 
 
 def answer_fact(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     deps = runtime.context
-    lines = deps.lines
-    facts = state["plan"].get("facts", [])
-    asked = state["plan"].get("asked", "")
-    if not facts:
-        return _line(deps, state, "fact", lines.no_fact, asked=asked)
-    parts = [lines.fact.format(answer=facts[0])] + [
-        lines.fact_more.format(answer=f) for f in facts[1:]
-    ]
-    unknown = state["plan"].get("unknown", [])
-    if unknown:  # answered in part: say which question has no answer
-        quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
-        parts.append(lines.no_fact_rest.format(asked=quoted))
-    return _line(deps, state, "fact", " ".join(parts), asked=asked)
+    plan = state["plan"]
+    text = fact_reply(deps.lines, plan.get("replies", []))
+    return _line(deps, state, "fact", text, asked=plan.get("asked", ""))
+
+
+def fact_reply(lines: Lines, replies: list[Reply]) -> str:
+    """The reply to a turn's questions, in the order asked: each its facts, or "I don't have
+    that" for the ones no fact answers (several in a row are named together)."""
+    if len(replies) <= 1 and all(not r["facts"] for r in replies):
+        return lines.no_fact
+    parts: list[str] = []
+    unknown: list[str] = []
+    answered = 0
+
+    def flush() -> None:
+        if unknown:
+            quoted = " and ".join(f"\u201c{q.strip().rstrip('?.').strip()}\u201d" for q in unknown)
+            parts.append(lines.no_fact_rest.format(asked=quoted))
+            unknown.clear()
+
+    for r in replies:
+        if not r["facts"]:
+            unknown.append(r["asked"])
+            continue
+        flush()
+        for f in r["facts"]:
+            template = lines.fact if answered == 0 else lines.fact_more
+            parts.append(template.format(answer=f))
+            answered += 1
+    flush()
+    return " ".join(parts)
 
 
 def probe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
@@ -389,6 +410,7 @@ def _decide(
     phase: str,
     time_used: dict[str, float],
     unweighed: list[tuple[str, float]] | None = None,
+    heard: Heard | None = None,
 ) -> tuple[Route, Plan]:
     steps = deps.steps
     clock = state["turns"][-1]["end"]
@@ -400,36 +422,14 @@ def _decide(
         # Finishing with a step never shown: ask for it once before letting them go.
         return ("probe", {"step": unprobed[0]}) if unprobed else ("wrap_up", {"why": "done"})
 
-    if len(t.words) <= SHORT_TURN_WORDS:
-        asked = [u.text for u in utterances(t) if u.is_question]
-        told = [
-            u.text
-            for u in utterances(t)
-            if not u.is_question and contains(u.text, deps.lines.question_openers)
-        ]
-        # Each question is matched on its own, so every one asked gets its fact or an explicit
-        # "I don't have that"; none is dropped because another one in the turn matched.
-        facts: list[str] = []
-        unknown: list[str] = []
-        # Whisper often writes several questions as one sentence ("how many ..., and what is
-        # ..., and how much ...?"): split at each opener that follows a comma or an "and".
-        openers = deps.lines.question_openers
-        for text in asked + told:
-            pieces = _split_questions(text, openers)
-            for piece in pieces:
-                # one question in several: its best fact; a question on its own: up to MAX_FACTS
-                mine = match_facts(piece, deps.question, 1 if len(pieces) > 1 else MAX_FACTS)
-                facts += [f for f in mine if f not in facts]
-                # An opener without a fact in a statement is probably no question; a lead-in
-                # ("before I start") is no question either.
-                if not mine and text in asked and (len(pieces) == 1 or contains(piece, openers)):
-                    unknown.append(piece)
-        if asked or facts:
-            return "answer_fact", {
-                "facts": facts,
-                "asked": " ".join(asked + told),
-                "unknown": unknown,
-            }
+    # Every question put to the interviewer gets its reply, however long the turn around it;
+    # the turn's design content still counts for the agenda (assess read it above).
+    asked = replies(t, deps.question, deps.lines)
+    if asked:
+        return "answer_fact", {
+            "replies": [{"asked": r.asked, "facts": r.facts} for r in asked],
+            "asked": " ".join(r.asked for r in asked),
+        }
 
     here = steps.index(phase)
     # Skipped: a step before where the candidate is now, and before a step they have shown
@@ -445,14 +445,20 @@ def _decide(
     if time_used[phase] > state["budget_s"][phase] and phase not in state["nudged"]:
         return "nudge", {}
 
-    unused = [
-        i
-        for i, f in enumerate(deps.question.follow_ups)
-        if f.step == phase and i not in state["follow_ups_used"]
-    ]
-    asked_here = [i for i in state["follow_ups_used"] if deps.question.follow_ups[i].step == phase]
-    if unused and not asked_here and agenda[phase] != "pending":
-        return "follow_up", {"index": closest_follow_up(t, unused, deps)}
+    # Follow-ups and curveballs ask for what is missing: one whose answer the candidate has
+    # already given is never asked (measured in bench/conversations.py).
+    heard = heard or Heard(np.zeros((0, 0)), t.text)
+    listening = deps.lines.listening
+    follow_ups = deps.question.follow_ups
+    used = state["follow_ups_used"]
+    unused = [i for i, f in enumerate(follow_ups) if f.step == phase and i not in used]
+    said = answered([follow_ups[i].text for i in unused], heard, deps.embedder, listening)
+    open_here = [i for i, done in zip(unused, said, strict=True) if not done]
+    asked_here = [i for i in state["follow_ups_used"] if follow_ups[i].step == phase]
+    if open_here and not asked_here and agenda[phase] != "pending":
+        turn = [u.text for u in utterances(t)]
+        pick = closest([follow_ups[i].text for i in open_here], turn, deps.embedder)
+        return "follow_up", {"index": open_here[pick]}
 
     challenged = state.get("challenged", [])
     fresh = [(q, at) for q, at in unweighed or [] if at not in challenged]
@@ -460,13 +466,17 @@ def _decide(
         quote, at = fresh[0]
         return "weigh", {"quote": _clip(quote, 20), "at": at}
 
+    curveballs = deps.question.curveballs
     if (
         here >= len(steps) // 2
-        and asked_here
-        and deps.question.curveballs
+        and curveballs
         and not state["curveballs_used"]
+        and (asked_here or not open_here)
     ):
-        return "curveball", {"index": 0}
+        handled = answered(curveballs, heard, deps.embedder, listening)
+        left = [i for i, done in enumerate(handled) if not done]
+        if left:
+            return "curveball", {"index": left[0]}
     return "go_on", {}
 
 
@@ -482,50 +492,10 @@ def says_done(t: Transcript, deps: Deps) -> bool:
     return float((e.embed(tail) @ e.embed(deps.lines.done_examples).T).max()) >= deps.lines.done_sim
 
 
-def closest_follow_up(t: Transcript, candidates: list[int], deps: Deps) -> int:
-    """Of the phase's follow-ups, the one closest in meaning to what the candidate just said."""
-    if len(candidates) == 1 or not t.words:
-        return candidates[0]
-    e = deps.embedder
-    said = e.embed([u.text for u in utterances(t)])
-    options = e.embed([deps.question.follow_ups[i].text for i in candidates])
-    return candidates[int((said @ options.T).max(axis=0).argmax())]
-
-
 def _clip(text: str, words: int) -> str:
     """A quote short enough to say back: its first words, cut at a clause where one is near."""
     parts = text.strip().rstrip(".!?").split()
     return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]) + "..."
-
-
-def _split_questions(text: str, openers: list[str]) -> list[str]:
-    """One utterance holding several questions, as its questions; a single one as itself."""
-    import re
-
-    alts = "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True))
-    pieces = re.split(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:{alts})\b)", text, flags=re.IGNORECASE)
-    return [p.strip() for p in pieces if p.strip()]
-
-
-def match_facts(asked: str, question: Question, limit: int = MAX_FACTS) -> list[str]:
-    """The facts a clarifying question asks for, best first; only the question's own facts.
-
-    All keywords are matched at once, longest first and without overlap, so "latency budget"
-    is about latency and does not also pull in a fact keyed on "budget" by itself.
-    """
-    from interviewer.textmatch import find, tokenize
-    from interviewer.transcript import typed
-
-    owner = {kw: i for i, f in enumerate(question.facts) for kw in f.keywords}
-    found = find(tokenize(typed(asked).words), list(owner))
-    score: dict[int, int] = {}
-    first: dict[int, int] = {}
-    for m in found:
-        i = owner[m.phrase]
-        score[i] = score.get(i, 0) + 1
-        first.setdefault(i, m.first)
-    best = sorted(score, key=lambda i: (-score[i], first[i]))[:limit]
-    return [question.facts[i].answer for i in sorted(best, key=lambda i: first[i])]
 
 
 def route_after_assess(state: InterviewState) -> Route:

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError, model_validator
 
 from interviewer.errors import ContentError, first_line
+from interviewer.interview.unsaid import Listening
 from interviewer.settings import Paths
 
 # The placeholders each line may use, as the graph fills them.
@@ -57,6 +58,9 @@ class Lines(BaseModel):
     done_examples: list[str] = []
     done_sim: float = 1.0  # similarity to done_examples that ends a turn (1.0: phrases only)
     question_openers: list[str]
+    # Statements that ask ("I'd want to know how many users there are"), anywhere in a sentence.
+    ask_phrases: list[str] = []
+    listening: Listening = Listening()  # when a follow-up counts as already answered
 
     @model_validator(mode="after")
     def _placeholders(self) -> Lines:

@@ -21,6 +21,14 @@ Route = Literal[
 ]
 
 
+class Reply(TypedDict):
+    """One question the candidate asked, as said, and the facts that answer it (none: the
+    interviewer says it does not have that)."""
+
+    asked: str
+    facts: list[str]
+
+
 class Plan(TypedDict, total=False):
     """The details of the chosen route, for the node that words its line."""
 
@@ -29,9 +37,8 @@ class Plan(TypedDict, total=False):
     index: int  # follow_up, curveball: which one in the question
     quote: str  # weigh: the choice the candidate made without weighing it, as said
     at: float  # weigh: when it was said, on the session clock
-    facts: list[str]  # answer_fact: the facts to give, best first
+    replies: list[Reply]  # answer_fact: each question asked, in order, with its facts
     asked: str  # answer_fact: what was asked, as said
-    unknown: list[str]  # answer_fact: questions with no fact to give
 
 
 class Turn(TypedDict, total=False):

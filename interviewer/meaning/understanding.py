@@ -46,6 +46,8 @@ class Understanding:
     # choices made and not weighed, by their own sentence or the next: (unit, p choice)
     unweighed: list[tuple[int, float]] = field(default_factory=list)
     concrete_p: np.ndarray | None = None  # per unit: p(concrete to this question)
+    # each unit joined to the next, embedded: one thought Whisper cut in two, read whole
+    joined_vectors: np.ndarray | None = None
 
     @property
     def judged(self) -> list[int]:
@@ -123,6 +125,7 @@ def understand(
         steps=[],
         tokens=tokens,
         concrete_p=concrete_p,
+        joined_vectors=jv,
     )
     if bank is not None and units:
         rel, on_topic = relevance(vectors[result.judged], question, bank, embedder, meaning)
@@ -242,7 +245,8 @@ def _step(
     # Sub-checks (data, model, objective, metric) are one way to show a baseline; a first version
     # described in other terms shows it through the step's own evidence, like any other step.
     by_checks = bool(step.checks) and sum(bool(v) for v in checks.values()) >= step.min_checks
-    covered = by_checks or mass >= meaning.cover_mass
+    need = step.cover_mass or meaning.cover_mass
+    covered = by_checks or mass >= need
     units = [i for _, i in evidence]
     if by_checks and not units:
         units = sorted({v[0] for v in checks.values() if v})
@@ -260,11 +264,7 @@ def _step(
         checked_early = sum(
             any(r.units[i].start < at for i in v) for v in checks.values() if at is not None
         )
-        if (
-            at is not None
-            and early < meaning.cover_mass
-            and checked_early < max(1, step.min_checks)
-        ):
+        if at is not None and early < need and checked_early < max(1, step.min_checks):
             status = "prompted"
     elif attempted and not off_topic:
         status = "partial"
