@@ -11,7 +11,8 @@ human-like voice (Piper) and transcribed by the report model. Prints per convers
 questions_answered: share of the questions asked that got their fact (or, for "?", an explicit
   "I don't have that") in the interviewer's next line;
 redundant_followups: follow-ups and curveballs asked whose answer was already given;
-panel_phase_agree: share of turns where the live phase equals the report's phase at that time;
+panel_phase_agree: share of turns where the live phase equals the report's phase at that time
+  (the report's reading of the whole interview, asked where the candidate was at the turn's end);
 also spurious_replies (fact replies to a turn that asked nothing), phase_label_acc (live phase
 against the labelled phase) and follow_ups_asked (so that silence does not pass for listening).
 """
@@ -32,8 +33,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from interviewer.content import get_question, load_agenda, load_rubric
-from interviewer.interview.graph import Deps, build_graph, initial_state
+from interviewer.interview.graph import Deps, build_graph, initial_state, session_so_far
 from interviewer.interview.lines import load_lines
+from interviewer.phases import PhaseSpan
+from interviewer.pipeline import understand_transcript, where_now
 
 ROOT = Path(__file__).resolve().parent
 SET = ROOT / "conversations"
@@ -81,17 +84,39 @@ def run_one(path: Path, speech: dict | None, verbose: bool) -> dict:
             )
         while graph.get_state(config).next:
             graph.invoke(Command(resume={"end": True}), config, context=deps)
-        report = json.loads((folder / "report.json").read_text())
-    return score(conv, q, moves, report, verbose, path.stem)
+        values = graph.get_state(config).values
+        hindsight = report_phases(deps, values)
+    for move in moves:
+        move["report"] = hindsight(move["start"], move["end"])
+    return score(conv, q, moves, verbose, path.stem)
 
 
-def report_phase(report: dict, start: float, end: float) -> str | None:
-    """The report's phase at the end of a turn: the last span that began within the turn."""
-    spans = [s for s in report["phases"] if start - 1e-6 <= s["start"] <= end + 1e-6]
-    return spans[-1]["step"] if spans else None
+def report_phases(deps: Deps, values: dict):  # type: ignore[no-untyped-def]
+    """The report's reading of the phases (the whole interview, with relevance and hindsight),
+    asked "where was the candidate at the end of this turn?" the way the live panel is asked."""
+    full = session_so_far(deps.session_dir, values["turns"])
+    utts, _, spans = understand_transcript(full, deps.ctx(), values["probed"])
+
+    def at(start: float, end: float) -> str | None:
+        upto = [
+            PhaseSpan(
+                step=s.step,
+                start=s.start,
+                end=min(s.end, end),
+                utterances=[i for i in s.utterances if utts[i].start <= end + 1e-6],
+            )
+            for s in spans
+            if s.start <= end + 1e-6
+        ]
+        upto = [s for s in upto if s.utterances]
+        now = full.model_copy()
+        now.turns = [t for t in full.turns if t.start <= start + 1e-6]
+        return where_now(upto, utts, now)
+
+    return at
 
 
-def score(conv: dict, q, moves: list[dict], report: dict, verbose: bool, name: str) -> dict:  # type: ignore[no-untyped-def]
+def score(conv: dict, q, moves: list[dict], verbose: bool, name: str) -> dict:  # type: ignore[no-untyped-def]
     facts = {f.topic: f.answer for f in q.facts}
     r = dict(asked=0, answered=0, redundant=0, spurious=0, turns=0, agree=0, labelled=0, asked_fu=0)
     for turn, move in zip(conv["turns"], moves, strict=False):
@@ -117,7 +142,7 @@ def score(conv: dict, q, moves: list[dict], report: dict, verbose: bool, name: s
             i = next(i for i, c in enumerate(q.curveballs) if c in line["text"])
             r["redundant"] += i in turn.get("handled_curveballs", [])
         r["turns"] += 1
-        shown = report_phase(report, move["start"], move["end"])
+        shown = move["report"]
         r["agree"] += shown is None or shown == move["phase"]
         r["labelled"] += move["phase"] == turn.get("phase")
         if verbose:

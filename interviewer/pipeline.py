@@ -144,17 +144,13 @@ class LiveView:
     # next (the interviewer asks for what is missing, never for what was just said)
     said: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
-    @property
-    def phase(self) -> str | None:
-        """Where the candidate is now: the phase of the last sentence, as the one understanding
-        reads it today (later evidence can move it back, unlike a high-water mark)."""
-        return self.spans[-1].step if self.spans else None
+    phase: str | None = None  # where the candidate is now (see `where_now`)
 
 
 def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> LiveView:
     """The live interviewer's view of the interview so far (all candidate turns on the session
     clock), from the same understanding and the same detectors the report uses."""
-    _, u, spans = understand_transcript(transcript, ctx, probed, full=False)
+    utts, u, spans = understand_transcript(transcript, ctx, probed, full=False)
     judged = u.vectors[u.judged] if len(u.units) else u.vectors
     joined = u.joined_vectors if u.joined_vectors is not None else judged[:0]
     return LiveView(
@@ -162,4 +158,29 @@ def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> Li
         spans,
         [(u.units[i].text, u.units[i].start) for i, _ in u.unweighed],
         np.vstack([judged, joined]) if len(judged) else judged,
+        where_now(spans, utts, transcript),
     )
+
+
+# The last phase of a turn is where the candidate is only when it holds this many words: a
+# closing question or a stray last sentence has no later context yet to place it, and the
+# report, which has that context, usually reads it as the phase before (bench/conversations).
+SETTLED_WORDS = 20
+
+
+def where_now(spans: list[PhaseSpan], utts: list[Utterance], transcript: Transcript) -> str | None:
+    """Where the candidate is now, read as the report will read it: the phase of the last turn's
+    last run of sentences, unless that run is too short to be placed without what follows; then
+    the phase that holds most of the turn (later evidence can move it, unlike a high-water mark).
+    """
+    if not spans:
+        return None
+    start = transcript.turns[-1].start if transcript.turns else 0.0
+    mine = [s for s in spans if s.end > start + 1e-6] or spans[-1:]
+    words = [sum(len(utts[i].text.split()) for i in s.utterances) for s in mine]
+    if words[-1] >= SETTLED_WORDS or len(mine) == 1:
+        return mine[-1].step
+    held: dict[str, int] = {}
+    for s, w in zip(mine, words, strict=True):
+        held[s.step] = held.get(s.step, 0) + w
+    return max(held, key=lambda k: held[k])

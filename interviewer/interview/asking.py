@@ -13,31 +13,57 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from interviewer.content import Question
 from interviewer.interview.lines import Lines
+from interviewer.meaning.embedder import Embedder
 from interviewer.textmatch import contains, find, tokenize
-from interviewer.transcript import Transcript, typed, utterances
+from interviewer.transcript import Transcript, typed
 
 MAX_FACTS = 2  # facts given per question asked: an interviewer answers what was asked
 
 # Words a spoken sentence often starts with before its question ("so, what is ...").
 _LEAD = re.compile(
-    r"^(?:(?:so|and|also|okay|ok|then|but|well|first|second|now|right|um|uh)\b[,]?\s*)+", re.I
+    r"^(?:(?:so|and|also|okay|ok|then|but|well|first|second|now|right|um|uh|roughly|just|"
+    r"quickly|lastly|finally)\b[,]?\s*)+",
+    re.I,
 )
 # A question about how the candidate will do something ("how do we get labels?", "what would I
-# use as the metric?") is the candidate's own next step when they go on to answer it.
+# use as the metric?"), or why something holds, is the candidate thinking aloud when they go on.
 _OWN_STEP = re.compile(
-    r"^(?:how|what|which|where|why|when)\b[^?]*?\b(?:do|would|should|could|can|will|might|'d)"
-    r"\s+(?:we|i)\b(?!\s+(?:have|know|get to know))",
+    r"^(?:why\b|(?P<what>what|which|where|when)?(?(what)|how)\b[^?]*?"
+    r"\b(?:do|did|would|should|could|can|will|might|'d)"
+    r"\s+(?:we|i)\b(?!\s+(?:have|know|get to know|need|want)))",
     re.I,
+)
+# "So was it the model? Easy to check: ..." A question led by "so" that the candidate goes on
+# from is the next beat of their own story.
+_SO = re.compile(r"^(?:and\s+)?so\b", re.I)
+# Forms that put a question to the interviewer: what they want, what the candidate may assume.
+# "How do you tell if it's the data?" is the generic "you" of someone thinking aloud.
+_TO_YOU = re.compile(
+    r"^(?:do you|would you|could you|can you|are you|did you|should i|can i|may i|could i|"
+    r"do i need|does it (?:need|have to|count|matter)|is it (?:ok|okay|alright|fine|a problem)|"
+    r"is that (?:ok|okay|alright|fine))\b|"
+    r"\byou (?:want|wanted|'d like|would like|prefer|have in mind|expect|need)\b|"
+    r"\bdo you have\b",
+    re.I,
+)
+# Forms that address the interviewer at all: a yes/no question about the setting.
+_ADDRESSED = re.compile(
+    r"^(?:do|does|did|is|are|was|were|can|could|should|will|would|may|am|have|has)\b", re.I
 )
 # Words that sit inside an asking phrase without changing it: "I'd also like to know".
 _SOFTENERS = re.compile(r"\b(?:also|really|just|first|still|then|quickly|actually)\b", re.I)
-# Forms that address the interviewer directly: a yes/no question, "you", "can I assume".
-_ADDRESSED = re.compile(
-    r"^(?:do|does|did|is|are|was|were|can|could|should|will|would|may|am|have|has)\b|\byou\b|\byour\b",
+# "Do we need an H100 for that? Not really." The candidate answered their own question.
+_SHORT_ANSWER = re.compile(
+    r"^(?:not really|not necessarily|not automatically|not quite|not at all|nope|no|yes|yeah|"
+    r"sure|probably|easy to check|of course|absolutely|it depends)\b[^.?!]{0,30}[.!:;,]",
     re.I,
 )
+_QUESTION_WORD = re.compile(r"\b(?:what|what's|how|which|who|who's|where|when|why)\b|\?$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 @dataclass(frozen=True)
@@ -48,33 +74,66 @@ class Reply:
     facts: list[str]
 
 
-def replies(t: Transcript, question: Question, lines: Lines) -> list[Reply]:
+def sentences(text: str) -> list[str]:
+    """A turn's sentences, cut at their end marks only: a question is one sentence however many
+    commas it has ("is it a promise, like do we pay anything if we're late?")."""
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def replies(
+    t: Transcript, question: Question, lines: Lines, embedder: Embedder | None = None
+) -> list[Reply]:
     """Each question the candidate put to the interviewer in this turn, in order, with its facts.
 
-    A question several facts answer in one breath ("how many requests, and what is the latency
-    budget?") is split at each opener and each part gets its best fact; a fact already given in
-    this reply is not repeated.
+    Several questions in one sentence ("how many requests, and what is the latency budget?") are
+    split at each question word after "and" or a comma; each part gets its best fact. A fact is
+    matched by its keywords, else by meaning (with `embedder`): "how big is the collection" asks
+    for the scale however the fact's keywords put it. A fact already given in this reply is not
+    repeated.
     """
-    utts = utterances(t)
+    said = sentences(t.text)
+    facts_of = _FactMatcher(question, lines, embedder)
     out: list[Reply] = []
     given: set[str] = set()
-    for i, u in enumerate(utts):
-        goes_on = any(not _asks(v.text, lines) for v in utts[i + 1 :])
-        if not _asks(u.text, lines):
+    for i, sentence in enumerate(said):
+        if not _asks(sentence, lines):
             continue
-        pieces = split_questions(u.text, lines.question_openers)
+        goes_on = any(not _asks(s, lines) for s in said[i + 1 :])
+        answered_at_once = i + 1 < len(said) and bool(_SHORT_ANSWER.match(said[i + 1]))
+        pieces = split_questions(sentence, lines.question_openers)
+        first = pieces[0][1]
+        if len(pieces) > 1 and not (_QUESTION_WORD.search(first) or _opens(first, lines)):
+            # "Before I go there, how is traffic spread?": a lead-in, not a question
+            pieces = [("", pieces[1][1]), *pieces[2:]]
         many = len(pieces) > 1
-        for piece in pieces:
-            facts = match_facts(piece, question, 1 if many else MAX_FACTS)
-            if not facts and many and not _opens(piece, lines, _QUESTION_WORDS):
-                continue  # "... and so on": a tail, not a question of its own
-            if goes_on and _thinking_aloud(piece, facts):
+        for group in _questions(pieces):
+            # Parts joined by a comma ask one thing ("who will use it, how many teams?"): the
+            # group gets the facts of its parts, or one "I don't have that".
+            facts = [f for part in group for f in facts_of(part, 1 if many else MAX_FACTS)]
+            facts = list(dict.fromkeys(facts))
+            asked = ", ".join(group)
+            head = sentence if len(pieces) == 1 else asked
+            if answered_at_once or (goes_on and _thinking_aloud(head, facts)):
                 continue
+            if not facts and many and not _opens(group[0], lines, _QUESTION_WORDS):
+                continue  # "..., and so on": a tail, not a question of its own
             new = [f for f in facts if f not in given]
             if facts and not new:
                 continue  # asked twice in one turn: answered once
             given.update(new)
-            out.append(Reply(asked=piece.strip(), facts=new))
+            out.append(Reply(asked=asked.strip(), facts=new))
+    return out
+
+
+def _questions(pieces: list[tuple[str, str]]) -> list[list[str]]:
+    """Pieces as questions: a piece after "and" starts a new one, a piece after a comma goes on
+    the one before."""
+    out: list[list[str]] = []
+    for joint, piece in pieces:
+        if out and joint == ",":
+            out[-1].append(piece)
+        else:
+            out.append([piece])
     return out
 
 
@@ -92,31 +151,77 @@ def _opens(text: str, lines: Lines, more: tuple[str, ...] = ()) -> bool:
     return any(re.match(rf"{re.escape(o)}\b", head) for o in (*lines.question_openers, *more))
 
 
-def _thinking_aloud(piece: str, facts: list[str]) -> bool:
+def _thinking_aloud(sentence: str, facts: list[str]) -> bool:
     """A question the candidate goes on to answer: their own next step ("how would I evaluate
-    it?"), or one no fact answers and that does not address the interviewer ("what's the
-    baseline here?")."""
-    head = _LEAD.sub("", piece.strip())
-    if _OWN_STEP.match(head):
+    it?"), a "so ...?" beat of their story, or one no fact answers and that does not address
+    the interviewer ("what's the baseline here?")."""
+    head = _LEAD.sub("", sentence.strip())
+    if _TO_YOU.search(head):
+        return False
+    own = _OWN_STEP.match(head)
+    # "how do we get labels?" is a method, theirs to find; "what actions can we take?" asks
+    # about the setting when a fact answers it.
+    if (own and not (own.group("what") and facts)) or _SO.match(sentence.strip()):
         return True
     return not facts and not _ADDRESSED.search(head)
 
 
-def split_questions(text: str, openers: list[str]) -> list[str]:
-    """One utterance holding several questions, as its questions; a single one as itself.
+class _FactMatcher:
+    """The facts a question asks for: by keywords first, else by meaning."""
 
-    Whisper often writes several questions as one sentence ("how many ..., and what is ..., and
-    how much ...?"): split at each question word that follows a comma or an "and".
+    def __init__(self, question: Question, lines: Lines, embedder: Embedder | None):
+        self.question = question
+        self.embedder = embedder
+        self.min_sim = lines.listening.fact_sim
+        self._vectors: np.ndarray | None = None
+
+    def __call__(self, asked: str, limit: int) -> list[str]:
+        found = match_facts(asked, self.question, limit)
+        if found or self.embedder is None or not self.question.facts:
+            return found
+        if self._vectors is None:
+            self._vectors = self.embedder.embed(
+                [f"{f.topic}: {', '.join(f.keywords)}. {f.answer}" for f in self.question.facts]
+            )
+        sims = (self.embedder.embed([asked]) @ self._vectors.T)[0]
+        best = int(sims.argmax())
+        return [self.question.facts[best].answer] if sims[best] >= self.min_sim else []
+
+
+def split_questions(text: str, openers: list[str]) -> list[tuple[str, str]]:
+    """One sentence holding several questions, as (joint, question) pairs; joint is "" for the
+    first, "and" or "," for the others. Whisper often writes several questions as one sentence
+    ("how many ..., and what is ..., and how much ...?").
     """
     words = sorted({*openers, *_QUESTION_WORDS}, key=len, reverse=True)
     alts = "|".join(re.escape(o) for o in words)
-    joint = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
-    pieces = re.split(rf"{joint}(?=(?:{alts})\b)", text, flags=re.I)
-    return [p.strip(" ,") for p in pieces if p.strip(" ,")]
+    parts = re.split(rf"(,\s*(?:and\s+)?|\s+and\s+)(?=(?:{alts})\b)", text, flags=re.I)
+    out = [("", parts[0].strip(" ,"))]
+    for joint, piece in zip(parts[1::2], parts[2::2], strict=True):
+        out.append(("and" if "and" in joint.lower() else ",", piece.strip(" ,")))
+    return [(j, p) for j, p in out if p]
 
 
 # Words that start a question of their own after "and": "..., and what language do they use?"
-_QUESTION_WORDS = ("what", "how", "which", "who", "where", "when", "why", "is there", "are there")
+_QUESTION_WORDS = (
+    "what",
+    "how",
+    "which",
+    "who",
+    "where",
+    "when",
+    "why",
+    "is there",
+    "are there",
+    "does anyone",
+    "does anybody",
+    "do they",
+    "do you",
+    "do we",
+    "does the",
+    "can we",
+    "can i",
+)
 
 
 def match_facts(asked: str, question: Question, limit: int = MAX_FACTS) -> list[str]:

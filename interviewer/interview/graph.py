@@ -424,7 +424,7 @@ def _decide(
 
     # Every question put to the interviewer gets its reply, however long the turn around it;
     # the turn's design content still counts for the agenda (assess read it above).
-    asked = replies(t, deps.question, deps.lines)
+    asked = replies(t, deps.question, deps.lines, deps.embedder)
     if asked:
         return "answer_fact", {
             "replies": [{"asked": r.asked, "facts": r.facts} for r in asked],
@@ -466,13 +466,11 @@ def _decide(
         quote, at = fresh[0]
         return "weigh", {"quote": _clip(quote, 20), "at": at}
 
+    # A curveball once the design is laid out: past the middle of the agenda, after a
+    # follow-up (or when none is left to ask), and never one the candidate already handled.
     curveballs = deps.question.curveballs
-    if (
-        here >= len(steps) // 2
-        and curveballs
-        and not state["curveballs_used"]
-        and (asked_here or not open_here)
-    ):
+    later = here >= len(steps) // 2 and (bool(state["follow_ups_used"]) or not open_here)
+    if later and curveballs and not state["curveballs_used"]:
         handled = answered(curveballs, heard, deps.embedder, listening)
         left = [i for i, done in enumerate(handled) if not done]
         if left:

@@ -41,9 +41,12 @@ def content_words(text: str) -> set[str]:
 class Listening:
     """When an item counts as already answered (interviewer lines.toml, [listening])."""
 
-    answered_sim: float = 0.62  # closest sentence said, cosine, at or above: answered ...
-    answered_words: float = 0.34  # ... when this share of the item's content words was said too
-    sure_sim: float = 0.75  # this close alone is answered, whatever the words
+    answered_sim: float = 0.45  # closest sentence said, cosine, at or above: answered ...
+    answered_words: float = 0.5  # ... when this share of the item's content words was said too
+    sure_sim: float = 0.7  # this close alone is answered, whatever the words
+    # a clarifying question no fact's keywords match gets the fact closest in meaning, if this
+    # close (cosine of the question to the fact's topic, keywords and answer)
+    fact_sim: float = 0.4
 
 
 @dataclass(frozen=True)
