@@ -16,7 +16,6 @@ from interviewer.settings import (
     LIVE_MODEL,
     REPORT_MODEL,
     AnswerOptions,
-    InterviewOptions,
     Paths,
     RecorderOptions,
     SttOptions,
@@ -119,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--minutes",
         type=float,
-        default=InterviewOptions().minutes,
-        help="session length; the phase budget scales to it (default: %(default)s)",
+        default=None,
+        help="session length; the phase budget scales to it (default: the question's own "
+        "minutes, as `questions` lists them)",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--text", action="store_true", help="type answers instead of speaking")

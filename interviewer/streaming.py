@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interviewer.audio.io import SAMPLE_RATE, Audio
-from interviewer.transcript import Transcript, concatenate
+from interviewer.transcript import Transcript, Word, concatenate
 
 if TYPE_CHECKING:
     from interviewer.stt import StreamingTranscriber, Transcriber
@@ -54,6 +54,41 @@ def is_hallucination(text: str) -> bool:
         return False
     phrases = _hallucinations()
     return words in phrases or any(words == " ".join([p] * k) for p in phrases for k in (2, 3))
+
+
+# Whisper's tags for non-speech sounds: "[MUSIC]", "(applause)", "*laughs*", "♪".
+_NOISE_TAG = re.compile(r"^[\[(*♪].*[\])*♪]?[.,!?]*$|^♪+$")
+
+
+def drop_stock_phrases(t: Transcript) -> Transcript:
+    """A streamed chunk without Whisper's inventions: a segment that is only a stock phrase on
+    silence ("Thank you for watching."), sound tags ("[MUSIC]"), and a segment that repeats the
+    one before it word for word ("I'm done. I'm done."), wherever they sit in the chunk."""
+    if is_hallucination(t.text):  # the whole chunk: keep only its speech regions
+        return Transcript(duration_s=t.duration_s, speech_regions=t.speech_regions, model=t.model)
+    keep: list = []
+    for seg in t.segments:
+        said = normalize_text(seg.text)
+        if not said or is_hallucination(seg.text) or _NOISE_TAG.match(seg.text.strip()):
+            continue
+        if keep and normalize_text(keep[-1].text) == said:
+            continue
+        keep.append(seg)
+    if len(keep) == len(t.segments):
+        return t
+
+    def kept(w: Word) -> bool:
+        mid = (w.start + w.end) / 2
+        inside = any(s.start - 0.05 <= mid <= s.end + 0.05 for s in keep)
+        return inside and not _NOISE_TAG.match(w.word.strip())
+
+    return t.model_copy(
+        update={
+            "segments": keep,
+            "words": [w for w in t.words if kept(w)],
+            "text": " ".join(s.text.strip() for s in keep).strip(),
+        }
+    )
 
 
 class StreamingTurn:
@@ -116,10 +151,7 @@ class StreamingTurn:
             except BaseException as exc:  # surfaced by finish()
                 self._error = exc
                 continue
-            if is_hallucination(t.text):  # words invented on a silence: keep only the regions
-                t = Transcript(
-                    duration_s=t.duration_s, speech_regions=t.speech_regions, model=t.model
-                )
+            t = drop_stock_phrases(t)  # words invented on a silence, wherever they sit
             with self._lock:
                 self.pieces.append((start, t))
             if self.on_piece is not None:

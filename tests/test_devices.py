@@ -291,3 +291,24 @@ def test_missing_portaudio_and_espeak_say_what_to_install(monkeypatch):
     monkeypatch.setattr(pyttsx3, "init", no_espeak)
     with pytest.raises(DeviceError, match="sudo apt-get install espeak-ng"):
         hardware.pyttsx3_engine()
+
+
+ALSA_COMPLAINS = """
+import ctypes, ctypes.util, sys
+if sys.argv[1] == "quiet":
+    from interviewer.audio.hardware import sounddevice
+    sounddevice()
+lib = ctypes.cdll.LoadLibrary(ctypes.util.find_library("asound"))
+pcm = ctypes.c_void_p()
+print(lib.snd_pcm_open(ctypes.byref(pcm), b"no_such_pcm_here", 0, 0))
+"""
+
+
+@pytest.mark.parametrize("mode", ["loud", "quiet"])
+def test_alsa_complaints_go_to_the_log_not_the_terminal(mode):
+    run = subprocess.run(
+        [sys.executable, "-c", ALSA_COMPLAINS, mode], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0 and run.stdout.strip() == "-2", run.stderr
+    # the control shows ALSA does print; once the program loads sounddevice, it does not
+    assert ("Unknown PCM no_such_pcm_here" in run.stderr) == (mode == "loud"), run.stderr

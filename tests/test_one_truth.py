@@ -394,6 +394,50 @@ def test_stock_whisper_phrases_are_dropped_from_the_streamed_text(tmp_path):
     assert t.text == "So I would start with a baseline." and "Thank" not in turn.text
 
 
+def test_stock_phrases_and_repeats_inside_a_chunk_are_dropped():
+    from interviewer.streaming import drop_stock_phrases
+    from interviewer.transcript import Segment, Transcript, Word
+
+    said = [
+        ("I'd retrain weekly on matured labels.", 0.0),
+        ("[MUSIC]", 3.0),
+        ("I'm done.", 4.0),
+        ("I'm done.", 5.0),
+        ("Thank you for watching.", 6.0),
+    ]
+    words, segments = [], []
+    for text, start in said:
+        mine = [
+            Word(word=w, start=start + i * 0.3, end=start + i * 0.3 + 0.2)
+            for i, w in enumerate(text.split())
+        ]
+        words += mine
+        segments.append(Segment(text=text, start=start, end=mine[-1].end))
+    chunk = Transcript(
+        text=" ".join(t for t, _ in said), words=words, duration_s=8.0, segments=segments
+    )
+    kept = drop_stock_phrases(chunk)
+    assert kept.text == "I'd retrain weekly on matured labels. I'm done."
+    assert [w.word for w in kept.words] == [
+        "I'd",
+        "retrain",
+        "weekly",
+        "on",
+        "matured",
+        "labels.",
+        "I'm",
+        "done.",
+    ]
+    # a real sentence that starts like a stock phrase stays
+    real = Transcript(
+        text="Thank you, that answers the latency question.",
+        words=[Word(word="Thank", start=0.0, end=0.2)],
+        duration_s=1.0,
+        segments=[Segment(text="Thank you, that answers the latency question.", start=0, end=1)],
+    )
+    assert drop_stock_phrases(real) is real
+
+
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory):
     folder = tmp_path_factory.mktemp("spoken")

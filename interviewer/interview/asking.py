@@ -138,12 +138,21 @@ def _questions(pieces: list[tuple[str, str]]) -> list[list[str]]:
 
 
 def _asks(text: str, lines: Lines) -> bool:
-    """The sentence is put as a question: by its mark, its opening, or by saying it asks."""
+    """The sentence is put as a question: by its mark, its opening (or a clause's, after a
+    lead-in: "Before I start, how many requests do we expect."), or by saying it asks."""
+    lead, _, rest = text.partition(",")
+    after_lead = bool(rest) and len(lead.split()) <= LEAD_IN_WORDS and not _RELATIVE.match(rest)
     return (
         text.rstrip().endswith("?")
         or _opens(text, lines)
+        or (after_lead and _opens(rest, lines))
         or contains(_SOFTENERS.sub(" ", text), lines.ask_phrases)
     )
+
+
+LEAD_IN_WORDS = 6  # "Before I start," / "To size the online side,": a lead-in is short
+# After a comma, "which" and "who" usually begin a relative clause ("trees, which train fast").
+_RELATIVE = re.compile(r"^(?:which|who)\b", re.I)
 
 
 def _opens(text: str, lines: Lines, more: tuple[str, ...] = ()) -> bool:

@@ -32,10 +32,17 @@ if TYPE_CHECKING:
 
 
 class TextInput:
-    """Typed answers (--text): one line per turn; an empty line or EOF ends the interview."""
+    """Typed answers (--text): one line per turn. An empty line asks "Are you done?" first (an
+    Enter pressed by mistake does not end the interview); a second one, or EOF, ends it."""
+
+    CONFIRM = "Are you done? Press Enter again to end the interview, or type your answer."
 
     def read(self) -> str | None:
         try:
+            line = input("you> ")
+            if line.strip():
+                return line
+            print(self.CONFIRM)
             line = input("you> ")
         except EOFError:
             return None

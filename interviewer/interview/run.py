@@ -73,7 +73,9 @@ def practice(args: argparse.Namespace) -> int:
     saved = session.read() if session else {}
     question = get_question(_pick_question(args, saved))
     agenda = load_agenda(question.agenda)
-    minutes = float(saved.get("minutes") or args.minutes)
+    # A question's own minutes ("[production, 10 min]") are the session's length unless
+    # --minutes says otherwise; a resumed session keeps the length it started with.
+    minutes = float(saved.get("minutes") or args.minutes or question.minutes)
     check_number("--minutes", minutes, low=0.5, high=MAX_SESSION_MINUTES)
     check_number("--patience", args.patience, low=0.5, high=600)
     if (
