@@ -141,7 +141,12 @@ def _asks(text: str, lines: Lines) -> bool:
     """The sentence is put as a question: by its mark, its opening (or a clause's, after a
     lead-in: "Before I start, how many requests do we expect."), or by saying it asks."""
     lead, _, rest = text.partition(",")
-    after_lead = bool(rest) and len(lead.split()) <= LEAD_IN_WORDS and not _RELATIVE.match(rest)
+    after_lead = (
+        bool(rest)
+        and len(lead.split()) <= LEAD_IN_WORDS
+        and not _STATEMENT.match(lead.strip())
+        and not _RELATIVE.match(rest.strip())
+    )
     return (
         text.rstrip().endswith("?")
         or _opens(text, lines)
@@ -151,6 +156,9 @@ def _asks(text: str, lines: Lines) -> bool:
 
 
 LEAD_IN_WORDS = 6  # "Before I start," / "To size the online side,": a lead-in is short
+# A clause that opens with its subject is a statement, not a lead-in ("I'd measure recall, and
+# how long the track stays locked").
+_STATEMENT = re.compile(r"^(?:i|i'd|i'll|i'm|we|we'd|we'll|it|it's|they|this|that|there)\b", re.I)
 # After a comma, "which" and "who" usually begin a relative clause ("trees, which train fast").
 _RELATIVE = re.compile(r"^(?:which|who)\b", re.I)
 
