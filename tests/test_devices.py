@@ -312,3 +312,42 @@ def test_alsa_complaints_go_to_the_log_not_the_terminal(mode):
     assert run.returncode == 0 and run.stdout.strip() == "-2", run.stderr
     # the control shows ALSA does print; once the program loads sounddevice, it does not
     assert ("Unknown PCM no_such_pcm_here" in run.stderr) == (mode == "loud"), run.stderr
+
+
+RECORD_ONE_TURN = """
+import json, sys
+from pathlib import Path
+from interviewer.audio.mic import DeviceMicrophone
+from interviewer.settings import RecorderOptions
+r = DeviceMicrophone(RecorderOptions(patience_s=2.0)).record(Path(sys.argv[1]))
+print(json.dumps({"ended_by": r.ended_by, "duration_s": r.duration_s}))
+"""
+
+
+def test_a_stopped_process_is_not_a_lost_microphone(tmp_path):
+    # The whole process stops for 10 s mid-answer (SIGSTOP: what a load spike looks like from
+    # inside), the device still there; the turn goes on and ends at the candidate's silence.
+    speech, _ = compose(0.5, *ANSWER, 4.0)
+    env, _ = virtual_audio(tmp_path / "alsa", speech)
+    wav = tmp_path / "turn.wav"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RECORD_ONE_TURN, str(wav)],
+        env={**os.environ, **env, "INTERVIEWER_PACE_INPUT": "1"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (wav.exists() and wav.stat().st_size > 32_000):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGSTOP)
+    stopped = time.monotonic()
+    while time.monotonic() - stopped < 10:  # the stall's length is the point of the test
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGCONT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    got = json.loads(out)
+    assert got["ended_by"] == "silence", got
+    assert got["duration_s"] >= len(speech) / SAMPLE_RATE - 4.0, got

@@ -32,7 +32,13 @@ VAD_CONTEXT = 31  # windows of history re-run with each block: Silero's state re
 CHUNK_SILENCE_S = 0.7  # a silence this long inside a turn closes a chunk for the live transcript
 CHUNK_MAX_S = 20.0  # past this length a chunk closes at a shorter silence...
 CHUNK_SILENCE_LONG_S = 0.3  # ...this long
-DEVICE_GONE_S = 2.0  # no audio from a running stream for this long: the device went away
+# No audio for this long, counted only while this process was running: a stream that says it
+# stopped (unplugged) is gone after DEVICE_GONE_S; one that says it is still active is only
+# slow (a busy machine) until DEVICE_STALLED_S. A stopped or starved process (SIGSTOP, a load
+# spike) is no lost microphone: time it was not running does not count.
+DEVICE_GONE_S = 2.0
+DEVICE_STALLED_S = 20.0
+AWAKE_TICK_S = 0.5  # the watch loop ticks every 0.05 s; a gap longer than this: we were asleep
 # ALSA's file plugin (the tests' and benchmarks' sound card) has no clock and delivers a whole
 # file at once; this makes it deliver in real time, like a microphone. Never set in normal use.
 PACE_INPUT = os.environ.get("INTERVIEWER_PACE_INPUT") == "1"
@@ -232,6 +238,12 @@ class EnterKey:
             return False
 
 
+def device_gone(starved_s: float, active: bool) -> bool:
+    """No audio for starved_s seconds of this process's own running time: gone when the stream
+    says it stopped, or when an active stream has delivered nothing for far too long."""
+    return starved_s > DEVICE_GONE_S if not active else starved_s > DEVICE_STALLED_S
+
+
 class DeviceMicrophone:
     """The real microphone through sounddevice."""
 
@@ -351,12 +363,19 @@ class DeviceMicrophone:
         ended_by = "silence"
         try:
             with stream:
+                starved, tick = 0.0, time.monotonic()
                 while not stop.wait(0.05):
                     if self.keys.pressed():
                         ended_by = "enter"
                         ended_at[0] = time.monotonic()
                         break
-                    if time.monotonic() - last_block[0] > DEVICE_GONE_S:
+                    now = time.monotonic()
+                    awake = now - tick <= AWAKE_TICK_S
+                    tick = now
+                    # Starved: awake time since the last block (a busy or stopped process
+                    # restarts the count: the device gets its time to deliver again).
+                    starved = starved + 0.05 if awake and now - last_block[0] > 0.05 else 0.0
+                    if device_gone(starved, getattr(stream, "active", True)):
                         raise DeviceError(
                             f"the microphone stopped sending audio mid-answer; what was recorded "
                             f"is saved in {path}"
