@@ -184,3 +184,13 @@ def where_now(spans: list[PhaseSpan], utts: list[Utterance], transcript: Transcr
     for s, w in zip(mine, words, strict=True):
         held[s.step] = held.get(s.step, 0) + w
     return max(held, key=lambda k: held[k])
+
+
+def phase_now(transcript: Transcript, ctx: Context) -> tuple[str, float] | None:
+    """For the live panel: where the answer so far puts the candidate, and when (seconds into
+    the transcript) that phase began; None before any words."""
+    utts, _, spans = understand_transcript(transcript, ctx, full=False)
+    step = where_now(spans, utts, transcript)
+    if step is None:
+        return None
+    return step, min(s.start for s in spans if s.step == step)

@@ -311,13 +311,13 @@ def test_report_open_without_a_browser_names_the_file(cli, home):
 
 def test_live_phase_moves_with_the_answer():
     from interviewer.interview.view import LiveView, live_phase
-    from interviewer.pipeline import Context, understand_transcript
+    from interviewer.pipeline import Context, phase_now
 
     agenda = load_agenda("ml-design")
     ctx = Context(get_question("recsys-low-latency"), agenda, load_rubric())
 
     def phases(t):
-        return understand_transcript(t, ctx, full=False)[2]
+        return phase_now(t, ctx)
 
     t = text_transcript(
         "For a simple baseline I would train a logistic regression model on click "
@@ -334,7 +334,7 @@ def test_live_phase_moves_with_the_answer():
     }
     phase, used = live_phase(state, spans, steps, 8.0)
     assert phase == "baseline" and 0 < used <= 8.0
-    assert live_phase(state, [], steps, 8.0) == ("clarify", 38.0)  # no new step: its clock runs
+    assert live_phase(state, None, steps, 8.0) == ("clarify", 38.0)  # no words: its clock runs
 
     class Stream:  # what a StreamingTurn offers the view: its pieces and the turn so far
         pieces = ((0.0, t),)
@@ -356,6 +356,10 @@ def test_live_phase_moves_with_the_answer():
     console.print(view._render())
     shown = console.export_text()
     assert "phase Simple baseline" in shown and "clock 1:08.0 of 45 minutes" in shown
+    assert "thinking" not in shown
+    view.think()  # the turn ended: the panel stays and says the interviewer is working
+    console.print(view._render())
+    assert "thinking about your answer..." in console.export_text()
 
 
 def test_stock_whisper_phrases_are_dropped_from_the_streamed_text(tmp_path):

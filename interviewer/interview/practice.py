@@ -360,9 +360,13 @@ class Practice:
             self.view.begin(self.state(), n, stream)
         try:
             rec: Recording | None = self.mic.record(path)
-        finally:
+        except BaseException:
             if self.view is not None:
                 self.view.end()
+            raise
+        if self.view is not None:
+            # the panel stays, saying the interviewer is thinking, until the reply starts
+            self.view.think() if rec is not None else self.view.end()
         if rec is None:  # recorded answers ran out, or the candidate ended the interview
             return {
                 "end": True,
@@ -418,6 +422,8 @@ class Practice:
         self._turn_ended_at = 0.0
 
     def _voice_new_lines(self) -> None:
+        if self.view is not None:
+            self.view.end()  # the reply is ready: the "thinking" panel gives way to it
         turns = self.state().get("turns", [])
         voiced = self.session.read().get("lines_voiced", 0)
         for t in turns[voiced:]:

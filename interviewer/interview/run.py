@@ -206,9 +206,9 @@ def practice(args: argparse.Namespace) -> int:
         **extra,
     )
     if view is not None:
-        from interviewer.pipeline import understand_transcript
+        from interviewer.pipeline import phase_now
 
-        view.phases = lambda t: understand_transcript(t, deps.ctx(), full=False)[2]
+        view.phases = lambda t: phase_now(t, deps.ctx())
     run = Practice(
         session=session,
         deps=deps,

@@ -4,7 +4,9 @@ a running transcript of the current answer, and what the interviewer is waiting 
 The running transcript is the streaming transcriber's text so far (chunks closed at short
 silences, transcribed in the background while the candidate goes on; Whisper's stock phrases on
 silence are dropped there). The phase and its clock move with the answer: each new chunk is
-segmented into agenda steps as the report would, and the furthest step reached is shown.
+read by the same understanding the interviewer and the report use, and the panel shows where
+that reading puts the candidate now (pipeline.where_now). Once the turn ends, the panel stays and
+says the interviewer is thinking, with the seconds it has taken, until the reply starts.
 """
 
 from __future__ import annotations
@@ -15,21 +17,22 @@ from interviewer.audio.mic import LiveStatus
 from interviewer.interview.lines import minutes_text
 from interviewer.transcript import clock
 
+# Where the answer so far puts the candidate: (phase, seconds into the turn that phase began),
+# or None when there are no words yet.
+Reading = tuple[str, float] | None
+
 
 def live_phase(
-    state: dict, spans: list[Any], steps: list[str], seconds: float
+    state: dict, reading: Reading, steps: list[str], seconds: float
 ) -> tuple[str, float]:
-    """The phase to show while the candidate talks, and the seconds spent in it so far: the
-    furthest step this turn has reached (as assess would decide when it ends), else the phase
-    the turn began in, its time running on with the turn."""
+    """The phase to show while the candidate talks, and the seconds spent in it so far: where
+    the answer so far puts them (as assess will read it when the turn ends), else the phase the
+    turn began in, its time running on with the turn."""
     phase = state.get("phase", "")
     used = state.get("time_used", {})
-    here = steps.index(phase) if phase in steps else -1
-    ahead = [sp for sp in spans if sp.step in steps and steps.index(sp.step) > here]
-    if not ahead:
+    if reading is None or reading[0] not in steps:
         return phase, used.get(phase, 0.0) + seconds
-    step = max(ahead, key=lambda sp: steps.index(sp.step)).step
-    began = min(sp.start for sp in spans if sp.step == step)
+    step, began = reading
     return step, used.get(step, 0.0) + max(0.0, seconds - began)
 
 
@@ -39,10 +42,11 @@ class LiveView:
 
         self.console = Console()
         self.names = agenda_names
-        # Transcript -> phase spans, by the same understanding the interviewer and report use
+        # Transcript -> Reading, by the same understanding the interviewer and report use
         self.phases = phases
-        self._spans: list[Any] = []
-        self._pieces = 0  # stream pieces the spans were computed from
+        self._reading: Reading = None
+        self._pieces = 0  # stream pieces the reading was computed from
+        self.thinking_since = 0.0  # time.monotonic() when the turn ended; 0 while listening
         self.live: Any = None
         self.status: LiveStatus | None = None
         self.state: dict = {}
@@ -57,10 +61,20 @@ class LiveView:
     def begin(self, state: dict, turn: int, stream: Any = None) -> None:
         from rich.live import Live
 
+        self.end()
         self.state, self.turn, self.stream, self.status = state, turn, stream, None
-        self._spans, self._pieces = [], 0
-        self.live = Live(self._render(), console=self.console, refresh_per_second=8, transient=True)
+        self._reading, self._pieces, self.thinking_since = None, 0, 0.0
+        self.live = Live(
+            get_renderable=self._render, console=self.console, refresh_per_second=8, transient=True
+        )
         self.live.start()
+
+    def think(self) -> None:
+        """The turn is over and the interviewer is working on its reply: the panel stays and
+        says so (on a busy machine that can take seconds), until `end`."""
+        import time
+
+        self.thinking_since = time.monotonic()
 
     def end(self) -> None:
         if self.live is not None:
@@ -78,7 +92,9 @@ class LiveView:
 
         s = self.state
         st = self.status
-        phase, used = live_phase(s, self._live_spans(), list(self.names), st.seconds if st else 0.0)
+        phase, used = live_phase(
+            s, self._live_reading(), list(self.names), st.seconds if st else 0.0
+        )
         budget = s.get("budget_s", {}).get(phase, 0.0)
         total = s.get("minutes", 0) * 60
         level = 0 if st is None else max(0, min(20, int((st.level_db + 60) / 3)))
@@ -92,7 +108,12 @@ class LiveView:
         meter = Text.assemble(
             ("input ", "dim"), ("#" * level, "green"), ("." * (20 - level), "dim")
         )
-        if st is None or not st.heard_speech:
+        if self.thinking_since:
+            import time
+
+            took = time.monotonic() - self.thinking_since
+            waiting = f"thinking about your answer... {took:.0f} s"
+        elif st is None or not st.heard_speech:
             waiting = "waiting for your answer: take your time, then speak"
         else:
             waiting = (
@@ -109,13 +130,13 @@ class LiveView:
         )
         return Panel(body, title=f"turn {self.turn}")
 
-    def _live_spans(self) -> list[Any]:
-        """Phase spans of the answer so far, recomputed only when a new chunk arrives."""
+    def _live_reading(self) -> Reading:
+        """Where the answer so far puts the candidate, recomputed only when a new chunk arrives."""
         if self.stream is None or self.phases is None or not hasattr(self.stream, "so_far"):
-            return []
+            return None
         pieces = len(self.stream.pieces)
         if pieces != self._pieces:
             t = self.stream.so_far()
-            self._spans = self.phases(t) if t.words else []
+            self._reading = self.phases(t) if t.words else None
             self._pieces = pieces
-        return self._spans
+        return self._reading
