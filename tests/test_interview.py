@@ -218,7 +218,10 @@ def test_kill_mid_session_then_resume(home, answers):
     used = sorted(t["audio"] for t in candidate)
     assert sorted(used + s["partial_recordings"]) == wavs
     assert len(candidate) >= 4
-    assert "Welcome back" in p.stdout
+    # one resume line that says what was heard last (or what was asked), never the question again
+    assert "Welcome back. Before the break" in p.stdout, p.stdout
+    assert "Here is the question again" not in p.stdout
+    assert all(t["text"] for t in candidate)  # no empty answers
 
 
 def test_resume_unknown_session_is_a_clean_error(cli, home):

@@ -549,3 +549,23 @@ def test_an_index_from_before_kinds_is_rebuilt(cli, home):
     run = cli("sessions", env={"INTERVIEWER_HOME": str(home)})
     assert run.code == 0, run.err
     assert re.search(r"\bold\s+typed\b", run.out), run.out
+
+
+def test_a_session_lasts_the_questions_minutes_and_one_empty_line_asks_first(home):
+    from interviewer.interview.practice import TextInput
+
+    q = get_question("quantization")
+    assert q.minutes == 10
+    said = "What hardware do we serve on?\n\nIt stores the weights in fewer bits.\n\n"
+    run = typed(home, "own", said, question="quantization")
+    assert run.returncode == 0, run.stderr
+    s = load(home, "own", "session.json")
+    assert s["minutes"] == 10
+    assert s["turns"][0]["text"].startswith("Hi, thanks for joining. We have 10 minutes.")
+    # the first empty line asked; the answer after it was taken; the second one ended it
+    assert run.stdout.count(TextInput.CONFIRM) == 2
+    answers = [t["text"] for t in s["turns"] if t["role"] == "candidate"]
+    assert answers == ["What hardware do we serve on?", "It stores the weights in fewer bits."]
+    assert "with 9 minutes of the 10 unused" in s["turns"][-1]["text"]
+    forced = typed(home, "forced", said, "--minutes", "20", question="quantization")
+    assert load(home, "forced", "session.json")["minutes"] == 20, forced.stderr

@@ -31,6 +31,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "wrap_stopped": ("left", "minutes"),
     "wrap_out_of_answers": ("left", "minutes"),
     "resume": (),
+    "resume_heard": ("quote",),
+    "resume_asked": ("line",),
 }
 
 
@@ -54,6 +56,8 @@ class Lines(BaseModel):
     wrap_stopped: str
     wrap_out_of_answers: str
     resume: str
+    resume_heard: str = "Welcome back. The last thing I heard was: \u201c{quote}\u201d."
+    resume_asked: str = "Welcome back. I had asked: {line}"
     done_phrases: list[str]
     done_examples: list[str] = []
     done_sim: float = 1.0  # similarity to done_examples that ends a turn (1.0: phrases only)

@@ -31,6 +31,29 @@ if TYPE_CHECKING:
     from interviewer.stt import StreamingTranscriber
 
 
+def _has_speech(wav: Path) -> bool:
+    """Whether a recording holds any speech (Silero VAD), read in full."""
+    from interviewer.audio import load_audio
+    from interviewer.audio.vad import speech_regions
+
+    try:
+        return bool(speech_regions(load_audio(wav).samples))
+    except Exception:
+        return True  # unreadable here: the graph's transcription decides, as before
+
+
+def _last_words(text: str, n: int) -> str:
+    """The end of what was said, short enough to say back: its last sentence, at most n words."""
+    words = text.split()
+    tail = words[-n:]
+    for i in range(len(tail) - 2, 0, -1):  # start at a sentence where one begins in the tail
+        if tail[i - 1].endswith((".", "?", "!")):
+            tail = tail[i:]
+            break
+    quote = " ".join(tail).rstrip(".!?")
+    return quote if len(tail) == len(words) else "..." + quote
+
+
 class TextInput:
     """Typed answers (--text): one line per turn. An empty line asks "Are you done?" first (an
     Enter pressed by mistake does not end the interview); a second one, or EOF, ends it."""
@@ -238,7 +261,6 @@ class Practice:
         if not snapshot.next:
             self.save("finished")
             return self.session.dir / "report.json"
-        self._say_resume()
         if snapshot.next == ("await_turn",):
             payload = self._recorded_turn(record)
             if payload is not None:
@@ -250,6 +272,9 @@ class Practice:
                 self._invoke(Command(resume=payload))
         else:  # killed mid-step: finish it from its checkpoint
             self._invoke(None)
+        # Said once the graph holds everything recorded, so it can quote what was heard last;
+        # the reply to a turn recorded before the stop follows it.
+        self._say_resume()
         return None
 
     def _restore(self, record: SessionRecord | None) -> None:
@@ -330,6 +355,14 @@ class Practice:
         # without a pending entry was cut while the candidate spoke.
         source = (record.settings.get("input") if record else None) or self.settings.get("input")
         ended_by = "file" if source == "answers" else "interrupted"
+        if ended_by == "interrupted" and not _has_speech(wav):
+            # Stopped before the candidate said anything: no empty answer in the interview (the
+            # interviewer would say "take your time" and ask again); the file is kept aside.
+            kept = set_aside(wav, "partial")
+            partials = (record.partial_recordings if record else []) + [kept.name]
+            self.save("in-progress", {"partial_recordings": partials})
+            print(f"turn {n} had no speech before the stop: kept as {kept.name}", file=sys.stderr)
+            return None
         return {
             "n": n,
             "audio": wav.name,
@@ -485,9 +518,21 @@ class Practice:
         return texts
 
     def _say_resume(self) -> None:
-        """The resume line, then the last line again if the candidate heard it before the stop."""
+        """One line on resuming: what the interviewer heard last, quoted, or the line it had
+        asked and the candidate had not answered yet. Lines not voiced before the stop follow."""
+        lines = self.deps.lines
         turns = self.state().get("turns", [])
         voiced = self.session.read().get("lines_voiced", 0)
-        last = next((t for t in reversed(turns[:voiced]) if t["role"] == "interviewer"), None)
-        text = self.deps.lines.resume + (" " + last["text"] if last else "")
+        heard = turns[:voiced]
+        said = next((t for t in reversed(turns) if t["role"] == "candidate" and t["text"]), None)
+        if (
+            heard
+            and heard[-1]["role"] == "interviewer"
+            and (said is None or said["n"] < heard[-1]["n"])
+        ):
+            text = lines.resume_asked.format(line=heard[-1]["text"])
+        elif said is not None:
+            text = lines.resume_heard.format(quote=_last_words(said["text"], 18))
+        else:
+            text = lines.resume
         self.voice.say(text, None)

@@ -75,7 +75,8 @@ def practice(args: argparse.Namespace) -> int:
     agenda = load_agenda(question.agenda)
     # A question's own minutes ("[production, 10 min]") are the session's length unless
     # --minutes says otherwise; a resumed session keeps the length it started with.
-    minutes = float(saved.get("minutes") or args.minutes or question.minutes)
+    asked_for = args.minutes if args.minutes is not None else question.minutes
+    minutes = float(saved.get("minutes") or asked_for)
     check_number("--minutes", minutes, low=0.5, high=MAX_SESSION_MINUTES)
     check_number("--patience", args.patience, low=0.5, high=600)
     if (
