@@ -151,7 +151,7 @@ def _asks(text: str, lines: Lines) -> bool:
         text.rstrip().endswith("?")
         or _opens(text, lines)
         or (after_lead and _opens(rest, lines))
-        or contains(_SOFTENERS.sub(" ", text), lines.ask_phrases)
+        or bool(contains(_SOFTENERS.sub(" ", text), lines.ask_phrases))
     )
 
 
