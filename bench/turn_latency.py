@@ -72,11 +72,76 @@ def run(minutes: float, patience: float, extra: list[str]) -> dict:
         return session
 
 
+def typed_turns(n: int) -> list[float]:
+    """The graph's work per candidate turn (transcribe, assess, the reply's line), in ms, over an
+    n-turn typed interview of distinct answers (bench/conversations/, so every turn brings new
+    sentences to understand): does the per-turn cost stay flat as the interview grows?"""
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.types import Command
+
+    from interviewer.content import get_question, load_agenda, load_rubric
+    from interviewer.interview.graph import Deps, build_graph, initial_state
+    from interviewer.interview.lines import load_lines
+
+    done = ("cover", "done", "that's it", "that's all", "stop there", "wrap")
+    said = [
+        t["say"]
+        for p in sorted((ROOT / "bench" / "conversations").glob("*.json"))
+        for t in json.loads(p.read_text())["turns"]
+        if not any(x in t["say"].lower() for x in done)
+    ]
+    # The longest answers, in an order that does not follow their length: the early and the
+    # late turns bring the same amount of new text to understand.
+    said = sorted(said, key=len, reverse=True)[:n]
+    said = [said[(i * 7) % len(said)] for i in range(len(said))] if len(said) % 7 else said
+    if len(said) < n:
+        raise SystemExit(f"only {len(said)} distinct answers for {n} turns")
+    q = get_question("fraud-detection-realtime")
+    with tempfile.TemporaryDirectory() as tmp:
+        deps = Deps(
+            session_dir=Path(tmp),
+            question=q,
+            agenda=load_agenda(q.agenda),
+            rubric=load_rubric(),
+            lines=load_lines(),
+            transcriber=None,
+        )
+        graph = build_graph(InMemorySaver())
+        config = {"configurable": {"thread_id": "bench"}}
+        graph.invoke(initial_state(deps, 24 * 60.0), config, context=deps)
+        took = []
+        for text in said[:n]:
+            t0 = time.perf_counter()
+            graph.invoke(Command(resume={"text": text}), config, context=deps)
+            took.append((time.perf_counter() - t0) * 1000)
+            if not graph.get_state(config).next:
+                raise SystemExit(f"the interview ended after {len(took)} turns")
+    return took
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=5.0, help="session length (5 gives 20+ turns)")
     ap.add_argument("--patience", type=float, default=4.0)
+    ap.add_argument(
+        "--typed-turns",
+        type=int,
+        metavar="N",
+        help="instead: the graph's per-turn work over an N-turn typed interview (no audio)",
+    )
     args, extra = ap.parse_known_args()
+    if args.typed_turns:
+        n = args.typed_turns
+        took = typed_turns(n)
+        early = statistics.median(took[2:12])
+        late = statistics.median(took[-10:])
+        print(f"machine: {machine()}")
+        print("per turn (ms): " + " ".join(f"{x:.0f}" for x in took))
+        print(
+            f"assessment turn5_ms={early:.0f} turn{n}_ms={late:.0f} ratio={late / early:.2f} "
+            "(medians of turns 3-12 and the last ten)"
+        )
+        return 0
     s = run(args.minutes, args.patience, extra)
     lat = s.get("latency_ms", [])
     if len(lat) < 2:

@@ -7,6 +7,9 @@ both judges, so they never disagree about where the time went.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
+
 from pydantic import BaseModel
 
 from interviewer.content import Agenda
@@ -29,24 +32,31 @@ def segment(
 ) -> list[PhaseSpan]:
     """Contiguous runs of one step; a run lasts until the next begins (pauses included), but never
     across the interviewer's time between two turns."""
+    which = _turn_finder(turns)
     spans: list[PhaseSpan] = []
     for i, (u, step) in enumerate(zip(utts, labels, strict=True)):
-        if spans and spans[-1].step == step and not _between_turns(spans[-1].end, u.start, turns):
+        apart = bool(spans) and which(spans[-1].end) != which(u.start)
+        if spans and spans[-1].step == step and not apart:
             spans[-1].utterances.append(i)
             spans[-1].end = u.end
             continue
-        if spans and spans[-1].step != step and not _between_turns(spans[-1].end, u.start, turns):
+        if spans and spans[-1].step != step and not apart:
             spans[-1].end = u.start
         spans.append(PhaseSpan(step=step, start=u.start, end=u.end, utterances=[i]))
     return spans
 
 
-def _between_turns(a: float, b: float, turns: list[tuple[float, float]] | None) -> bool:
-    """True when a and b lie in different candidate turns (the interviewer spoke in between)."""
+def _turn_finder(turns: list[tuple[float, float]] | None) -> Callable[[float], int]:
+    """Which candidate turn a time lies in (-1: none), by bisection over the turns' starts."""
     if not turns:
-        return False
-    which = lambda x: next((k for k, (s, e) in enumerate(turns) if s - 1e-6 <= x <= e + 1e-6), -1)  # noqa: E731
-    return which(a) != which(b)
+        return lambda x: 0
+    starts = [s - 1e-6 for s, _ in turns]
+
+    def which(x: float) -> int:
+        k = bisect_right(starts, x) - 1
+        return k if k >= 0 and x <= turns[k][1] + 1e-6 else -1
+
+    return which
 
 
 def time_per_step(spans: list[PhaseSpan], agenda: Agenda) -> dict[str, float]:

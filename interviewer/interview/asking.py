@@ -211,7 +211,7 @@ def split_questions(text: str, openers: list[str]) -> list[tuple[str, str]]:
     ("how many ..., and what is ..., and how much ...?").
     """
     words = sorted({*openers, *_QUESTION_WORDS}, key=len, reverse=True)
-    alts = "|".join(re.escape(o) for o in words)
+    alts = "|".join(re.escape(o) for o in words) + "|" + _YES_NO
     parts = re.split(rf"(,\s*(?:and\s+)?|\s+and\s+)(?=(?:{alts})\b)", text, flags=re.I)
     out = [("", parts[0].strip(" ,"))]
     for joint, piece in zip(parts[1::2], parts[2::2], strict=True):
@@ -219,6 +219,12 @@ def split_questions(text: str, openers: list[str]) -> list[tuple[str, str]]:
     return [(j, p) for j, p in out if p]
 
 
+# A yes/no question of its own after "and" or a comma: "..., and has the feature store slowed
+# down?", "..., did anything ship last week?"
+_YES_NO = (
+    r"(?:has|have|did|does|do|is|are|was|were|can|could|should|will|would)\s+"
+    r"(?:the|a|an|any|anything|anyone|anybody|we|you|it|there|this|that|they|our|your|i)"
+)
 # Words that start a question of their own after "and": "..., and what language do they use?"
 _QUESTION_WORDS = (
     "what",

@@ -23,6 +23,7 @@ from interviewer.content import Agenda, Check, Meaning, Question, Step
 from interviewer.errors import ContentError
 from interviewer.meaning import features
 from interviewer.meaning.embedder import Embedder
+from interviewer.meaning.memo import ROWS
 from interviewer.meaning.substance import profile
 
 FOLDER = Path(__file__).resolve().parent.parent / "builtin" / "detectors"
@@ -72,6 +73,17 @@ class Detectors:
         """Sentences x steps: the probability that the sentence serves each step. An agenda the
         corpus holds has heads of its own (one per step); any other agenda (a user's own) is
         scored by the pair model, which compares each sentence with the step's description."""
+        return ROWS.get(
+            "steps",
+            (self, agenda, embedder, m),
+            texts,
+            lambda rows: self._steps(vectors[rows], [texts[i] for i in rows], agenda, embedder, m),
+            len(agenda.steps),
+        )
+
+    def _steps(
+        self, vectors: np.ndarray, texts: list[str], agenda: Agenda, embedder: Embedder, m: Meaning
+    ) -> np.ndarray:
         cheap = features.scalars(texts, m)
         out = np.zeros((len(texts), len(agenda.steps)))
         heads = [self.models.get(f"head:{agenda.id}:{s.id}") for s in agenda.steps]
@@ -91,19 +103,32 @@ class Detectors:
         self, vectors: np.ndarray, texts: list[str], step: Step, embedder: Embedder, m: Meaning
     ) -> dict[str, np.ndarray]:
         """Per check of the step: the probability that each sentence states it."""
-        cheap = features.scalars(texts, m)
-        out = {}
-        for k, check in enumerate(step.checks):
-            side = check_side(check)
-            x = against(vectors, texts, cheap, side, embedder, k, len(step.checks))
-            out[check.id] = self.models["check"].proba(x)
-        return out
+
+        def compute(rows: list[int]) -> np.ndarray:
+            mine = [texts[i] for i in rows]
+            cheap = features.scalars(mine, m)
+            out = np.zeros((len(rows), len(step.checks)))
+            for k, check in enumerate(step.checks):
+                side = check_side(check)
+                x = against(vectors[rows], mine, cheap, side, embedder, k, len(step.checks))
+                out[:, k] = self.models["check"].proba(x)
+            return out
+
+        got = ROWS.get("checks", (self, step, embedder, m), texts, compute, len(step.checks))
+        return {c.id: got[:, k] for k, c in enumerate(step.checks)}
 
     def weighs(self, vectors: np.ndarray, texts: list[str], m: Meaning) -> np.ndarray:
-        return self.models["weighs"].proba(features.alone(vectors, features.scalars(texts, m)))
+        return self._alone("weighs", vectors, texts, m)
 
     def choice(self, vectors: np.ndarray, texts: list[str], m: Meaning) -> np.ndarray:
-        return self.models["choice"].proba(features.alone(vectors, features.scalars(texts, m)))
+        return self._alone("choice", vectors, texts, m)
+
+    def _alone(self, kind: str, vectors: np.ndarray, texts: list[str], m: Meaning) -> np.ndarray:
+        def compute(rows: list[int]) -> np.ndarray:
+            cheap = features.scalars([texts[i] for i in rows], m)
+            return self.models[kind].proba(features.alone(vectors[rows], cheap))[:, None]
+
+        return ROWS.get(kind, (self, m), texts, compute, 1)[:, 0]
 
     def concrete(
         self,
@@ -113,8 +138,12 @@ class Detectors:
         embedder: Embedder,
         m: Meaning,
     ) -> np.ndarray:
-        x = question_features(vectors, features.scalars(texts, m), question, embedder)
-        return self.models["concrete"].proba(x)
+        def compute(rows: list[int]) -> np.ndarray:
+            cheap = features.scalars([texts[i] for i in rows], m)
+            x = question_features(vectors[rows], cheap, question, embedder)
+            return self.models["concrete"].proba(x)[:, None]
+
+        return ROWS.get("concrete", (self, question, embedder, m), texts, compute, 1)[:, 0]
 
 
 def check_side(check: Check) -> tuple[list[str], str, list[str]]:

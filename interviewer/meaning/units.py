@@ -31,15 +31,9 @@ class Unit:
 
 
 def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) -> list[Unit]:
-    generic = set(meaning.generic)
-    function = set(meaning.function_words)
-    numbers = set(meaning.number_words)
     units = []
     for i, u in enumerate(utts):
-        tokens = normalize(u.text)
-        has_number = any(t in numbers or any(c.isdigit() for c in t) for t in tokens)
-        content = [t for t in tokens if t not in function and (len(t) > 2 or t.isdigit())]
-        parts = [p for p in _LIST_SPLIT.split(u.text.lower()) if normalize(p)]
+        specific, generic, has_number, items, short_items = _read(u.text, meaning)
         units.append(
             Unit(
                 index=i,
@@ -49,14 +43,46 @@ def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) 
                 start=u.start,
                 end=u.end,
                 is_question=u.is_question,
-                specific=tuple(t for t in content if t not in generic and t not in numbers),
-                generic=tuple(t for t in tokens if t in generic and t not in function),
+                specific=specific,
+                generic=generic,
                 has_number=has_number,
-                items=len(parts),
-                short_items=sum(len(normalize(p)) <= meaning.list_item_words for p in parts),
+                items=items,
+                short_items=short_items,
             )
         )
     return units
+
+
+_READ: dict[tuple[int, str], tuple[tuple[str, ...], tuple[str, ...], bool, int, int]] = {}
+_HELD: dict[int, Meaning] = {}
+
+
+def _read(text: str, meaning: Meaning) -> tuple[tuple[str, ...], tuple[str, ...], bool, int, int]:
+    """What a sentence's words say, once per text (the live interviewer re-reads the whole
+    interview at every turn)."""
+    key = (id(meaning), text)
+    hit = _READ.get(key)
+    if hit is not None and _HELD.get(id(meaning)) is meaning:
+        return hit
+    if len(_READ) > 100_000:
+        _READ.clear()
+    _HELD[id(meaning)] = meaning
+    generic = set(meaning.generic)
+    function = set(meaning.function_words)
+    numbers = set(meaning.number_words)
+    tokens = normalize(text)
+    has_number = any(t in numbers or any(c.isdigit() for c in t) for t in tokens)
+    content = [t for t in tokens if t not in function and (len(t) > 2 or t.isdigit())]
+    parts = [p for p in _LIST_SPLIT.split(text.lower()) if normalize(p)]
+    got = (
+        tuple(t for t in content if t not in generic and t not in numbers),
+        tuple(t for t in tokens if t in generic and t not in function),
+        has_number,
+        len(parts),
+        sum(len(normalize(p)) <= meaning.list_item_words for p in parts),
+    )
+    _READ[key] = got
+    return got
 
 
 # A spoken list: "data drift, concept drift, alerting, A/B testing, champion challenger".
