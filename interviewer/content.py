@@ -222,6 +222,9 @@ class Meaning(BaseModel):
     function_words: list[str]  # words that carry no content (the, would, I, ...)
     number_words: list[str]  # spoken numbers and units: a number is concrete
     weighing: list[str]  # words that weigh a choice: but, because, instead of, at the cost of
+    # Phrases that state an assumption about the problem ("I'll assume ten million items"):
+    # a premise, not a design choice to weigh.
+    assuming: list[str] = Field(default_factory=list)
     injection_examples: list[str]  # requests to the grader, by meaning
     injection_sim: float = Field(ge=-1, le=1)
 

@@ -85,6 +85,9 @@ class Metrics(BaseModel):
     per_phase: list[PhaseMetrics] = Field(default_factory=list)
     budget_deviation: float = 0.0  # 0: time split exactly as budgeted, 1: nothing alike
     phases_missing: int = 0
+    # A session only: the share of its planned minutes left unused when it ended (0 for a
+    # single answer, which has no planned length).
+    unused_share: float = 0.0
 
 
 def _per_minute(count: int, seconds: float) -> float:

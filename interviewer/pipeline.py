@@ -70,11 +70,16 @@ def judge_transcript(
     audio_name: str,
     stt: SttInfo,
     probed: dict[str, float] | None = None,
+    minutes: float | None = None,
 ) -> Report:
-    """Everything after transcription: pure, so re-scoring needs no model."""
+    """Everything after transcription: pure, so re-scoring needs no model. `minutes`: the
+    session's planned length (an interview), against which unused time is measured."""
     utts, u, spans = understand_transcript(transcript, ctx, probed)
     budget = question_budget(ctx.question, ctx.agenda)
     metrics = measure(transcript, ctx.rubric.speech, spans, budget)
+    if minutes:
+        left = max(0.0, minutes * 60 - transcript.duration_s)
+        metrics.unused_share = round(min(1.0, left / (minutes * 60)), 3)
     answer = Answer(
         transcript=transcript,
         utterances=utts,

@@ -82,7 +82,9 @@ def session_report(
     for _, _, tr in parts:
         made_by[tr.model or "unknown"] = made_by.get(tr.model or "unknown", 0) + 1
     stt = stt.model_copy(update={"transcripts": made_by})
-    report = judge_transcript(combine(parts, clock), ctx, str(folder), stt, probed=probed)
+    report = judge_transcript(
+        combine(parts, clock), ctx, str(folder), stt, probed=probed, minutes=minutes
+    )
     report.turns = [dict(t) for t in turns]
     for t in report.turns:  # the text the report scored (one pass), not what was streamed live
         if t.get("role") == "candidate" and t.get("n") in used:

@@ -270,6 +270,9 @@ def _facts(
     def opening() -> list[Evidence]:
         return [from_utterance(t, answer.utterances[0])] if answer.utterances else []
 
+    def closing() -> list[Evidence]:
+        return [from_utterance(t, answer.utterances[-1])] if answer.utterances else []
+
     def steps(status: str) -> Callable[[], list[Evidence]]:
         return lambda: [e for s in agenda if s.status == status for e in s.evidence[:1]]
 
@@ -313,6 +316,7 @@ def _facts(
             f"{split}; furthest: {worst.step}" if worst else split,
         ),
         "phases_missing": (float(m.phases_missing), phases, ""),
+        "unused_share": (m.unused_share, closing, ""),
         "steps_covered": (float(sum(s.status == "covered" for s in agenda)), steps("covered"), ""),
         "steps_prompted": (
             float(sum(s.status == "prompted" for s in agenda)),

@@ -69,7 +69,10 @@ def relevance(
     flush = getattr(embedder, "flush", None)
     if flush is not None:
         flush()  # the bank's profiles are the costly part: keep them for the next run
-    if other is not None and other_fit - asked > meaning.relevance_margin:
+    # Fitting another question better is evidence only when it fits that one at all: a vague
+    # answer fits every question a little, and one of them always a little more.
+    fits_other = other_fit >= meaning.relevance_min + meaning.relevance_margin
+    if other is not None and fits_other and other_fit - asked > meaning.relevance_margin:
         why = f"fits '{other}' better ({other_fit:.2f}) than the asked question ({asked:.2f})"
         return Relevance(asked, other, other_fit, True, why), per_sentence
     if not text_only and asked < meaning.relevance_min:

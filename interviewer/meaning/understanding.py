@@ -14,7 +14,7 @@ from interviewer.meaning import detectors, injection, steps
 from interviewer.meaning.embedder import Embedder
 from interviewer.meaning.substance import PointHit, Relevance, key_points, relevance
 from interviewer.meaning.units import Unit, is_buzzwords, is_list, make_units
-from interviewer.textmatch import Token, sentence_tokens
+from interviewer.textmatch import Token, contains, sentence_tokens
 from interviewer.transcript import Transcript, Utterance
 
 
@@ -163,13 +163,14 @@ def understand(
     weighed = set(weighing)
     # A choice is weighed by its own sentence or by the next one ("I'd use trees. They train in
     # minutes, where a network would need a GPU we don't have.")
-    # Assumptions and questions while clarifying are not design choices to weigh.
+    # Assumptions (anywhere) and questions while clarifying are not design choices to weigh.
     first = agenda.steps[0].id if agenda.steps else ""
     result.unweighed = [
         (i, float(choice[i]))
         for i in said
         if choice[i] >= meaning.choice_min_p
         and labels[i] != first
+        and not contains(units[i].text, meaning.assuming)
         and i not in weighed
         and i + 1 not in weighed
     ]
@@ -251,9 +252,15 @@ def _step(
     if by_checks and not units:
         units = sorted({v[0] for v in checks.values() if v})
     note = ""
-    if off_topic:
+    if off_topic and r.relevance is not None:
         covered = False
-        note = "the answer is about another question"
+        # The verdict as measured: "fits the asked question only 0.19" is a vague answer, not
+        # one about another question.
+        note = (
+            f"the answer is about '{r.relevance.best_other}' instead"
+            if r.relevance.why.startswith("fits '")
+            else "the answer stays too far from this question to count"
+        )
     attempted = bool(in_phase) or bool(units) or any(checks.values())
     if covered:
         status = "covered"
@@ -266,7 +273,13 @@ def _step(
         )
         if at is not None and early < need and checked_early < max(1, step.min_checks):
             status = "prompted"
-    elif attempted and not off_topic:
+    elif off_topic and units:
+        # What was said is shown as said (the quotes beside the status attempt the step); it
+        # does not cover this question's step because the answer is off-topic.
+        status = "partial"
+    elif off_topic:
+        status = "missed"
+    elif attempted:
         status = "partial"
         lacking = [c.name.lower() for c in step.checks if not checks.get(c.id)]
         note = (
