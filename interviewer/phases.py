@@ -45,7 +45,10 @@ def _between_turns(a: float, b: float, turns: list[tuple[float, float]] | None) 
     """True when a and b lie in different candidate turns (the interviewer spoke in between)."""
     if not turns:
         return False
-    which = lambda x: next((k for k, (s, e) in enumerate(turns) if s - 1e-6 <= x <= e + 1e-6), -1)  # noqa: E731
+
+    def which(x: float) -> int:
+        return next((k for k, (s, e) in enumerate(turns) if s - 1e-6 <= x <= e + 1e-6), -1)
+
     return which(a) != which(b)
 
 
