@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from interviewer.audio.mic import WavMicrophone
 from interviewer.audio.voice import SilentVoice
@@ -36,7 +37,7 @@ from interviewer.transcript import clock
 DEMO_MINUTES = 3.0
 
 
-def load_examples(directory: Path | None = None) -> tuple[str, list[dict]]:
+def load_examples(directory: Path | None = None) -> tuple[str, list[dict[str, Any]]]:
     manifest = (directory or Paths().examples) / "examples.toml"
     if not manifest.is_file():
         raise ContentError(f"no example answers at {manifest}")

@@ -18,7 +18,7 @@ Silence and noise (unvoiced, or below the speech level) never count.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,13 +61,14 @@ def _frames(samples: np.ndarray) -> np.ndarray:
         return np.zeros((0, WIN), dtype=np.float32)
     n = 1 + (samples.size - WIN) // HOP
     idx = np.arange(WIN)[None, :] + HOP * np.arange(n)[:, None]
-    return samples[idx] * np.hanning(WIN).astype(np.float32)
+    frames: np.ndarray = samples[idx] * np.hanning(WIN).astype(np.float32)
+    return frames
 
 
 def _bands(n_fft: int = WIN, n: int = 24, lo: float = 100.0, hi: float = 4000.0) -> np.ndarray:
     """Triangular filters equally spaced on the mel scale: spectrum bins -> n bands."""
-    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
-    hz = lambda m: 700 * (10 ** (m / 2595) - 1)  # noqa: E731
+    mel: Callable[[float], float] = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
+    hz: Callable[[np.ndarray], np.ndarray] = lambda m: 700 * (10 ** (m / 2595) - 1)  # noqa: E731
     edges = hz(np.linspace(mel(lo), mel(hi), n + 2))
     freqs = np.fft.rfftfreq(n_fft, 1 / SAMPLE_RATE)
     fb = np.zeros((n, freqs.size))

@@ -9,6 +9,7 @@ import math
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -32,7 +33,7 @@ COLUMNS = [
 ]
 
 
-def point_from_report(session: str, report: dict) -> ProgressPoint:
+def point_from_report(session: str, report: dict[str, Any]) -> ProgressPoint:
     m = report["metrics"]
     numbers = [
         report["scores"]["overall"],
@@ -136,7 +137,7 @@ def _refresh(conn: sqlite3.Connection, root: Path) -> list[ProgressPoint]:
     return sorted(points, key=lambda p: (p.created_at, p.session))
 
 
-def _valid(row: tuple) -> ProgressPoint | None:
+def _valid(row: tuple[Any, ...]) -> ProgressPoint | None:
     try:
         return ProgressPoint(**dict(zip(COLUMNS, row[:-1], strict=True)))
     except (ValidationError, TypeError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from interviewer.content import load_rubric, question_and_agenda
 from interviewer.errors import SessionError
@@ -74,7 +75,7 @@ def rebuild(
     return publish(report, session.dir)
 
 
-def _happened_at(folder: Path, data: dict) -> str | None:
+def _happened_at(folder: Path, data: dict[str, Any]) -> str | None:
     try:
         previous = json.loads((folder / "report.json").read_text(encoding="utf-8"))["created_at"]
         if isinstance(previous, str) and previous:

@@ -7,7 +7,7 @@ rebuild a report from the saved audio and transcripts (e.g. after editing a rubr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import soundfile as sf
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 def session_report(
     folder: Path,
-    turns: list[dict],
+    turns: list[dict[str, Any]],
     ctx: Context,
     stt: SttInfo,
     probed: dict[str, float],
@@ -99,12 +99,12 @@ def session_report(
     return report
 
 
-def _wav(folder: Path, turn: dict) -> Path | None:
+def _wav(folder: Path, turn: dict[str, Any]) -> Path | None:
     path = inside(folder, turn["audio"]) if turn.get("audio") else None
     return path if path is not None and path.exists() else None
 
 
-def _saved(folder: Path, turn: dict) -> Path | None:
+def _saved(folder: Path, turn: dict[str, Any]) -> Path | None:
     path = inside(folder, turn["transcript"]) if turn.get("transcript") else None
     return path if path is not None and path.exists() else None
 

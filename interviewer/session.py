@@ -146,7 +146,7 @@ class SessionRecord(BaseModel):
 
     @field_validator("pending")
     @classmethod
-    def _pending(cls, v: dict | None) -> dict | None:
+    def _pending(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
         for key in ("audio", "transcript"):
             if v and v.get(key) is not None:
                 file_name(str(v[key]))

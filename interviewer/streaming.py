@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interviewer.audio.io import SAMPLE_RATE, Audio
-from interviewer.transcript import Transcript, Word, concatenate
+from interviewer.transcript import Segment, Transcript, Word, concatenate
 
 if TYPE_CHECKING:
     from interviewer.stt import StreamingTranscriber, Transcriber
@@ -66,7 +66,7 @@ def drop_stock_phrases(t: Transcript) -> Transcript:
     one before it word for word ("I'm done. I'm done."), wherever they sit in the chunk."""
     if is_hallucination(t.text):  # the whole chunk: keep only its speech regions
         return Transcript(duration_s=t.duration_s, speech_regions=t.speech_regions, model=t.model)
-    keep: list = []
+    keep: list[Segment] = []
     for seg in t.segments:
         said = normalize_text(seg.text)
         if not said or is_hallucination(seg.text) or _NOISE_TAG.match(seg.text.strip()):

@@ -279,5 +279,7 @@ class WhisperTranscriber:
 def _is_real_speech(segment: Any, regions: list[Any]) -> bool:
     if segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB:
         return False
-    overlap = sum(max(0.0, min(segment.end, r.end) - max(segment.start, r.start)) for r in regions)
+    overlap: float = sum(
+        max(0.0, min(segment.end, r.end) - max(segment.start, r.start)) for r in regions
+    )
     return overlap > 0.05  # a segment over no detected speech at all is invented

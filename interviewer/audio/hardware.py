@@ -32,7 +32,7 @@ _ALSA_HANDLER = ctypes.CFUNCTYPE(
 )
 
 
-@_ALSA_HANDLER
+@_ALSA_HANDLER  # type: ignore[untyped-decorator]  # typeshed: a ctypes callback is (*Any) -> Any
 def _alsa_said(file: bytes, line: int, function: bytes, err: int, fmt: bytes) -> None:
     log.debug("ALSA %s:%d (%s) %s", file, line, function, fmt)
 

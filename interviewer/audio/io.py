@@ -28,7 +28,8 @@ def from_int16(pcm: np.ndarray) -> np.ndarray:
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """float samples as 16-bit PCM for a playback stream; clipped, so a loud peak cannot wrap."""
-    return (np.clip(samples, -1, 1) * (INT16_SCALE - 1)).astype(np.int16)
+    pcm: np.ndarray = (np.clip(samples, -1, 1) * (INT16_SCALE - 1)).astype(np.int16)
+    return pcm
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ def _line(
     draft: str,
     step: str | None = None,
     asked: str = "",
-) -> dict:
+) -> InterviewState:
     """An interviewer line: the graph's draft, worded by the phraser, on the clock."""
     n = len(state["turns"])
     last = next((t["text"] for t in reversed(state["turns"]) if t["role"] == "candidate"), "")
@@ -183,13 +183,13 @@ def _on_clock(session_dir: Path, turn: Turn) -> Transcript:
 # -- nodes: plain functions of the state; the configuration (Deps) comes as the run's context --
 
 
-def pose(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def pose(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     return _line(deps, state, "question", opening(lines, deps.question.asked, state["minutes"]))
 
 
-def await_turn(state: InterviewState) -> dict:
+def await_turn(state: InterviewState) -> InterviewState:
     got = interrupt(
         {
             "waiting_for": "answer",
@@ -200,7 +200,7 @@ def await_turn(state: InterviewState) -> dict:
     return {"pending": dict(got)}
 
 
-def transcribe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def transcribe(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     got = state["pending"]
     if got.get("end"):
@@ -242,7 +242,7 @@ def transcribe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     return {"turns": [turn], "clock": end}
 
 
-def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def assess(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     if state["pending"].get("end"):
         return {"route": "wrap_up", "plan": {"why": "done"}}
@@ -265,7 +265,7 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     # it back (no high-water mark), so a stray sentence cannot jump it to the end.
     phase = view.phase if view.phase in steps else state["phase"]
     time_used = {k: round(v, 2) for k, v in time_per_step(view.spans, deps.agenda).items()}
-    update = {"agenda": agenda, "phase": phase, "time_used": time_used}
+    update: InterviewState = {"agenda": agenda, "phase": phase, "time_used": time_used}
 
     unweighed = [(q, at) for q, at in view.unweighed if at >= turn["start"] - 1e-6]
     said = " ".join(x["text"] for x in state["turns"] if x["role"] == "candidate")
@@ -274,7 +274,7 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     return {**update, "route": route, "plan": plan}
 
 
-def answer_fact(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def answer_fact(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     plan = state["plan"]
     text = fact_reply(deps.lines, plan.get("replies", []))
@@ -309,7 +309,7 @@ def fact_reply(lines: Lines, replies: list[Reply]) -> str:
     return " ".join(parts)
 
 
-def probe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def probe(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     step = state["plan"]["step"]
@@ -318,7 +318,7 @@ def probe(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     return {**out, "probed": {**state["probed"], step: out["clock"]}}
 
 
-def follow_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def follow_up(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     i = state["plan"]["index"]
@@ -327,14 +327,14 @@ def follow_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     return {**out, "follow_ups_used": state["follow_ups_used"] + [i]}
 
 
-def weigh(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def weigh(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     plan = state["plan"]
     out = _line(deps, state, "weigh", deps.lines.weigh.format(quote=plan["quote"]), state["phase"])
     return {**out, "challenged": state.get("challenged", []) + [plan["at"]]}
 
 
-def curveball(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def curveball(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     i = state["plan"]["index"]
@@ -342,7 +342,7 @@ def curveball(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     return {**out, "curveballs_used": state["curveballs_used"] + [i]}
 
 
-def nudge(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def nudge(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     phase = state["phase"]
@@ -354,20 +354,20 @@ def nudge(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     return {**_line(deps, state, "nudge", text, phase), "nudged": state["nudged"] + [phase]}
 
 
-def go_on(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def go_on(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     n = sum(t["kind"] == "go-on" for t in state["turns"])
     return _line(deps, state, "go-on", lines.rotate(lines.go_on, n))
 
 
-def empty(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def empty(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     return _line(deps, state, "empty", lines.empty.format(question=deps.question.asked))
 
 
-def wrap_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def wrap_up(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     lines = deps.lines
     # Why it ends: the driver says so when input stopped (typed Enter on an empty line,
@@ -386,7 +386,7 @@ def wrap_up(state: InterviewState, runtime: Runtime[Deps]) -> dict:
     return out
 
 
-def score(state: InterviewState, runtime: Runtime[Deps]) -> dict:
+def score(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     deps = runtime.context
     if deps.before_scoring is not None:
         deps.before_scoring()

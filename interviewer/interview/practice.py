@@ -108,7 +108,7 @@ class Practice:
     mic: Microphone | None = None  # None with --text
     text: TextInput | None = None
     minutes: float = 45.0
-    settings: dict = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
     view: Any = None  # LiveView (begin(state), end()) around each recorded turn
     speaker: SentenceSpeaker | None = None  # lines already voiced while they streamed
     # For transcribing while the candidate speaks (microphone only).
@@ -122,7 +122,7 @@ class Practice:
     _turn_ended_at: float = 0.0
 
     @property
-    def config(self) -> dict:
+    def config(self) -> dict[str, dict[str, str]]:
         return {"configurable": {"thread_id": self.session.id}}
 
     def open(self) -> None:
@@ -173,11 +173,11 @@ class Practice:
             self._graph.invoke(value, self.config, context=self.deps, interrupt_before=["score"])
 
     # -- session.json ---------------------------------------------------------------------------
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         with checkpoint_errors(self.session):
             return dict(self._graph.get_state(self.config).values)
 
-    def save(self, status: str, extra: dict | None = None) -> None:
+    def save(self, status: str, extra: dict[str, Any] | None = None) -> None:
         """Mirror the checkpoint into session.json. Never with fewer turns than it holds: a
         checkpoint behind the record (lost, set aside) leaves the record's state as it was."""
         record = self.session.load()
@@ -293,7 +293,7 @@ class Practice:
                 self.save("in-progress", {"lines_voiced": 0})
             self._invoke(initial_state(self.deps, self.minutes))
             return
-        values: dict = {k: getattr(record, k) for k in STATE_FIELDS}
+        values: dict[str, Any] = {k: getattr(record, k) for k in STATE_FIELDS}
         values["turns"] = [t.model_dump(mode="json") for t in record.turns]
         steps = self.deps.steps
         values.update(
@@ -322,7 +322,7 @@ class Practice:
         with checkpoint_errors(self.session):
             self._graph.update_state(self.config, values, as_node=as_node)
 
-    def _recorded_turn(self, record: SessionRecord | None) -> dict | None:
+    def _recorded_turn(self, record: SessionRecord | None) -> dict[str, Any] | None:
         """The candidate turn recorded on disk and not yet in the graph, as a payload."""
         n = self._candidate_turns() + 1
         wav = self.session.turn_wav(n)
@@ -374,7 +374,7 @@ class Practice:
     def _candidate_turns(self) -> int:
         return sum(t["role"] == "candidate" for t in self.state().get("turns", []))
 
-    def _next_turn(self) -> dict:
+    def _next_turn(self) -> dict[str, Any]:
         n = self._candidate_turns() + 1
         if self.text is not None:
             line = self.text.read()
@@ -407,7 +407,7 @@ class Practice:
             }
         # The answer is on disk: say so in session.json before anything else, so a stop from
         # here on resumes with this turn, whole.
-        payload: dict = self._pending(
+        payload: dict[str, Any] = self._pending(
             {
                 "n": n,
                 "audio": rec.path.name,
@@ -433,7 +433,7 @@ class Practice:
         self.voice.first_sample_at = 0.0  # time the reply to this turn
         return payload
 
-    def _pending(self, payload: dict) -> dict:
+    def _pending(self, payload: dict[str, Any]) -> dict[str, Any]:
         self.save("in-progress", {"pending": payload})
         return payload
 
@@ -474,7 +474,7 @@ class Practice:
                 self.speaker.finish(t["n"])
             else:
                 self.voice.say(t["text"], self.session.line_wav(t["n"]))
-        extra: dict = {"lines_voiced": len(turns)}
+        extra: dict[str, Any] = {"lines_voiced": len(turns)}
         if voiced == 0 and self.voice.first_sample_at:
             extra["first_line_at"] = self.voice.first_sample_at  # time.monotonic(), for bench/
         if voiced == 0:

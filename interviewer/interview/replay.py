@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -14,9 +15,9 @@ from interviewer.session import Session, open_existing, read_transcript
 from interviewer.transcript import Transcript, clock
 
 
-def timeline(session: Session, turn: int | None = None) -> list[dict]:
+def timeline(session: Session, turn: int | None = None) -> list[dict[str, Any]]:
     data = session.read()
-    turns = data.get("turns", [])
+    turns: list[dict[str, Any]] = data.get("turns", [])
     if not turns:
         raise SessionError(f"session '{session.id}' has no turns yet")
     if turn is not None:
@@ -89,7 +90,7 @@ def _scored_texts(session: Session) -> dict[int, str]:
     return texts
 
 
-def _words(session: Session, t: dict) -> list[tuple[float, str]]:
+def _words(session: Session, t: dict[str, Any]) -> list[tuple[float, str]]:
     if not t.get("transcript"):
         return []
     path = session.file(t["transcript"])
@@ -99,7 +100,7 @@ def _words(session: Session, t: dict) -> list[tuple[float, str]]:
     return [(w.start, w.word) for w in tr.words]
 
 
-def _play_with_words(out, samples: np.ndarray, words: list[tuple[float, str]]) -> None:
+def _play_with_words(out: Any, samples: np.ndarray, words: list[tuple[float, str]]) -> None:
     """Write audio in small blocks and print each word as playback reaches it."""
     pcm = to_int16(samples)
     block = SAMPLE_RATE // 10

@@ -8,7 +8,7 @@ import shlex
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interviewer import interrupts
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
@@ -55,11 +55,13 @@ def _device(value: str | None) -> str | int | None:
     return int(value) if value is not None and value.isdigit() else value
 
 
-def _pick_question(args: argparse.Namespace, saved: dict) -> str:
+def _pick_question(args: argparse.Namespace, saved: dict[str, Any]) -> str:
     if saved.get("question"):
-        return saved["question"]["id"]
+        saved_id: str = saved["question"]["id"]
+        return saved_id
     if args.question:
-        return args.question
+        asked: str = args.question
+        return asked
     pool = [
         q for q in load_questions().values() if not args.category or q.category == args.category
     ]
@@ -187,7 +189,7 @@ def practice(args: argparse.Namespace) -> int:
         stt = reporter.info(live=transcriber)
     speaker = SentenceSpeaker(voice, session)
     refiner = Refiner(reporter) if reporter is not None and transcriber is not reporter else None
-    extra: dict = {"before_scoring": refiner.wait} if refiner else {}
+    extra: dict[str, Any] = {"before_scoring": refiner.wait} if refiner else {}
     if llm is not None:
         from interviewer.interview.phrasing import LlmPhraser
         from interviewer.judge.llm import LlmJudge

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 Role = Literal["interviewer", "candidate"]
 StepStatus = Literal["pending", "covered", "prompted"]
@@ -72,7 +72,7 @@ class InterviewState(TypedDict, total=False):
     follow_ups_used: list[int]
     curveballs_used: list[int]
     challenged: list[float]  # start times of unweighed choices already asked about
-    pending: dict  # the candidate input the driver just resumed with
+    pending: dict[str, Any]  # the candidate input the driver just resumed with
     route: Route | Literal[""]  # assess's decision, read by the router ("" before the first)
     plan: Plan  # details for the chosen line (facts to give, step to probe)
     report: str | None  # path of report.json once scored

@@ -23,7 +23,7 @@ Reading = tuple[str, float] | None
 
 
 def live_phase(
-    state: dict, reading: Reading, steps: list[str], seconds: float
+    state: dict[str, Any], reading: Reading, steps: list[str], seconds: float
 ) -> tuple[str, float]:
     """The phase to show while the candidate talks, and the seconds spent in it so far: where
     the answer so far puts them (as assess will read it when the turn ends), else the phase the
@@ -49,7 +49,7 @@ class LiveView:
         self.thinking_since = 0.0  # time.monotonic() when the turn ended; 0 while listening
         self.live: Any = None
         self.status: LiveStatus | None = None
-        self.state: dict = {}
+        self.state: dict[str, Any] = {}
         self.turn = 0
         self.stream: Any = None  # StreamingTurn: its text so far is the running transcript
 
@@ -58,7 +58,7 @@ class LiveView:
         return self.stream.text if self.stream is not None else ""
 
     # -- hooks ----------------------------------------------------------------------------------
-    def begin(self, state: dict, turn: int, stream: Any = None) -> None:
+    def begin(self, state: dict[str, Any], turn: int, stream: Any = None) -> None:
         from rich.live import Live
 
         self.end()

@@ -139,7 +139,7 @@ class LlmJudge:
         notes.append(f"{name}: {why}; the offline judge's score is used.")
         return offline.model_copy(update={"judge": f"offline (LLM fallback: {why})"})
 
-    def _messages(self, answer: Answer, rubric: Rubric, offline: Judgement) -> list[dict]:
+    def _messages(self, answer: Answer, rubric: Rubric, offline: Judgement) -> list[dict[str, str]]:
         flagged = {(f.start, f.end) for f in offline.flags}
         lines = []
         for u in answer.utterances:

@@ -8,7 +8,7 @@ sentences that made it fire and how similar they were to what they matched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from interviewer.content import Criterion, Rubric, Rule
 from interviewer.errors import ContentError
@@ -26,7 +26,7 @@ from interviewer.judge.model import (
     StepResult,
 )
 from interviewer.meaning import Understanding
-from interviewer.metrics import Pause
+from interviewer.metrics import Hesitation, Occurrence, Pause
 from interviewer.textmatch import find
 from interviewer.transcript import clock, join_words
 
@@ -240,7 +240,7 @@ def _facts(
         answer.utterances[i].last_word - answer.utterances[i].first_word + 1 for i in u.judged
     )
 
-    def occurrences(items: list) -> Callable[[], list[Evidence]]:
+    def occurrences(items: Sequence[Occurrence | Hesitation]) -> Callable[[], list[Evidence]]:
         return lambda: [
             Evidence(quote=_words_around(answer, o.start, o.end), start=o.start, end=o.end)
             for o in items[:MAX_EVIDENCE]
@@ -302,7 +302,7 @@ def _facts(
         "fillers_per_minute": (m.fillers_per_minute, occurrences(m.fillers), ""),
         "disfluencies_per_minute": (
             m.disfluencies_per_minute,
-            occurrences(sorted(m.fillers + m.hesitations, key=lambda o: o.start)),
+            occurrences(sorted([*m.fillers, *m.hesitations], key=lambda o: o.start)),
             "",
         ),
         "hedges_per_minute": (m.hedges_per_minute, occurrences(m.hedges), ""),

@@ -67,7 +67,8 @@ class LlmClient:
 
     def schema_mode(self) -> str:
         try:
-            return json.loads(_cache_path().read_text()).get(self._key, "json_schema")
+            mode: str = json.loads(_cache_path().read_text()).get(self._key, "json_schema")
+            return mode
         except (OSError, ValueError):
             return "json_schema"
 
@@ -134,7 +135,7 @@ class LlmClient:
                 ) from None
             attempt += 1
 
-    def structured(self, messages: list[dict], model: type[T], name: str) -> T:
+    def structured(self, messages: list[dict[str, str]], model: type[T], name: str) -> T:
         """A reply validated as `model`, with one repair attempt for invalid JSON."""
         schema = model.model_json_schema()
         mode = self.schema_mode()
@@ -175,7 +176,7 @@ class LlmClient:
         except ValidationError as exc:
             raise LlmFailure("malformed", first_line(exc)) from None
 
-    def _format(self, mode: str, schema: dict, name: str) -> dict:
+    def _format(self, mode: str, schema: dict[str, Any], name: str) -> dict[str, Any]:
         if mode == "json_schema":
             return {
                 "temperature": self.o.temperature,
@@ -190,14 +191,16 @@ class LlmClient:
             "response_format": {"type": "json_object", "schema": schema},
         }
 
-    def text(self, messages: list[dict], max_tokens: int = 200) -> str:
+    def text(self, messages: list[dict[str, str]], max_tokens: int = 200) -> str:
         return self.o.scrub(
             _content(
                 self._call(messages=messages, temperature=self.o.temperature, max_tokens=max_tokens)
             )
         )
 
-    def stream_sentences(self, messages: list[dict], max_tokens: int = 200) -> Iterator[str]:
+    def stream_sentences(
+        self, messages: list[dict[str, str]], max_tokens: int = 200
+    ) -> Iterator[str]:
         """Yield the reply sentence by sentence as it streams, so speech can start early."""
         import httpx
         import openai
@@ -324,6 +327,7 @@ def _retry_after(exc: Any) -> float:
 
 def _body(exc: Any) -> str:
     try:
-        return exc.response.text
+        text: str = exc.response.text
+        return text
     except Exception:
         return str(exc)

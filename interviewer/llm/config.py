@@ -11,6 +11,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from interviewer.errors import ContentError
 from interviewer.settings import config_home
@@ -35,7 +36,7 @@ class LlmOptions:
     temperature: float = 0.2
     max_reply_bytes: int = 2_000_000  # a reply past this is refused (a judge's JSON is a few KB)
 
-    def public(self) -> dict:
+    def public(self) -> dict[str, str | float | int]:
         """What may be written into a report or session file: never the key."""
         return {
             "model": self.model,
@@ -53,7 +54,7 @@ class LlmOptions:
 def load_llm_options(model: str | None = None, path: Path | None = None) -> LlmOptions | None:
     """The LLM to use, or None for the offline judge and interviewer."""
     path = path or config_path()
-    section: dict = {}
+    section: dict[str, Any] = {}
     if path.is_file():
         try:
             section = tomllib.loads(path.read_text(encoding="utf-8")).get("llm", {})

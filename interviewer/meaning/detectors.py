@@ -45,7 +45,8 @@ class Logistic:
         if len(x) == 0:
             return np.zeros(0, dtype=np.float64)
         z = ((x - self.mean) / self.scale) @ self.w + self.b
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return p
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -100,13 +100,15 @@ def _erf(x: np.ndarray) -> np.ndarray:
     y = 1.0 - (
         ((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592
     ) * t * np.exp(-x * x)
-    return s * y
+    erf: np.ndarray = s * y
+    return erf
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     mu = x.mean(-1, keepdims=True)
     var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + LN_EPS) * w + b
+    normed: np.ndarray = (x - mu) / np.sqrt(var + LN_EPS) * w + b
+    return normed
 
 
 class MiniLM:
@@ -223,7 +225,8 @@ class MiniLM:
             p = f"encoder.layer.{layer}."
 
             def dense(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
-                return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                out: np.ndarray = h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                return out
 
             def heads(h: np.ndarray) -> np.ndarray:
                 return h.reshape(n, length, HEADS, d).transpose(0, 2, 1, 3)
@@ -249,7 +252,8 @@ class MiniLM:
                 w[p + "output.LayerNorm.bias"],
             )
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        unit: np.ndarray = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return unit
 
 
 def _key(text: str) -> str:

@@ -62,12 +62,14 @@ def top_mean(vectors: np.ndarray, examples: np.ndarray, top: int = 2) -> np.ndar
         return np.zeros(len(vectors), dtype=np.float32)
     sims = vectors @ examples.T
     k = min(top, sims.shape[1])
-    return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    means: np.ndarray = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    return means
 
 
 def centroid(examples: np.ndarray) -> np.ndarray:
     c = examples.mean(axis=0)
-    return c / (np.linalg.norm(c) or 1.0)
+    unit: np.ndarray = c / (np.linalg.norm(c) or 1.0)
+    return unit
 
 
 def cue_counts(texts: Sequence[str], cues: list[str]) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from interviewer.judge.model import CRITERIA
@@ -39,7 +40,7 @@ def render_markdown(r: Report) -> str:
     m, s = r.metrics, r.scores
     out: list[str] = []
     # Typed answers have no clock: a time next to a quote would be made up.
-    at = (lambda t: "") if r.typed else (lambda t: clock(t) + " ")
+    at: Callable[[float], str] = (lambda t: "") if r.typed else (lambda t: clock(t) + " ")
     add = out.append
     add(f"# Interview report: {r.question.id}\n")
     add(f"> {r.question.text}\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -34,7 +34,7 @@ class JudgeInfo(BaseModel):
 Kind = Literal["spoken", "typed", "answer", "demo"]
 
 
-def session_kind(turns: list[dict]) -> Kind:
+def session_kind(turns: list[dict[str, Any]]) -> Kind:
     """spoken: an interview answered aloud; typed: answered with --text (no audio, so no
     timing is measured); answer: one recorded answer scored by `interviewer answer`."""
     if any(t.get("ended_by") == "typed" for t in turns):
@@ -87,7 +87,7 @@ def _minutes(seconds: float) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def ended_from(turns: list[dict], minutes: float | None) -> Ended | None:
+def ended_from(turns: list[dict[str, Any]], minutes: float | None) -> Ended | None:
     """From the interview's turns: the wrap line says why (the graph records it); no wrap line
     means the interview never finished."""
     if not minutes or not any(t.get("role") == "interviewer" for t in turns):
@@ -137,7 +137,7 @@ class Report(BaseModel):
     notes: list[str] = Field(default_factory=list)
     # The turns in order (who spoke, text, audio file name in the report's folder, start and end
     # on the clock). A single recorded answer is one candidate turn starting at 0.
-    turns: list[dict] = Field(default_factory=list)
+    turns: list[dict[str, Any]] = Field(default_factory=list)
     # The changes that would raise the score most, most valuable first (report/advice.py).
     next_time: list[str] = Field(default_factory=list)
     # A demo candidate (`interviewer demo`): listed by `sessions`, kept out of your own trends.
