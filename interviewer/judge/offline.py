@@ -190,6 +190,10 @@ def _agenda(answer: Answer, u: Understanding) -> list[StepResult]:
         if found.status == "missed" and not evidence:
             in_phase = [i for i in u.judged if u.labels[i] == step.id][:2]
             evidence = [_ev(answer, i) for i in in_phase]
+            if evidence:
+                # A quote beside "missed" says why it did not count, never "never shown".
+                why = found.note or "nothing in it concrete to this question"
+                note = f"said, but not counted: {why}"
         results.append(
             StepResult(
                 step=step.id,

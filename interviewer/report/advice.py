@@ -33,8 +33,8 @@ def next_time(r: Report, limits: Advice | None = None) -> list[str]:
         ideas.append(
             (
                 float(len(missed)),
-                f"Walk the agenda out loud, unprompted: {names} never "
-                f"came up. Start with: {missed[0].expect}",
+                f"Walk the agenda out loud, unprompted: {names} did not "
+                f"count. Start with: {missed[0].expect}",
             )
         )
     for st in r.agenda:

@@ -23,7 +23,7 @@ STATUS_MEANING = {
     "covered": "shown unprompted, with something concrete",
     "prompted": "shown only after the interviewer asked",
     "partial": "attempted, without anything concrete",
-    "missed": "never shown",
+    "missed": "not shown in anything that counts",
 }
 FLAG_TITLE = {
     "grader-injection": "addressed to the grader",
