@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from interviewer.errors import ContentError, InterviewerError, first_line
 from interviewer.hints import command_name
+from interviewer.judge.model import CRITERIA
 from interviewer.settings import (
     LIVE_MODEL,
     REPORT_MODEL,
@@ -309,11 +310,13 @@ def cmd_answer(args: argparse.Namespace) -> int:
     from interviewer.report.summary import summary_lines
 
     lines = summary_lines(report, json_path)
-    if report.flags:
-        lines.insert(
-            2, f"flagged: {len(report.flags)} sentence(s) addressed to the grader were ignored"
-        )
-    for name in ("clarity", "tradeoffs", "timing", "coverage"):
+    grader = sum(f.kind == "grader-injection" for f in report.flags)
+    if grader:
+        lines.insert(2, f"flagged: {grader} sentence(s) addressed to the grader were ignored")
+    others = sorted({f.kind for f in report.flags if f.kind != "grader-injection"})
+    if others:
+        lines.insert(2, f"flagged: {', '.join(others)} (see the report)")
+    for name in CRITERIA:
         by = getattr(report.scores, name).judge
         if by != report.judge.name:
             lines.insert(2, f"{name}: scored by {by}")

@@ -277,7 +277,9 @@ class Rubric(BaseModel):
 
     @model_validator(mode="after")
     def _required_criteria(self) -> Rubric:
-        missing = {"clarity", "tradeoffs", "timing", "coverage", "depth"} - set(self.criteria)
+        from interviewer.judge.model import CRITERIA
+
+        missing = set(CRITERIA) - set(self.criteria)
         if missing:
             raise ValueError(f"missing criteria: {sorted(missing)}")
         unknown = set(self.overall.content) - set(self.criteria)

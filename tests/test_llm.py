@@ -473,3 +473,16 @@ def test_doctor_says_what_works(cli, llm, llm_env):
     llm.close()
     run = cli("doctor", env=llm_env)
     assert run.code == 1 and "FAIL LLM endpoint" in run.out and "sk-test-SECRET-123" not in run.out
+
+
+def test_an_off_topic_answer_is_judged_whole_not_hidden_as_grader_talk(llm):
+    llm.reply = obedient
+    about_drift = (
+        "I would compare the distribution of each input feature over the last day with the "
+        "training window using a population stability index, and alert when it passes 0.2."
+    )
+    report, _ = judge(llm, about_drift)
+    assert any(f.kind == "off-topic" for f in report.flags)
+    assert not any(f.kind == "grader-injection" for f in report.flags)
+    block = user_prompt(llm.requests[-1]).rsplit("<transcript>", 1)[1]
+    assert "[removed" not in block and "population stability index" in block

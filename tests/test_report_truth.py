@@ -78,3 +78,13 @@ def test_an_assumption_is_not_a_choice_to_weigh():
     _, u, _ = understand_transcript(text_transcript(said), CTX, full=True)
     unweighed = [u.units[i].text for i, _ in u.unweighed]
     assert not any("assume" in t for t in unweighed), unweighed
+
+
+def test_the_summary_line_shows_every_criterion():
+    from interviewer.judge.model import CRITERIA
+    from interviewer.report.summary import scores_line
+
+    report = judge_transcript(text_transcript(ANSWER), CTX, "a", STT)
+    line = scores_line(report)
+    assert f"depth {report.scores.depth.score}" in line
+    assert len(line.split("  ")) == 1 + len(CRITERIA)

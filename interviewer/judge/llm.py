@@ -62,7 +62,9 @@ class LlmJudge:
                 update={"notes": offline.notes + notes, "prompt": self.prompt.id}
             )
 
-        flagged = [(f.start, f.end) for f in offline.flags]
+        # Only what was said to the grader is removed; an off-topic or buzzword flag marks a
+        # judgement about the answer, not words to hide from the judge.
+        flagged = [(f.start, f.end) for f in offline.flags if f.kind == "grader-injection"]
         scores: dict[str, CriterionScore] = {}
         dropped = 0
         for name in CRITERIA:
@@ -140,7 +142,7 @@ class LlmJudge:
         return offline.model_copy(update={"judge": f"offline (LLM fallback: {why})"})
 
     def _messages(self, answer: Answer, rubric: Rubric, offline: Judgement) -> list[dict[str, str]]:
-        flagged = {(f.start, f.end) for f in offline.flags}
+        flagged = {(f.start, f.end) for f in offline.flags if f.kind == "grader-injection"}
         lines = []
         for u in answer.utterances:
             text = u.text

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from interviewer.judge.model import CRITERIA
 from interviewer.report.model import Report
 from interviewer.report.numbers import score_text
 
 MAX_TIPS = 3
 
 
+# How a criterion is named on the terminal, where its id would read oddly.
+SHORT_NAMES = {"tradeoffs": "trade-offs"}
+
+
 def scores_line(r: Report) -> str:
+    """Overall, then every criterion (judge.model.CRITERIA: adding one adds it here)."""
     s = r.scores
-    return (
-        f"overall {score_text(s.overall)}/5  clarity {s.clarity.score}  trade-offs "
-        f"{s.tradeoffs.score}  timing {s.timing.score}  coverage {s.coverage.score}"
-    )
+    parts = [f"{SHORT_NAMES.get(c, c)} {getattr(s, c).score}" for c in CRITERIA]
+    return f"overall {score_text(s.overall)}/5  " + "  ".join(parts)
 
 
 def agenda_line(r: Report) -> str:
