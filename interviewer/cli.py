@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interviewer.errors import ContentError, InterviewerError, first_line
+from interviewer.errors import ContentError, InterviewerError, SessionError, first_line
 from interviewer.hints import command_name
 from interviewer.judge.model import CRITERIA
 from interviewer.settings import (
@@ -269,6 +269,21 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_answer(args: argparse.Namespace) -> int:
+    claimed: list[Path] = []  # a default folder made for this run, removed if nothing lands in it
+    try:
+        return _answer(args, claimed)
+    except BaseException:
+        from interviewer.locks import LOCK_NAME, release
+
+        for folder in claimed:
+            if [p.name for p in folder.iterdir()] in ([], [LOCK_NAME]):
+                release(folder)
+                (folder / LOCK_NAME).unlink(missing_ok=True)
+                folder.rmdir()
+        raise
+
+
+def _answer(args: argparse.Namespace, claimed: list[Path]) -> int:
     from interviewer.answer import TEXT_SUFFIXES, read_typed, save_answer
     from interviewer.audio import load_audio
     from interviewer.content import load_rubric, question_and_agenda
@@ -288,8 +303,14 @@ def cmd_answer(args: argparse.Namespace) -> int:
     question, agenda = question_and_agenda(args.question, args.question_text or "", args.agenda)
     rubric = load_rubric(args.rubric)
     check_number("--max-minutes", args.max_minutes, low=0.01, high=MAX_ANSWER_MINUTES)
-    out = args.out or Paths().recordings / f"{_stamp()}-{question.id}-answer"
+    out = args.out
+    if out is None:
+        out = _unique(Paths().recordings / f"{_stamp()}-{question.id}-answer")
+        claimed.append(out)
     check_out(out, Path(args.audio))  # before any audio work
+    from interviewer import locks
+
+    locks.hold(out, "answer folder")  # a second `answer` into the same folder stops here
     ctx = Context(question, agenda, rubric, _judge(args))
     if Path(args.audio).suffix.lower() in TEXT_SUFFIXES:
         # A typed answer is an answer: judged as `practice --text` judges one (no speech facts).
@@ -510,6 +531,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _unique(folder: Path) -> Path:
+    """A default output folder no other run has: two runs started in the same second get
+    `<name>` and `<name>-2` (the folder is made here, atomically, to claim the name)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    for k in range(1, 1000):
+        candidate = folder if k == 1 else folder.with_name(f"{folder.name}-{k}")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise SessionError(f"too many folders named {folder.name}* in {folder.parent}")
 
 
 COMMANDS = {

@@ -57,5 +57,11 @@ class DiskError(InterviewerError):
     exit_code = 7
 
 
+class BusyError(InterviewerError):
+    """Another process is writing the same session or answer folder."""
+
+    exit_code = 9
+
+
 class SessionError(InterviewerError):
     exit_code = 8

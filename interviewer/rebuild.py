@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from interviewer import locks
 from interviewer.content import load_rubric, question_and_agenda
 from interviewer.errors import SessionError
 from interviewer.judge import Judge
@@ -24,6 +25,9 @@ def rebuild(
     stt: SttOptions = SttOptions(),
 ) -> Path:
     session = open_existing(session_id)
+    # Writing the report is writing the session: never while an interview still writes it
+    # (a report of 5 turns over a session of 8).
+    locks.hold(session.dir, "session")
     data = session.read()
     turns = data.get("turns") or []
     if not any(t.get("role") == "candidate" for t in turns):

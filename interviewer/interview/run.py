@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interviewer import interrupts
+from interviewer import interrupts, locks
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, PiperVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
@@ -72,6 +72,10 @@ def _pick_question(args: argparse.Namespace, saved: dict[str, Any]) -> str:
 
 def practice(args: argparse.Namespace) -> int:
     session = open_existing(args.resume) if args.resume else None
+    if session is not None:
+        # One writer per session: a second resume of the same session stops here, before it
+        # reads a state the first one is about to change.
+        locks.hold(session.dir, "session")
     saved = session.read() if session else {}
     question = get_question(_pick_question(args, saved))
     agenda = load_agenda(question.agenda)
@@ -167,6 +171,7 @@ def practice(args: argparse.Namespace) -> int:
             minutes=minutes,
             settings=settings,
         )
+        locks.hold(session.dir, "session")
         print(
             f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True
         )
