@@ -391,6 +391,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         stt=_stt_options(args),
     )
     html = json_path.with_suffix(".html")
+    from interviewer.report.model import Report
+    from interviewer.report.summary import agenda_line, scores_line
+
+    # What was rebuilt, not only where: the scores and the agenda as they now stand.
+    rebuilt = Report.model_validate_json(json_path.read_text(encoding="utf-8"))
+    print(scores_line(rebuilt))
+    print(agenda_line(rebuilt))
     print(f"report: {json_path.with_suffix('.md')}")
     print(f"html:   {html}")
     if args.open:

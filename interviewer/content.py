@@ -141,17 +141,20 @@ class Rule(BaseModel):
     """One transparent scoring rule: a measured fact past a limit, or phrases heard."""
 
     say: str  # rationale text; may use {value}, {limit}, {hits}
-    points: float = 0.0
+    # Every number finite and within the 1-5 scale's reach: `points = inf` or `base = nan`
+    # would make overall nan, so the rubric is refused at load with the field named.
+    points: float = Field(default=0.0, ge=-5, le=5, allow_inf_nan=False)
     # a measured fact (see judge.offline.FACTS)
     metric: str | None = None
-    above: float | None = None
-    below: float | None = None
-    per_unit: float | None = None  # points per unit of the metric instead of a fixed amount
+    above: float | None = Field(default=None, allow_inf_nan=False)
+    below: float | None = Field(default=None, allow_inf_nan=False)
+    # points per unit of the metric instead of a fixed amount
+    per_unit: float | None = Field(default=None, ge=-5, le=5, allow_inf_nan=False)
     # phrases heard in the answer
     phrases: list[str] = Field(default_factory=list)
     min_hits: int = 1
-    per_hit: float | None = None  # points per distinct utterance with a hit
-    max_points: float | None = None
+    per_hit: float | None = Field(default=None, ge=-5, le=5, allow_inf_nan=False)
+    max_points: float | None = Field(default=None, ge=-5, le=5, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _one_kind(self) -> Rule:
@@ -163,8 +166,8 @@ class Rule(BaseModel):
 class Criterion(BaseModel):
     name: str
     description: str
-    weight: float = Field(default=1.0, ge=0)
-    base: float  # score before any rule fires
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    base: float = Field(ge=1, le=5, allow_inf_nan=False)  # score before any rule fires
     levels: dict[str, str]  # "1".."5" -> descriptor
     rules: list[Rule] = Field(default_factory=list)
 
@@ -249,7 +252,7 @@ class Speech(BaseModel):
     hedges: list[str]
     # How much one hesitation sound heard in the audio (an "um" Whisper did not write) counts
     # against clarity, next to one written filler: disfluencies = fillers + weight * sounds.
-    hesitation_weight: float = Field(default=1.0, ge=0)
+    hesitation_weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
 
 
 class Advice(BaseModel):

@@ -33,12 +33,21 @@ MAX_ID = 80
 def sanitize(name: str) -> str:
     """A user-supplied name as a safe folder name: no separators, no '..', no hidden files."""
     clean = _UNSAFE.sub("-", name.strip()).strip(".-")
-    clean = re.sub(r"\.{2,}", ".", clean)[:MAX_ID]
+    # cut to length, then trimmed again: a cut must not leave a name ending in "-" or "."
+    clean = re.sub(r"\.{2,}", ".", clean)[:MAX_ID].strip(".-")
     if not clean:
         raise SessionError(
             f"'{name}' cannot be used as a session name (use letters, digits, - or _)"
         )
+    if clean.lower() in RESERVED or clean.lower().startswith("index.sqlite"):
+        raise SessionError(
+            f"'{name}' is a name the recordings folder uses for itself; pick another name"
+        )
     return clean
+
+
+# Names the recordings folder holds besides sessions (the index and its journal files).
+RESERVED = frozenset({"index.sqlite", "index.sqlite-wal", "index.sqlite-shm"})
 
 
 def new_id(question_id: str, name: str | None = None) -> str:

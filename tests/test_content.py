@@ -138,3 +138,33 @@ def test_question_and_agenda_by_id_or_own_text():
         question_and_agenda(None, "  ")
     with pytest.raises(ContentError, match="unknown question id ''"):
         question_and_agenda("")
+
+
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("weight = 0.5", "weight = inf", "weight"),
+        ("base = 5", "base = nan", "base"),
+        ("points = -1", "points = inf", "points"),
+        ("per_unit = -0.5", "per_unit = 1e308", "per_unit"),
+    ],
+)
+def test_a_rubric_number_that_would_make_scores_nan_is_refused(tmp_path, old, new, field):
+    good = (CONTENT / "rubrics" / "default.toml").read_text()
+    assert old in good
+    bad = tmp_path / "bad.toml"
+    bad.write_text(good.replace(old, new, 1))
+    with pytest.raises(ContentError, match=rf"bad\.toml.*{field}"):
+        load_rubric(str(bad))
+
+
+def test_session_names_the_recordings_folder_uses_or_that_a_cut_spoils_are_refused():
+    from interviewer.errors import SessionError
+    from interviewer.session import MAX_ID, sanitize
+
+    for name in ("index.sqlite", "INDEX.SQLITE", "index.sqlite-wal"):
+        with pytest.raises(SessionError, match="recordings folder uses"):
+            sanitize(name)
+    cut = sanitize("a" * (MAX_ID - 1) + "-tail")
+    assert len(cut) <= MAX_ID and not cut.endswith(("-", ".")), cut
+    assert sanitize("x" * (MAX_ID - 1) + ".more") == "x" * (MAX_ID - 1)

@@ -125,6 +125,10 @@ def test_rebuild_keeps_the_date_and_progress_keeps_kinds_apart(cli, home):
     assert "fillers" not in before.out  # typed: never measured
     run = cli("report", "t1-short", env=env)  # a rebuild, much later than the session
     assert run.code == 0, run.err
+    rebuilt = load(home, "t1-short")
+    # it says what it rebuilt, not only where: the scores (depth too) and the agenda
+    assert run.out.startswith(f"overall {score_text(rebuilt['scores']['overall'])}/5"), run.out
+    assert f"depth {rebuilt['scores']['depth']['score']}" in run.out and "\nagenda: " in run.out
     assert load(home, "t1-short")["created_at"] == dates["t1-short"]
     assert cli("progress", env=env).out == before.out
     spoken_only = cli("progress", "--kind", "spoken", env=env)
