@@ -180,5 +180,9 @@ def publish(report: Report, folder: Path, root: Path | None = None, index: bool 
     points = [p for p in refresh(root or folder.parent) if p.kind == report.kind]
     mine = next((i for i, p in enumerate(points) if p.session == folder.name), None)
     report.progress = points[: mine + 1] if mine is not None else []
+    if report.kind == "demo":
+        # Two example candidates are not one person's trend: the weak one is never shown as
+        # a fall from the strong one (`progress` leaves demos out too).
+        report.progress = []
     write_report(report, folder)
     return json_path

@@ -282,6 +282,7 @@ def test_demo_candidates_are_sessions_that_end_on_an_answer(cli, home):
         assert str(home / "recordings" / sid / "report.html") in run.out
     assert "weak candidate: " in run.out and "strong candidate: " in run.out
     weak = load(home, ids[1])
+    assert weak["progress"] == [] and load(home, ids[0])["progress"] == []  # not one person
     lines = [t for t in weak["turns"] if t["role"] == "interviewer"]
     last_two = weak["turns"][-2:]
     assert last_two[1]["kind"] == "wrap" and last_two[0]["role"] == "candidate", last_two
