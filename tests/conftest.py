@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -11,6 +12,11 @@ from speech import virtual_audio  # noqa: F401  (re-exported for the tests)
 
 from interviewer.stt import WhisperTranscriber
 from interviewer.transcript import Span, Transcript, Word
+
+# A suite started as a background job of a non-interactive shell inherits SIGINT ignored, and
+# so would every interview the Ctrl-C tests start: Python's own handler is put back here (a
+# handler, unlike "ignored", is not inherited across exec, so the children get theirs too).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "interviewer" / "builtin"  # the built-in prompts, rubrics and demo examples
