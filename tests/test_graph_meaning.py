@@ -33,12 +33,13 @@ ITERATE_AND_MONITOR = (
 )
 
 
-def start(tmp_path):  # type: ignore[no-untyped-def]
+def start(tmp_path, question=QUESTION):  # type: ignore[no-untyped-def]
     """The real graph, posed its question, waiting for the first typed answer."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     deps = Deps(
         session_dir=tmp_path,
-        question=QUESTION,
-        agenda=load_agenda(QUESTION.agenda),
+        question=question,
+        agenda=load_agenda(question.agenda),
         rubric=load_rubric(),
         lines=load_lines(),
         transcriber=None,

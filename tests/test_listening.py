@@ -3,11 +3,10 @@ LangGraph graph, driven turn by turn with typed answers."""
 
 from __future__ import annotations
 
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
+from test_graph_meaning import start
 
-from interviewer.content import get_question, load_agenda, load_rubric
-from interviewer.interview.graph import Deps, build_graph, initial_state
+from interviewer.content import get_question, load_agenda
 from interviewer.interview.lines import load_lines
 from interviewer.interview.unsaid import Heard, answered
 from interviewer.meaning import default_embedder
@@ -54,19 +53,7 @@ DELAY = 1  # follow-up: "Chargeback labels show up two months late. How do you t
 
 
 def drive(tmp_path, answers: list[str], question=FRAUD):  # type: ignore[no-untyped-def]
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    deps = Deps(
-        session_dir=tmp_path,
-        question=question,
-        agenda=load_agenda(question.agenda),
-        rubric=load_rubric(),
-        lines=load_lines(),
-        transcriber=None,
-    )
-    graph = build_graph(InMemorySaver())
-    config = {"configurable": {"thread_id": "t"}}
-    graph.invoke(initial_state(deps, 45.0), config, context=deps)
+    deps, graph, config = start(tmp_path, question)
     for text in answers:
         if not graph.get_state(config).next:
             break
