@@ -59,3 +59,27 @@ def machine() -> str:
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def typed_interview(folder: Path, question_id: str, minutes: float | None = None):  # type: ignore[no-untyped-def]
+    """The real graph on an in-memory checkpointer, posed its question, waiting for a typed (or
+    pre-transcribed) answer: (deps, graph, config)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from interviewer.content import get_question, load_agenda, load_rubric
+    from interviewer.interview.graph import Deps, build_graph, initial_state
+    from interviewer.interview.lines import load_lines
+
+    q = get_question(question_id)
+    deps = Deps(
+        session_dir=folder,
+        question=q,
+        agenda=load_agenda(q.agenda),
+        rubric=load_rubric(),
+        lines=load_lines(),
+        transcriber=None,
+    )
+    graph = build_graph(InMemorySaver())
+    config = {"configurable": {"thread_id": folder.name}}
+    graph.invoke(initial_state(deps, minutes or q.minutes), config, context=deps)
+    return deps, graph, config

@@ -28,13 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import machine
-from langgraph.checkpoint.memory import InMemorySaver
+from common import machine, typed_interview
 from langgraph.types import Command
 
-from interviewer.content import get_question, load_agenda, load_rubric
-from interviewer.interview.graph import Deps, build_graph, initial_state, session_so_far
-from interviewer.interview.lines import load_lines
+from interviewer.content import get_question
+from interviewer.interview.graph import Deps, session_so_far
 from interviewer.phases import PhaseSpan
 from interviewer.pipeline import understand_transcript, where_now
 
@@ -48,17 +46,7 @@ def run_one(path: Path, speech: dict | None, verbose: bool) -> dict:
     q = get_question(conv["question"])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        deps = Deps(
-            session_dir=folder,
-            question=q,
-            agenda=load_agenda(q.agenda),
-            rubric=load_rubric(),
-            lines=load_lines(),
-            transcriber=None,
-        )
-        graph = build_graph(InMemorySaver())
-        config = {"configurable": {"thread_id": path.stem}}
-        graph.invoke(initial_state(deps, q.minutes), config, context=deps)
+        deps, graph, config = typed_interview(folder, q.id)
         moves = []
         for n, turn in enumerate(conv["turns"], start=1):
             if not graph.get_state(config).next:

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import compose, machine, virtual_audio
+from common import compose, machine, typed_interview, virtual_audio
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER = [
@@ -76,12 +76,7 @@ def typed_turns(n: int) -> list[float]:
     """The graph's work per candidate turn (transcribe, assess, the reply's line), in ms, over an
     n-turn typed interview of distinct answers (bench/conversations/, so every turn brings new
     sentences to understand): does the per-turn cost stay flat as the interview grows?"""
-    from langgraph.checkpoint.memory import InMemorySaver
     from langgraph.types import Command
-
-    from interviewer.content import get_question, load_agenda, load_rubric
-    from interviewer.interview.graph import Deps, build_graph, initial_state
-    from interviewer.interview.lines import load_lines
 
     done = ("cover", "done", "that's it", "that's all", "stop there", "wrap")
     said = [
@@ -96,19 +91,8 @@ def typed_turns(n: int) -> list[float]:
     said = [said[(i * 7) % len(said)] for i in range(len(said))] if len(said) % 7 else said
     if len(said) < n:
         raise SystemExit(f"only {len(said)} distinct answers for {n} turns")
-    q = get_question("fraud-detection-realtime")
     with tempfile.TemporaryDirectory() as tmp:
-        deps = Deps(
-            session_dir=Path(tmp),
-            question=q,
-            agenda=load_agenda(q.agenda),
-            rubric=load_rubric(),
-            lines=load_lines(),
-            transcriber=None,
-        )
-        graph = build_graph(InMemorySaver())
-        config = {"configurable": {"thread_id": "bench"}}
-        graph.invoke(initial_state(deps, 24 * 60.0), config, context=deps)
+        deps, graph, config = typed_interview(Path(tmp), "fraud-detection-realtime", 24 * 60.0)
         took = []
         for text in said[:n]:
             t0 = time.perf_counter()
