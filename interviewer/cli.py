@@ -146,7 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--patience",
         type=float,
         default=RecorderOptions().patience_s,
-        help="seconds of silence that end your turn (default: %(default)s); Enter ends it at once",
+        help="the longest silence the interviewer waits before it takes the turn (default: "
+        "%(default)s); a finished answer is answered well before, Enter ends the turn at once",
+    )
+    p.add_argument(
+        "--barge-in",
+        action="store_true",
+        help="with headphones: speak over the interviewer to stop it (through open speakers the "
+        "microphone would hear the interviewer itself)",
+    )
+    p.add_argument(
+        "--no-smart-turn",
+        action="store_true",
+        help="judge the end of your turn by your words and the silence only, not by how it "
+        "sounded (the Smart Turn model)",
     )
     p.add_argument(
         "--push-to-talk", action="store_true", help="Enter starts and Enter stops each turn"

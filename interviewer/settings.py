@@ -106,7 +106,7 @@ class SttOptions:
     # answers (WER 0.11 -> 0.26 measured with tiny.en), and accuracy comes first.
     beam_size: int = 5
     language: str = "en"
-    cpu_threads: int = 0  # 0: let CTranslate2 choose
+    cpu_threads: int = 0  # 0: the machine's cores, at most 4 (CTranslate2's default)
     batch_size: int = 8  # only for batched (re-scoring / bench) transcription
 
 
@@ -131,14 +131,31 @@ class AnswerOptions:
 class RecorderOptions:
     sample_rate: int = 16000  # Hz; what Whisper wants, so no resampling after recording
     block_s: float = 0.1  # seconds per block handed from the audio callback to the writer
-    # End of turn: Enter ends it at once; otherwise this much silence after speech. Generous on
+    # End of turn: Enter ends it at once; otherwise TurnTakingOptions judge each pause, and this
+    # is the longest the interviewer ever waits (a clause left open, "let me think"). Generous on
     # purpose: candidates need thinking time and must not be cut off mid-thought.
-    patience_s: float = 4.0
+    patience_s: float = 10.0
     max_think_s: float = 120.0  # no speech at all for this long ends the turn (empty answer)
     max_turn_s: float = 900.0  # one answer never runs past 15 minutes
     speech_threshold: float = 0.5  # Silero speech probability
     push_to_talk: bool = False  # Enter starts and Enter stops; silence never ends the turn
     device: str | int | None = None  # input device name or index; None: the system default
+
+
+@dataclass(frozen=True)
+class TurnTakingOptions:
+    """When a pause ends the turn (interviewer/audio/turn_end.py). Each wait is silence after
+    the last speech; every one is capped by --patience."""
+
+    listen_s: float = 0.3  # a pause this long is judged (the audio model's first look)
+    p_end: float = 0.5  # the audio model's probability that the speaker has finished
+    handover_s: float = 0.3  # a question to the interviewer, "that covers it": answer at once
+    settle_s: float = 0.45  # a whole sentence that sounds finished
+    recheck_s: float = 1.2  # a whole sentence that did not: look again with more silence...
+    unsure_s: float = 2.5  # ...and if it still does not sound finished, wait this long
+    promised_s: float = 3.0  # "First, ..." with no second yet
+    fallback_s: float = 4.0  # without the audio model, a whole sentence: the old silence rule
+    smart_turn: bool = True  # --no-smart-turn: the words and the silence alone
 
 
 @dataclass(frozen=True)

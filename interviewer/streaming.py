@@ -105,6 +105,8 @@ class StreamingTurn:
         self.on_piece = on_piece  # e.g. embed the piece's sentences while the candidate talks
         self.pieces: list[tuple[float, Transcript]] = []  # (offset s, transcript), in order
         self.covered_to = 0.0  # seconds of the turn handed to the worker so far
+        self._handed = 0  # chunks handed to the worker...
+        self._decoded = 0  # ...and decoded (or failed)
         self._jobs: queue.Queue[tuple[float, float] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._error: BaseException | None = None
@@ -116,6 +118,14 @@ class StreamingTurn:
         with self._lock:
             return " ".join(t.text for _, t in self.pieces if t.text)
 
+    def settled_text(self) -> str | None:
+        """The turn's words so far, or None while a chunk handed over is still being decoded
+        (the end-of-turn judge waits for the last words before it decides)."""
+        with self._lock:
+            if self._decoded < self._handed:
+                return None
+            return " ".join(t.text.strip() for _, t in sorted(self.pieces, key=lambda p: p[0]))
+
     def add_chunk(self, start: float, end: float, speech_end: float | None = None) -> None:
         """Called from the microphone's writer thread when a chunk closes at a silence.
 
@@ -123,6 +133,8 @@ class StreamingTurn:
         trailing silence, and the silence itself is measured from VAD regions anyway."""
         self.covered_to = end
         stop = end if speech_end is None else min(end, speech_end + TRAILING_PAD_S)
+        with self._lock:
+            self._handed += 1
         self._jobs.put((start, stop))
 
     def finish(self, duration_s: float) -> Transcript:
@@ -150,10 +162,13 @@ class StreamingTurn:
                 t = self.transcriber.transcribe_chunk(Audio(samples))
             except BaseException as exc:  # surfaced by finish()
                 self._error = exc
+                with self._lock:
+                    self._decoded += 1
                 continue
             t = drop_stock_phrases(t)  # words invented on a silence, wherever they sit
             with self._lock:
                 self.pieces.append((start, t))
+                self._decoded += 1
             if self.on_piece is not None:
                 # An optimisation only: the turn is understood when it ends anyway.
                 with contextlib.suppress(Exception):

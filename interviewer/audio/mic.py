@@ -22,16 +22,19 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from interviewer.audio.hardware import input_devices, sounddevice
-from interviewer.audio.io import from_int16, load_audio, save_wav
+from interviewer.audio.io import from_int16, load_audio, save_wav, to_int16
+from interviewer.audio.smart_turn import EndOfTurnModel
+from interviewer.audio.turn_end import TurnEnd
 from interviewer.errors import DeviceError, DiskError, first_line
 from interviewer.files import disk_full
-from interviewer.settings import RecorderOptions
+from interviewer.settings import RecorderOptions, TurnTakingOptions
 
 VAD_WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
 VAD_CONTEXT = 31  # windows of history re-run with each block: Silero's state restarts per call
 CHUNK_SILENCE_S = 0.7  # a silence this long inside a turn closes a chunk for the live transcript
 CHUNK_MAX_S = 20.0  # past this length a chunk closes at a shorter silence...
 CHUNK_SILENCE_LONG_S = 0.3  # ...this long
+RECENT_S = 8.0  # audio kept for the end-of-turn model, which reads the last 8 s
 # No audio for this long, counted only while this process was running: a stream that says it
 # stopped (unplugged) is gone after DEVICE_GONE_S; one that says it is still active is only
 # slow (a busy machine) until DEVICE_STALLED_S. A stopped or starved process (SIGSTOP, a load
@@ -48,9 +51,13 @@ PACE_INPUT = os.environ.get("INTERVIEWER_PACE_INPUT") == "1"
 class Recording:
     path: Path
     duration_s: float
-    ended_by: str  # enter | silence | max | file | no-speech
+    ended_by: str  # enter | turn-end | silence | max | file | no-speech
     overflows: int = 0  # input blocks PortAudio dropped because we read too slowly
     ended_at: float = 0.0  # time.monotonic() when the end of the turn was detected
+    # Silence after the last speech when the end was detected: ended_at minus this is when the
+    # candidate stopped speaking (the gap to the reply is measured from there).
+    silence_s: float = 0.0
+    why: str = ""  # what ended it: the words' cue and the audio model's score (turn_end.py)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class LiveStatus:
     heard_speech: bool
     silence_s: float  # since the last speech
     patience_s: float
+    wait_s: float = 0.0  # the silence that ends the turn as things stand (0: patience)
+    expect: str = ""  # what the interviewer is waiting for, in words
 
 
 class Microphone(Protocol):
@@ -78,6 +87,7 @@ class ChunkingMicrophone(Microphone, Protocol):
     transcribed while the candidate talks (DeviceMicrophone; recorded answers arrive whole)."""
 
     on_chunk: ChunkCallback | None
+    turn_text: Callable[[], str | None] | None  # the streamed words so far (None: decoding)
 
 
 class WavMicrophone:
@@ -139,12 +149,17 @@ class WavWriter:
 
 
 class Endpointer:
-    """Decides when a turn is over from the audio alone (sample counts, not wall time)."""
+    """Decides when a turn is over (sample counts, not wall time): from the silence alone, or,
+    given a TurnEnd, from the words, how they sounded and the silence (turn_end.py)."""
 
-    def __init__(self, options: RecorderOptions):
+    def __init__(self, options: RecorderOptions, turn_end: TurnEnd | None = None):
         from faster_whisper.vad import get_vad_model
 
         self.o = options
+        self.turn_end = turn_end
+        self.judged: Any = None  # the TurnEnd's latest Verdict
+        self.recent = np.zeros(0, dtype=np.float32)  # the last RECENT_S of the turn
+        self._cut_now = False
         self.model = get_vad_model()
         self.history = np.zeros(0, dtype=np.float32)  # processed windows kept as context
         self.pending = np.zeros(0, dtype=np.float32)  # samples not yet a whole window
@@ -163,6 +178,9 @@ class Endpointer:
 
     def feed(self, block: np.ndarray) -> None:
         self.total += len(block)
+        if self.turn_end is not None:
+            keep = int(RECENT_S * self.o.sample_rate)
+            self.recent = np.concatenate([self.recent[-keep + len(block) :], block])
         self.pending = np.concatenate([self.pending, block])
         n = len(self.pending) // VAD_WINDOW * VAD_WINDOW
         if n == 0:
@@ -176,8 +194,9 @@ class Endpointer:
         self.processed += n
         self.history = np.concatenate([context, new])
 
-    def verdict(self) -> str | None:
-        """Why the turn should end now, or None to keep listening."""
+    def verdict(self, text: Callable[[], str | None] | None = None) -> str | None:
+        """Why the turn should end now, or None to keep listening. text() gives the streamed
+        words of the turn so far (None while a closed chunk is being decoded)."""
         seconds = self.total / self.o.sample_rate
         if seconds >= self.o.max_turn_s:
             return "max"
@@ -185,6 +204,14 @@ class Endpointer:
             return None
         if self.heard_speech and self.silence_s() >= self.o.patience_s:
             return "silence"
+        if self.heard_speech and self.turn_end is not None and self.last_speech is not None:
+            self.judged = v = self.turn_end.step(
+                self.last_speech, self.silence_s(), lambda: self.recent, text
+            )
+            # Only a chunk with speech not yet handed over is worth closing early.
+            self._cut_now = v.cut and self.last_speech > self.chunk_start
+            if v.end:
+                return "turn-end"
         if not self.heard_speech and seconds >= self.o.max_think_s:
             return "no-speech"
         return None
@@ -192,13 +219,19 @@ class Endpointer:
     def chunk_ready(self) -> tuple[int, int, int] | None:
         """A finished stretch of speech, ended by a short silence, for transcription while the
         candidate goes on: (chunk start, cut, end of its last speech) in samples."""
+        cut_now, self._cut_now = self._cut_now, False
         if self.last_speech is None or self.last_speech <= self.chunk_start:
             return None
         rate = self.o.sample_rate
         silence = (self.total - self.last_speech) / rate
         # Long chunks are cut at shorter silences: Whisper decodes under 30 s in one window.
         long_chunk = (self.total - self.chunk_start) / rate >= CHUNK_MAX_S
-        if silence >= CHUNK_SILENCE_S or (long_chunk and silence >= CHUNK_SILENCE_LONG_S):
+        # cut_now: the end-of-turn judge heard an ending, and the last words are wanted now.
+        if (
+            cut_now
+            or silence >= CHUNK_SILENCE_S
+            or (long_chunk and silence >= CHUNK_SILENCE_LONG_S)
+        ):
             span = (self.chunk_start, self.total, self.last_speech)
             self.chunk_start = self.total
             return span
@@ -254,10 +287,18 @@ class DeviceMicrophone:
         on_chunk: ChunkCallback | None = None,
         keys: EnterKey | None = None,
         stream_factory: Callable[..., Any] | None = None,
+        turn_taking: TurnTakingOptions | None = None,
+        end_model: EndOfTurnModel | None = None,
     ):
         self.o = options
         self.on_status = on_status
         self.on_chunk = on_chunk  # (wav path, chunk start s, cut s, end of its speech s)
+        # The streamed words of the turn so far (None while a chunk is decoding); set with
+        # on_chunk by whoever transcribes the chunks. Without it, pauses are judged by sound.
+        self.turn_text: Callable[[], str | None] | None = None
+        # Pauses judged by words, sound and silence (turn_end.py); None: silence alone.
+        self.turn_taking = turn_taking
+        self.end_model = end_model
         self.keys = keys or EnterKey.shared()
         self.sd = sounddevice()
         self._stream_factory = stream_factory or self.sd.RawInputStream
@@ -276,7 +317,9 @@ class DeviceMicrophone:
                 "use --text to type answers or --answers to give recorded ones"
             ) from None
 
-    def record(self, path: Path) -> Recording:
+    def record(self, path: Path, preroll: np.ndarray | None = None) -> Recording:
+        """preroll: the candidate's speech heard while the interviewer was still talking (a
+        barge-in): it opens this turn."""
         o = self.o
         if o.push_to_talk and self.keys.available:
             print("press Enter to start talking, Enter again to stop", flush=True)
@@ -303,7 +346,14 @@ class DeviceMicrophone:
             last_block[0] = time.monotonic()
 
         writer = WavWriter(path, o.sample_rate)
-        endpointer = Endpointer(o)
+        judge = (
+            TurnEnd(self.turn_taking, o.patience_s, self.end_model)
+            if self.turn_taking is not None
+            else None
+        )
+        endpointer = Endpointer(o, judge)
+        text = self.turn_text
+        ended_silence = [0.0]
         stop = threading.Event()
         verdict: list[str | None] = [None]
         ended_at = [0.0]
@@ -321,11 +371,17 @@ class DeviceMicrophone:
                     pcm = np.frombuffer(data, dtype=np.int16)
                     writer.write(pcm)
                     endpointer.feed(from_int16(pcm))
+                    # Judge first: a pause that sounds like the end closes its chunk at once.
+                    verdict[0] = endpointer.verdict(text)
+                    if verdict[0]:
+                        ended_at[0] = time.monotonic()
+                        ended_silence[0] = endpointer.silence_s()
                     chunk = endpointer.chunk_ready()
                     if chunk and self.on_chunk:
                         self.on_chunk(path, *(x / o.sample_rate for x in chunk))
                     if self.on_status:
                         level = float(np.sqrt(np.mean(from_int16(pcm) ** 2)) + 1e-9)
+                        judged = endpointer.judged
                         self.on_status(
                             LiveStatus(
                                 endpointer.total / o.sample_rate,
@@ -333,17 +389,18 @@ class DeviceMicrophone:
                                 endpointer.heard_speech,
                                 endpointer.silence_s(),
                                 o.patience_s,
+                                judged.wait_s if judged else 0.0,
+                                judged.expect if judged else "",
                             )
                         )
-                    if verdict[0] is None:
-                        verdict[0] = endpointer.verdict()
-                        if verdict[0]:
-                            ended_at[0] = time.monotonic()
-                            stop.set()
+                    if verdict[0]:
+                        stop.set()
             except BaseException as exc:  # surfaced on the main thread
                 failure.append(exc)
                 stop.set()
 
+        if preroll is not None and len(preroll):
+            blocks.put(to_int16(preroll).tobytes())
         thread = threading.Thread(target=write_loop, name="wav-writer", daemon=True)
         thread.start()
         try:
@@ -397,4 +454,6 @@ class DeviceMicrophone:
             ended_by=ended_by,
             overflows=overflows[0],
             ended_at=ended_at[0] or time.monotonic(),
+            silence_s=ended_silence[0],
+            why=endpointer.judged.why if endpointer.judged and verdict[0] else "",
         )

@@ -22,10 +22,13 @@ import numpy as np
 
 from interviewer.audio.hardware import pyttsx3_engine, sounddevice
 from interviewer.audio.io import load_audio, save_wav, to_int16
-from interviewer.errors import DeviceError, ModelError, first_line
+from interviewer.errors import AudioError, DeviceError, ModelError, first_line
 from interviewer.settings import VoiceOptions
 
 RENDER_TIMEOUT_S = 10.0  # pyttsx3 2.99 writes the WAV after runAndWait() returns: wait for it
+PLAY_BLOCK_S = 0.04  # a line goes out in blocks this long: a barge-in stops it between two
+# ALSA's file plugin (tests, benchmarks) takes a whole line at once; this plays it in real time.
+PACE_OUTPUT = os.environ.get("INTERVIEWER_PACE_OUTPUT") == "1"
 
 
 class Voice(Protocol):
@@ -81,6 +84,14 @@ class EspeakVoice:
         self._lock = threading.Lock()
         # When a reply's first block went to the device; reset to 0 by the driver each turn.
         self.first_sample_at = 0.0
+        self._listening()
+
+    def _listening(self) -> None:
+        # practice --barge-in: a BargeIn listens while lines play, and a line stops when the
+        # candidate speaks over it; cut_at_s says how much of the last line went out.
+        self.barge_in: Any = None
+        self.cut_at_s: float | None = None
+        self.stopped_at = 0.0  # time.monotonic() when the last line was stopped
 
     def render(self, text: str, path: Path) -> np.ndarray:
         cached = self._cache.get(text)
@@ -110,11 +121,21 @@ class EspeakVoice:
             self.engine.save_to_file(text, str(path))
             self.engine.runAndWait()
             finished = self._finished.wait(RENDER_TIMEOUT_S)
-        if not finished or not path.exists():
-            raise DeviceError(f"espeak-ng did not write {path}: is espeak-ng installed?")
-        return load_audio(path).samples
+        # The event can be a late one from the line before: the file itself says when it is
+        # written (a WAV header alone is 44 bytes).
+        deadline = time.monotonic() + RENDER_TIMEOUT_S
+        while finished and time.monotonic() < deadline:
+            if path.exists() and path.stat().st_size > 44:
+                try:
+                    return load_audio(path).samples
+                except AudioError:
+                    pass  # still being written
+            time.sleep(0.01)
+        raise DeviceError(f"espeak-ng did not write {path}: is espeak-ng installed?")
 
-    def play(self, samples: np.ndarray) -> None:
+    def play(self, samples: np.ndarray, stop: threading.Event | None = None) -> float:
+        """Play samples; with stop, end early once it is set. Returns the seconds that went
+        out."""
         if self._stream is None:
             try:
                 self._stream = self.sd.RawOutputStream(
@@ -127,10 +148,28 @@ class EspeakVoice:
                     "use --no-voice to read the questions instead"
                 ) from None
         pcm = to_int16(samples)
-        head = self.o.sample_rate // 50  # 20 ms first, so the reply's start is timed exactly
+        rate = self.o.sample_rate
+        head = rate // 50  # 20 ms first, so the reply's start is timed exactly
         self._stream.write(pcm[:head].tobytes())
-        self.first_sample_at = self.first_sample_at or time.monotonic()
-        self._stream.write(pcm[head:].tobytes())
+        started = time.monotonic()
+        self.first_sample_at = self.first_sample_at or started
+        if stop is None and not PACE_OUTPUT:
+            self._stream.write(pcm[head:].tobytes())
+            return len(pcm) / rate
+        block = int(rate * PLAY_BLOCK_S)
+        for at in range(head, len(pcm), block):
+            if stop is not None and stop.is_set():
+                # Drop what the device still holds, so the line stops now, not a buffer later.
+                with contextlib.suppress(Exception):
+                    self._stream.abort()
+                    self._stream.close()
+                self._stream = None
+                self.stopped_at = time.monotonic()
+                return at / rate
+            if PACE_OUTPUT:
+                time.sleep(max(0.0, started + (at - head) / rate - time.monotonic()))
+            self._stream.write(pcm[at : at + block].tobytes())
+        return len(pcm) / rate
 
     def say(self, text: str, path: Path | None = None) -> float:
         print_line(text)
@@ -138,10 +177,20 @@ class EspeakVoice:
             path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
         )
         samples = self.render(text, target)
-        self.play(samples)
+        self.cut_at_s = None
+        if self.barge_in is None:
+            self.play(samples)
+        else:
+            self.barge_in.start()  # listening from the first line of a reply to the next turn
+            heard = self.barge_in.heard
+            played = 0.0 if heard.is_set() else self.play(samples, heard)
+            if self.barge_in.heard.is_set():
+                self.cut_at_s = played
         return len(samples) / self.o.sample_rate
 
     def close(self) -> None:
+        if self.barge_in is not None:
+            self.barge_in.stop()
         if self._stream is not None:
             with contextlib.suppress(Exception):
                 self._stream.stop()
@@ -177,6 +226,7 @@ class PiperVoice(EspeakVoice):
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self.first_sample_at = 0.0
+        self._listening()
 
     def _render(self, text: str, path: Path) -> np.ndarray:
         from piper import SynthesisConfig

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from interviewer.audio.mic import ChunkingMicrophone, Microphone, Recording, WavMicrophone
+from interviewer.audio.mic import (
+    ChunkingMicrophone,
+    DeviceMicrophone,
+    Microphone,
+    Recording,
+    WavMicrophone,
+)
 from interviewer.audio.voice import Voice
 from interviewer.files import atomic_write_json
 from interviewer.interview.checkpoint import STATE_FIELDS, checkpoint_errors, set_aside
@@ -29,6 +35,50 @@ from interviewer.streaming import Refiner, StreamingTurn
 
 if TYPE_CHECKING:
     from interviewer.stt import StreamingTranscriber
+
+
+def known_lines(d: Deps) -> list[str]:
+    """The lines the interviewer may say in this interview, rendered ahead so replies start at
+    once (wrap_done names the time left, so it is not among them)."""
+    lines = d.lines
+    texts = list(lines.go_on) + [lines.no_fact, lines.wrap_time]
+    texts += [lines.probe.format(probe=s.probe) for s in d.agenda.steps]
+    texts += [lines.follow_up.format(text=f.text) for f in d.question.follow_ups]
+    texts += [lines.curveball.format(text=c) for c in d.question.curveballs]
+    texts += [lines.fact.format(answer=f.answer) for f in d.question.facts]
+    return texts
+
+
+def compared_with(d: Deps) -> list[str]:
+    """What every answer is compared with: embedded while the question is being heard."""
+    agenda = d.agenda
+    return (
+        [x for s in agenda.steps for x in (s.examples or s.cues)]
+        + [x for s in agenda.steps for c in s.checks for x in (c.examples or c.cues)]
+        + d.rubric.meaning.injection_examples
+        + [f"{s.name}. {s.expect}" for s in agenda.steps]
+        + d.lines.done_examples
+        + [k.point for k in d.question.key_points]
+        + [f.text for f in d.question.follow_ups]
+    )
+
+
+def _cut_line(turn: dict[str, Any], cut_s: float, of_s: float, voice: Any) -> dict[str, Any]:
+    """An interviewer line stopped by a barge-in: how much went out, and the words that did
+    (estimated by their share of the line's length: espeak gives no word times)."""
+    words = turn["text"].split()
+    share = 0.0 if of_s <= 0 else min(1.0, cut_s / of_s)
+    barge_in = getattr(voice, "barge_in", None)
+    onset = getattr(barge_in, "onset_at", 0.0)
+    stopped = getattr(voice, "stopped_at", 0.0)
+    return {
+        "line": turn["n"],
+        "spoken_s": round(cut_s, 2),
+        "of_s": round(of_s, 2),
+        "heard": " ".join(words[: round(share * len(words))]),
+        # the candidate's first sound to the line going quiet
+        "stop_ms": round((stopped - onset) * 1000) if onset and stopped > onset else None,
+    }
 
 
 def _has_speech(wav: Path) -> bool:
@@ -120,6 +170,7 @@ class Practice:
     _conn: Any = None
     _saver: SqliteSaver | None = None
     _turn_ended_at: float = 0.0
+    _turn_silence: float = 0.0  # silence after the speech when the turn's end was detected
 
     @property
     def config(self) -> dict[str, dict[str, str]]:
@@ -388,11 +439,17 @@ class Practice:
             # Transcribe while the candidate talks: only the tail is left when the turn ends.
             turn = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
             self.mic.on_chunk = lambda _path, start, cut, end: turn.add_chunk(start, cut, end)
+            self.mic.turn_text = turn.settled_text  # the end-of-turn judge reads the words
             stream = turn
         if self.view is not None:
             self.view.begin(self.state(), n, stream)
+        barge_in = getattr(self.voice, "barge_in", None)
+        preroll = barge_in.stop() if barge_in is not None else None
         try:
-            rec: Recording | None = self.mic.record(path)
+            if preroll is not None and len(preroll) and isinstance(self.mic, DeviceMicrophone):
+                rec: Recording | None = self.mic.record(path, preroll=preroll)
+            else:
+                rec = self.mic.record(path)
         except BaseException:
             if self.view is not None:
                 self.view.end()
@@ -414,6 +471,7 @@ class Practice:
                 "duration_s": rec.duration_s,
                 "ended_by": rec.ended_by,
                 "overflows": rec.overflows,
+                **({"end_why": rec.why} if rec.why else {}),
             }
         )
         if stream is not None:
@@ -430,6 +488,7 @@ class Practice:
                 {"overflows": self.session.read().get("overflows", 0) + rec.overflows},
             )
         self._turn_ended_at = rec.ended_at
+        self._turn_silence = rec.silence_s
         self.voice.first_sample_at = 0.0  # time the reply to this turn
         return payload
 
@@ -445,13 +504,20 @@ class Practice:
         self.deps.embedder.embed([u.text for u in utterances(piece)])
 
     def _log_latency(self) -> None:
-        """End of the candidate's turn to the first sample of the reply, per turn, in ms."""
+        """Per turn, in ms: the end of the turn (when it was detected) to the first sample of
+        the reply (latency_ms), and the end of the candidate's speech to it (gap_ms)."""
         first = self.voice.first_sample_at
         if first > self._turn_ended_at:
-            latencies = self.session.read().get("latency_ms", []) + [
-                round((first - self._turn_ended_at) * 1000, 1)
-            ]
-            self.save("in-progress", {"latency_ms": latencies})
+            saved = self.session.read()
+            latency = first - self._turn_ended_at
+            self.save(
+                "in-progress",
+                {
+                    "latency_ms": saved.get("latency_ms", []) + [round(latency * 1000, 1)],
+                    "gap_ms": saved.get("gap_ms", [])
+                    + [round((latency + self._turn_silence) * 1000, 1)],
+                },
+            )
         self._turn_ended_at = 0.0
 
     def _voice_new_lines(self) -> None:
@@ -459,6 +525,7 @@ class Practice:
             self.view.end()  # the reply is ready: the "thinking" panel gives way to it
         turns = self.state().get("turns", [])
         voiced = self.session.read().get("lines_voiced", 0)
+        barged: list[dict[str, Any]] = []
         for t in turns[voiced:]:
             if t["role"] != "interviewer":
                 if self.text is None:  # typed answers are on the screen already
@@ -473,8 +540,13 @@ class Practice:
             if t.get("spoken") and self.speaker is not None:
                 self.speaker.finish(t["n"])
             else:
-                self.voice.say(t["text"], self.session.line_wav(t["n"]))
+                seconds = self.voice.say(t["text"], self.session.line_wav(t["n"]))
+                cut = getattr(self.voice, "cut_at_s", None)
+                if cut is not None:  # the candidate spoke over it: what they actually heard
+                    barged.append(_cut_line(t, cut, seconds, self.voice))
         extra: dict[str, Any] = {"lines_voiced": len(turns)}
+        if barged:
+            extra["barge_ins"] = self.session.read().get("barge_ins", []) + barged
         if voiced == 0 and self.voice.first_sample_at:
             extra["first_line_at"] = self.voice.first_sample_at  # time.monotonic(), for bench/
         if voiced == 0:
@@ -491,31 +563,13 @@ class Practice:
 
                 self.transcriber.transcribe(load_audio(first))
             # The sentence model, and what every answer is compared with, before the first answer.
-            rubric, agenda = self.deps.rubric, self.deps.agenda
-            self.deps.embedder.embed(
-                [x for s in agenda.steps for x in (s.examples or s.cues)]
-                + [x for s in agenda.steps for c in s.checks for x in (c.examples or c.cues)]
-                + rubric.meaning.injection_examples
-                + [f"{s.name}. {s.expect}" for s in agenda.steps]
-                + self.deps.lines.done_examples
-                + [k.point for k in self.deps.question.key_points]
-                + [f.text for f in self.deps.question.follow_ups]
-            )
+            self.deps.embedder.embed(compared_with(self.deps))
             self.voice.prerender(self.known_lines())
         except Exception:
             pass  # an optimisation only: every line can still be rendered when needed
 
     def known_lines(self) -> list[str]:
-        d, lines = self.deps, self.deps.lines
-        texts = list(lines.go_on) + [
-            lines.no_fact,
-            lines.wrap_time,
-        ]  # wrap_done names the time left
-        texts += [lines.probe.format(probe=s.probe) for s in d.agenda.steps]
-        texts += [lines.follow_up.format(text=f.text) for f in d.question.follow_ups]
-        texts += [lines.curveball.format(text=c) for c in d.question.curveballs]
-        texts += [lines.fact.format(answer=f.answer) for f in d.question.facts]
-        return texts
+        return known_lines(self.deps)
 
     def _say_resume(self) -> None:
         """One line on resuming: what the interviewer heard last, quoted, or the line it had

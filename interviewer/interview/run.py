@@ -14,13 +14,19 @@ from interviewer import interrupts, locks
 from interviewer.audio.mic import DeviceMicrophone, Microphone, WavMicrophone
 from interviewer.audio.voice import EspeakVoice, PiperVoice, SilentVoice, Voice
 from interviewer.content import get_question, load_agenda, load_questions, load_rubric
-from interviewer.errors import ContentError, InterviewerError, SessionError
+from interviewer.errors import ContentError, InterviewerError, SessionError, UsageError
 from interviewer.hints import command_name
 from interviewer.interview.lines import load_lines, opening
 from interviewer.llm.config import load_llm_options
 from interviewer.options import MAX_SESSION_MINUTES, check_number
 from interviewer.session import Session, create, new_id, open_existing
-from interviewer.settings import InterviewOptions, RecorderOptions, SttOptions, VoiceOptions
+from interviewer.settings import (
+    InterviewOptions,
+    RecorderOptions,
+    SttOptions,
+    TurnTakingOptions,
+    VoiceOptions,
+)
 from interviewer.stt import WhisperTranscriber
 
 if TYPE_CHECKING:
@@ -49,6 +55,20 @@ class EarlyLine:
         self._thread.join()
         if self.error is not None:
             raise self.error
+
+
+def _end_model() -> Any:
+    """The end-of-turn audio model, or None with a one-line warning: the turn then ends by the
+    words and the silence alone."""
+    from interviewer.audio.smart_turn import ModelProblem, load_smart_turn
+
+    try:
+        return load_smart_turn()
+    except ModelProblem as exc:
+        print(
+            f"warning: {exc}; your turn ends by your words and the silence alone", file=sys.stderr
+        )
+        return None
 
 
 def _device(value: str | None) -> str | int | None:
@@ -85,6 +105,10 @@ def practice(args: argparse.Namespace) -> int:
     minutes = float(saved.get("minutes") or asked_for)
     check_number("--minutes", minutes, low=0.5, high=MAX_SESSION_MINUTES)
     check_number("--patience", args.patience, low=0.5, high=600)
+    if args.barge_in and (args.text or args.answers or args.no_voice):
+        raise UsageError(
+            "--barge-in needs the microphone and the voice (not --text, --answers or --no-voice)"
+        )
     if (
         session is not None
         and saved.get("status") == "finished"
@@ -101,6 +125,8 @@ def practice(args: argparse.Namespace) -> int:
         "input": "text" if args.text else "answers" if args.answers else "microphone",
         "voice": not (args.no_voice or args.text),
         "patience_s": args.patience,
+        "smart_turn": not args.no_smart_turn,
+        "barge_in": args.barge_in,
         "push_to_talk": args.push_to_talk,
         "stt_model": args.stt_model,
         "live_stt_model": None if args.answers else args.live_stt_model,
@@ -136,6 +162,8 @@ def practice(args: argparse.Namespace) -> int:
                 device=_device(args.input_device),
             ),
             on_status=lambda status: on_status and on_status(status),
+            turn_taking=TurnTakingOptions(smart_turn=not args.no_smart_turn),
+            end_model=None if args.no_smart_turn else _end_model(),
         )
     voice: Voice
     if args.no_voice or args.text:
@@ -143,6 +171,10 @@ def practice(args: argparse.Namespace) -> int:
     else:
         options = VoiceOptions(voice=args.voice, rate=args.rate, device=_device(args.output_device))
         voice = PiperVoice(options) if args.voice_engine == "piper" else EspeakVoice(options)
+        if args.barge_in:
+            from interviewer.audio.barge_in import BargeIn
+
+            voice.barge_in = BargeIn(RecorderOptions(device=_device(args.input_device)))
 
     before = (saved.get("settings") or {}).get("llm") or {}
     llm = load_llm_options(args.llm or before.get("model"))

@@ -115,10 +115,12 @@ class LiveView:
             waiting = f"thinking about your answer... {took:.0f} s"
         elif st is None or not st.heard_speech:
             waiting = "waiting for your answer: take your time, then speak"
+        elif st.expect and st.silence_s >= 0.2:
+            # The end-of-turn judge's reading of this pause: mid-sentence, thinking, finished.
+            waiting = f"{st.expect}  (silence {st.silence_s:.1f} s; Enter ends your turn)"
         else:
             waiting = (
-                f"listening; silence {st.silence_s:.1f} of {st.patience_s:.0f} s ends the turn, "
-                "or press Enter"
+                f"listening; up to {st.patience_s:.0f} s of silence ends the turn, or press Enter"
             )
         body = Text("\n").join(
             [

@@ -1,0 +1,198 @@
+"""When the candidate has finished: from what was said, how it was said, and the silence so far.
+
+A silence timer alone either cuts thinking pauses off or leaves dead air after every answer. Here
+each pause in a turn is judged once speech stops for `listen_s`:
+
+- **how it sounded**: the end-of-turn audio model (Smart Turn) scores the last 8 s; when it
+  hears an ending, the microphone closes the live-transcript chunk at once, so the words of the
+  last sentence are decoded while the pause goes on;
+- **what was said**: the streamed transcript of the turn so far, read with the cue lists in
+  prompts/turns/cues.toml: a clause left open ("...and for ranking I would use"), thinking aloud
+  ("let me think"), a promise of more ("First, ..." with no second yet), a question to the
+  interviewer, or a hand-over ("that covers it");
+- **the silence so far**, against the wait those two call for. `patience_s` (--patience) is the
+  longest the interviewer ever waits.
+
+`TurnEnd.step(silence_s, audio, text) -> Verdict` is called by the microphone after each block.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from interviewer.audio.smart_turn import EndOfTurnModel
+from interviewer.settings import Paths, TurnTakingOptions
+
+_WORD = re.compile(r"[a-z0-9']+")
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+@dataclass(frozen=True)
+class Cues:
+    open_endings: frozenset[str]
+    thinking: tuple[str, ...]
+    handover: tuple[str, ...]
+    promises: tuple[str, ...]
+    delivered: tuple[str, ...]
+    modals: frozenset[str]
+    closed_by: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    data = tomllib.loads(Paths().find("prompts", "turns", "cues.toml").read_text("utf-8"))
+    return Cues(
+        open_endings=frozenset(data["open_endings"]),
+        thinking=tuple(data["thinking"]),
+        handover=tuple(data["handover"]),
+        promises=tuple(data["promises"]),
+        delivered=tuple(data["delivered"]),
+        modals=frozenset(data["modals"]),
+        closed_by=frozenset(data["closed_by"]),
+    )
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def _has(words: list[str], phrase: str) -> int:
+    """Where the phrase (whole words) last starts in words, or -1."""
+    p = phrase.split()
+    for i in range(len(words) - len(p), -1, -1):
+        if words[i : i + len(p)] == p:
+            return i
+    return -1
+
+
+# What the words of the turn so far say about a pause after them.
+OPEN = "open"  # a clause left open: keep waiting, up to patience
+THINKING = "thinking"  # "let me think": keep waiting, up to patience
+PROMISED = "promised"  # "First, ..." and no second yet: a breath between items
+QUESTION = "question"  # a question to the interviewer: answer it now
+HANDOVER = "handover"  # "that covers it": answer now
+SENTENCE = "sentence"  # a whole sentence: the audio decides how long to wait
+NOTHING = "nothing"  # no words (yet)
+
+
+def read_cue(text: str, cues: Cues | None = None) -> str:
+    """The cue the turn's words give at a pause (one of the constants above)."""
+    cues = cues or load_cues()
+    words = _words(text)
+    if not words:
+        return NOTHING
+    # Whisper ends a finished sentence with a full stop; without one (or with a comma), or on a
+    # word that needs more ("...and that means the"), the clause is still open.
+    if words[-1] in cues.open_endings or not text.rstrip().endswith((".", "?", "!")):
+        return OPEN
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if _words(s)]
+    last = _words(sentences[-1]) if sentences else words
+    if len(last) >= 3 and last[-2] in cues.modals and not cues.closed_by & set(last[:-2]):
+        return OPEN  # "...and for ranking I would use."
+    if any(_has(last, p) >= 0 for p in cues.thinking):
+        return THINKING
+    if any(_has(last, p) >= 0 for p in cues.handover):
+        return HANDOVER
+    # More was promised ("First, ...", "two things") and not delivered: mid-answer, even when
+    # the sentence is a question ("First, where does the money go? Is it the prompts?").
+    promised = max((_has(words, p) for p in cues.promises), default=-1)
+    if promised >= 0:
+        after = words[promised + 1 :]
+        if not any(_has(after, d) >= 0 for d in cues.delivered):
+            return PROMISED
+    # A question to the interviewer; "So how do we handle new users?" is thinking aloud.
+    if sentences and sentences[-1].rstrip().endswith("?") and last[0] not in ("so", "and"):
+        return QUESTION
+    return SENTENCE
+
+
+@dataclass(frozen=True)
+class Verdict:
+    end: bool  # the turn is over
+    why: str  # what decided: the cue, with the audio's score when it counted
+    wait_s: float  # the silence that ends the turn, as things stand (for the live panel)
+    cut: bool = False  # close the live-transcript chunk now, so its words are decoded
+    expect: str = ""  # what the interviewer is waiting for, in words, for the panel
+
+
+@dataclass
+class _Pause:
+    at: int  # the sample where speech last stopped: identifies the pause
+    p: float | None = None  # the audio model's score at listen_s
+    p_late: float | None = None  # ...and at recheck_s, when the first was unsure
+    cut: bool = False
+
+
+@dataclass
+class TurnEnd:
+    """One turn's end-of-turn judge. Not thread-safe: the microphone's writer thread owns it."""
+
+    options: TurnTakingOptions
+    patience_s: float
+    model: EndOfTurnModel | None = None
+    cues: Cues = field(default_factory=load_cues)
+    scores: list[tuple[float, float]] = field(default_factory=list)  # (silence s, p) for the log
+    _pause: _Pause | None = None
+
+    def step(
+        self,
+        speech_stopped_at: int,
+        silence_s: float,
+        audio: Callable[[], np.ndarray],
+        text: Callable[[], str | None] | None,
+    ) -> Verdict:
+        """speech_stopped_at identifies the current pause (a new one restarts the judgement);
+        audio() gives the last seconds of the turn; text() the turn's words so far, or None
+        while a closed chunk is still being decoded. Without text (no live transcript), every
+        pause is read as after a whole sentence: the sound and the silence decide."""
+        o = self.options
+        if self._pause is None or self._pause.at != speech_stopped_at:
+            self._pause = _Pause(speech_stopped_at)
+        pause = self._pause
+        if silence_s < o.listen_s:
+            return Verdict(False, "speaking", self.patience_s, expect="listening")
+        if self.model is not None and pause.p is None:
+            pause.p = self.model.score(audio())
+            self.scores.append((round(silence_s, 2), round(pause.p, 3)))
+        cut = False
+        if pause.p is not None and pause.p >= o.p_end and not pause.cut:
+            pause.cut = cut = True  # likely the end: get its last words decoded now
+        words = text() if text is not None else ""
+        if words is None:  # the last words are being decoded: they decide, so wait for them
+            return Verdict(False, "decoding", self.patience_s, cut, "reading your last words")
+        cue = read_cue(words, self.cues) if text is not None else SENTENCE
+        wait, expect = self._wait(cue, pause, silence_s, audio)
+        why = cue if pause.p is None else f"{cue} p={pause.p_late or pause.p:.2f}"
+        return Verdict(silence_s >= wait, why, wait, cut, expect)
+
+    def _wait(
+        self, cue: str, pause: _Pause, silence_s: float, audio: Callable[[], np.ndarray]
+    ) -> tuple[float, str]:
+        o = self.options
+        patience = self.patience_s
+        sounds_done = pause.p is None or pause.p >= o.p_end  # no model: the words decide
+        if cue == HANDOVER or (cue == QUESTION and sounds_done):
+            return min(o.handover_s, patience), "you handed over: replying"
+        if cue in (OPEN, THINKING, NOTHING):
+            what = "take your time" if cue != OPEN else "you are mid-sentence"
+            return patience, f"{what}: waiting up to {patience:.0f} s"
+        if cue == PROMISED:
+            return min(o.promised_s, patience), "you said there is more: waiting"
+        if self.model is None:  # no audio model: the silence rule
+            return min(o.fallback_s, patience), "a whole sentence: waiting"
+        if pause.p is not None and pause.p >= o.p_end:
+            return min(o.settle_s, patience), "you sound finished: replying"
+        # A question that does not sound like a hand-over ("Is it the prompts, or idle GPUs?"
+        # said on the way to an answer) is judged like any sentence.
+        if silence_s >= o.recheck_s and pause.p_late is None:
+            pause.p_late = self.model.score(audio())  # more trailing silence: a firmer reading
+            self.scores.append((round(silence_s, 2), round(pause.p_late, 3)))
+        if pause.p_late is not None and pause.p_late >= o.p_end:
+            return min(o.recheck_s, patience), "you sound finished: replying"
+        return min(o.unsure_s, patience), "a whole sentence: waiting a little"

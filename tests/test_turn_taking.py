@@ -1,0 +1,235 @@
+"""The end of a turn: judged from the words, how they sounded and the silence (turn_end.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from interviewer.audio.smart_turn import MODEL_SHA256, ModelProblem, load_smart_turn
+from interviewer.audio.turn_end import (
+    HANDOVER,
+    OPEN,
+    PROMISED,
+    QUESTION,
+    SENTENCE,
+    THINKING,
+    TurnEnd,
+    read_cue,
+)
+from interviewer.settings import TurnTakingOptions
+
+RATE = 16000
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("For candidate generation a two tower model, and for ranking I would use.", OPEN),
+        ("The index has to be rebuilt when the catalogue changes and that means that", OPEN),
+        ("We keep the last ninety days of orders,", OPEN),
+        ("Okay. Hmm, give me a moment to think about the labels.", THINKING),
+        ("Let me see.", THINKING),
+        ("We alert on the decline rate. I think that covers it.", HANDOVER),
+        ("So that's how I'd start.", HANDOVER),
+        ("Before I start, how many merchants are there?", QUESTION),
+        ("We need labels. So how do we get them fast?", SENTENCE),  # thinking aloud
+        ("First, I'd look at which tickets agents already tagged.", PROMISED),
+        ("I'd do two things here. One is a nightly re-index.", PROMISED),
+        ("First, where does the money go? Is it long prompts, or idle GPUs?", PROMISED),
+        ("First, I'd look at the tagged tickets. Then I'd train a small classifier.", SENTENCE),
+        ("The ranker is a small gradient boosted model on a few hundred candidates.", SENTENCE),
+    ],
+)
+def test_the_words_say_whether_a_pause_can_end_the_turn(text, cue):
+    assert read_cue(text) == cue
+
+
+class Scripted:
+    """An end-of-turn model that returns set scores, in order (the policy's logic only; the
+    real model is tested below on speech)."""
+
+    def __init__(self, *scores: float):
+        self.scores = list(scores)
+        self.calls = 0
+
+    def score(self, samples: np.ndarray) -> float:
+        self.calls += 1
+        return self.scores.pop(0) if len(self.scores) > 1 else self.scores[0]
+
+
+def ends_at(judge: TurnEnd, text: str | None, pause: int = 1000, until: float = 12.0) -> float:
+    """The silence at which the judge ends the turn (inf: it never did, up to `until`)."""
+    silence = 0.0
+    while silence <= until:
+        v = judge.step(pause, silence, lambda: np.zeros(RATE, np.float32), lambda: text)
+        if v.end:
+            return silence
+        silence = round(silence + 0.1, 2)
+    return float("inf")
+
+
+O = TurnTakingOptions()
+
+
+def test_a_finished_sentence_that_sounds_finished_is_answered_within_half_a_second():
+    at = ends_at(TurnEnd(O, 10.0, Scripted(0.9)), "That is the baseline I would ship.")
+    assert O.listen_s <= at <= O.settle_s + 0.1
+
+
+def test_an_open_clause_or_thinking_waits_the_whole_patience_even_when_it_sounds_finished():
+    assert ends_at(TurnEnd(O, 10.0, Scripted(0.95)), "and for ranking I would use.") == 10.0
+    assert ends_at(TurnEnd(O, 10.0, Scripted(0.95)), "Hmm. Let me think.") == 10.0
+
+
+def test_a_question_that_sounds_asked_is_answered_at_once_one_said_on_the_way_is_not():
+    at = ends_at(TurnEnd(O, 10.0, Scripted(0.9)), "What is the latency budget?")
+    assert at <= max(O.listen_s, O.handover_s) + 0.05
+    # "Is it the prompts or idle GPUs?" said in passing, in a voice that goes on
+    on_the_way = ends_at(TurnEnd(O, 10.0, Scripted(0.1)), "Is it the prompts or idle GPUs?")
+    assert abs(on_the_way - O.unsure_s) < 0.11
+    # a hand-over in words needs no help from the sound
+    assert ends_at(TurnEnd(O, 10.0, Scripted(0.02)), "I think that covers it.") <= 0.35
+
+
+def test_an_unsure_sound_is_looked_at_again_with_more_silence():
+    model = Scripted(0.1, 0.8)
+    assert abs(ends_at(TurnEnd(O, 10.0, model), "We retrain weekly.") - O.recheck_s) < 0.11
+    assert model.calls == 2
+    never = Scripted(0.1, 0.2)
+    assert abs(ends_at(TurnEnd(O, 10.0, never), "We retrain weekly.") - O.unsure_s) < 0.11
+
+
+def test_nothing_ends_while_the_last_words_are_still_being_decoded():
+    assert ends_at(TurnEnd(O, 10.0, Scripted(0.99)), None, until=3.0) == float("inf")
+
+
+def test_without_the_model_a_whole_sentence_waits_the_old_silence_rule():
+    at = ends_at(TurnEnd(O, 10.0, None), "We retrain weekly.")
+    assert abs(at - O.fallback_s) < 0.11
+    assert ends_at(TurnEnd(O, 3.0, None), "We retrain weekly.") == 3.0  # patience caps it
+
+
+def test_a_new_pause_is_judged_afresh():
+    model = Scripted(0.9, 0.1, 0.1)
+    judge = TurnEnd(O, 10.0, model)
+    judge.step(100, 0.3, lambda: np.zeros(10, np.float32), lambda: "A sentence.")
+    v = judge.step(200, 0.5, lambda: np.zeros(10, np.float32), lambda: "A sentence. Another one.")
+    assert not v.end and model.calls == 2  # the second pause got its own score, a low one
+
+
+# -- the real model ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_smart_turn_hears_a_finished_sentence_and_an_unfinished_one():
+    from speech import piper_say
+
+    model = load_smart_turn()
+    pad = np.zeros(int(0.4 * RATE), np.float32)
+    done = model.score(np.concatenate([piper_say("That covers the monitoring side."), pad]))
+    done2 = model.score(
+        np.concatenate([piper_say("The model predicts the chance that a person clicks."), pad])
+    )
+    open1 = model.score(
+        np.concatenate([piper_say("The first thing I would check is the data, and"), pad])
+    )
+    open2 = model.score(np.concatenate([piper_say("Hmm, so, the features would be"), pad]))
+    assert min(done, done2) > 0.5 > max(open1, open2), (done, done2, open1, open2)
+
+
+@pytest.mark.slow
+def test_a_missing_or_damaged_model_is_one_line_and_names_the_fix(tmp_path, monkeypatch):
+    from interviewer.audio.smart_turn import file_sha256, model_path
+
+    good = model_path()
+    assert good is not None and file_sha256(good) == MODEL_SHA256
+    bad = tmp_path / "smart-turn.onnx"
+    shutil.copy(good, bad)
+    with bad.open("r+b") as f:
+        f.seek(1000)
+        f.write(b"\x00\x01\x02\x03")
+    with pytest.raises(ModelProblem, match=r"damaged .*reinstall it: pip install --no-deps"):
+        load_smart_turn(bad)
+    monkeypatch.setenv("INTERVIEWER_SMART_TURN", str(tmp_path / "absent.onnx"))
+    with pytest.raises(ModelProblem, match="could not be read") as e:
+        load_smart_turn()
+    assert "\n" not in str(e.value)
+
+
+# -- live, through the virtual sound card ------------------------------------------------------
+
+# Candidate speech: a clause left open, a 6 s thinking pause (longer than the old 4 s window),
+# the rest of the sentence, and a hand-back.
+THOUGHT = [
+    "For the baseline I would train a logistic regression model on",
+    6.0,
+    "last month's clicks, and measure recall on a held out week. That's all, I'm done.",
+]
+
+
+def practice_through_the_sound_card(tmp_path, home, env: dict | None = None):
+    from speech import compose, virtual_audio
+
+    speech, pieces = compose(0.8, *THOUGHT, 12.0, voice="piper")
+    sound, _ = virtual_audio(tmp_path / "alsa", speech)
+    p = subprocess.run(
+        [sys.executable, "-m", "interviewer", "practice", "--question", "recsys-low-latency"]
+        + ["--minutes", "10", "--patience", "10", "--session", "tt"],
+        env={
+            **os.environ,
+            **sound,
+            "INTERVIEWER_HOME": str(home),
+            "INTERVIEWER_PACE_INPUT": "1",
+            **(env or {}),
+        },
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert p.returncode == 0, p.stderr
+    folder = home / "recordings" / "tt"
+    session = json.loads((folder / "session.json").read_text())
+    first = next(t for t in session["turns"] if t["role"] == "candidate")
+    import soundfile as sf
+
+    duration = sf.info(str(folder / first["audio"])).duration
+    speech_end = [x for x in pieces if x.kind == "speech"][-1].end
+    return p, session, first, duration, speech_end
+
+
+@pytest.mark.slow
+def test_a_long_thinking_pause_is_not_cut_off_and_the_end_is_answered_at_once(tmp_path, home):
+    p, session, first, duration, speech_end = practice_through_the_sound_card(tmp_path, home)
+    # the 6 s pause after "...model on" did not end the turn: the rest of the answer is in it
+    assert duration > speech_end - 0.3
+    assert "recall" in first["text"].lower()
+    # ...and the hand-back was taken at once: well before the old 4 s of silence (counted in
+    # samples of the recording, not in wall time)
+    assert first["ended_by"] == "turn-end"
+    assert duration < speech_end + 3.0, (duration, speech_end, first.get("end_why"))
+    assert session["gap_ms"] and session["gap_ms"][0] > 0
+    assert "warning" not in p.stderr
+
+
+@pytest.mark.slow
+def test_a_damaged_end_of_turn_model_is_one_warning_and_the_interview_goes_on(tmp_path, home):
+    from interviewer.audio.smart_turn import model_path
+
+    bad = tmp_path / "damaged.onnx"
+    bad.write_bytes(model_path().read_bytes()[:100_000])
+    p, session, first, duration, speech_end = practice_through_the_sound_card(
+        tmp_path, home, {"INTERVIEWER_SMART_TURN": str(bad)}
+    )
+    warnings = [line for line in p.stderr.splitlines() if "end-of-turn model" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: "), p.stderr
+    assert "damaged" in warnings[0] and "Traceback" not in p.stderr
+    # the words alone still ended the turn: the open clause waited, the hand-back did not
+    assert "recall" in first["text"].lower() and first["ended_by"] == "turn-end"
+    assert duration < speech_end + 3.0
