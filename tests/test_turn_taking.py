@@ -74,50 +74,50 @@ def ends_at(judge: TurnEnd, text: str | None, pause: int = 1000, until: float = 
     return float("inf")
 
 
-O = TurnTakingOptions()
+OPT = TurnTakingOptions()
 
 
 def test_a_finished_sentence_that_sounds_finished_is_answered_within_half_a_second():
-    at = ends_at(TurnEnd(O, 10.0, Scripted(0.9)), "That is the baseline I would ship.")
-    assert O.listen_s <= at <= O.settle_s + 0.1
+    at = ends_at(TurnEnd(OPT, 10.0, Scripted(0.9)), "That is the baseline I would ship.")
+    assert OPT.listen_s <= at <= OPT.settle_s + 0.1
 
 
 def test_an_open_clause_or_thinking_waits_the_whole_patience_even_when_it_sounds_finished():
-    assert ends_at(TurnEnd(O, 10.0, Scripted(0.95)), "and for ranking I would use.") == 10.0
-    assert ends_at(TurnEnd(O, 10.0, Scripted(0.95)), "Hmm. Let me think.") == 10.0
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.95)), "and for ranking I would use.") == 10.0
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.95)), "Hmm. Let me think.") == 10.0
 
 
 def test_a_question_that_sounds_asked_is_answered_at_once_one_said_on_the_way_is_not():
-    at = ends_at(TurnEnd(O, 10.0, Scripted(0.9)), "What is the latency budget?")
-    assert at <= max(O.listen_s, O.handover_s) + 0.05
+    at = ends_at(TurnEnd(OPT, 10.0, Scripted(0.9)), "What is the latency budget?")
+    assert at <= max(OPT.listen_s, OPT.handover_s) + 0.05
     # "Is it the prompts or idle GPUs?" said in passing, in a voice that goes on
-    on_the_way = ends_at(TurnEnd(O, 10.0, Scripted(0.1)), "Is it the prompts or idle GPUs?")
-    assert abs(on_the_way - O.unsure_s) < 0.11
+    on_the_way = ends_at(TurnEnd(OPT, 10.0, Scripted(0.1)), "Is it the prompts or idle GPUs?")
+    assert abs(on_the_way - OPT.unsure_s) < 0.11
     # a hand-over in words needs no help from the sound
-    assert ends_at(TurnEnd(O, 10.0, Scripted(0.02)), "I think that covers it.") <= 0.35
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.02)), "I think that covers it.") <= 0.35
 
 
 def test_an_unsure_sound_is_looked_at_again_with_more_silence():
     model = Scripted(0.1, 0.8)
-    assert abs(ends_at(TurnEnd(O, 10.0, model), "We retrain weekly.") - O.recheck_s) < 0.11
+    assert abs(ends_at(TurnEnd(OPT, 10.0, model), "We retrain weekly.") - OPT.recheck_s) < 0.11
     assert model.calls == 2
     never = Scripted(0.1, 0.2)
-    assert abs(ends_at(TurnEnd(O, 10.0, never), "We retrain weekly.") - O.unsure_s) < 0.11
+    assert abs(ends_at(TurnEnd(OPT, 10.0, never), "We retrain weekly.") - OPT.unsure_s) < 0.11
 
 
 def test_nothing_ends_while_the_last_words_are_still_being_decoded():
-    assert ends_at(TurnEnd(O, 10.0, Scripted(0.99)), None, until=3.0) == float("inf")
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.99)), None, until=3.0) == float("inf")
 
 
 def test_without_the_model_a_whole_sentence_waits_the_old_silence_rule():
-    at = ends_at(TurnEnd(O, 10.0, None), "We retrain weekly.")
-    assert abs(at - O.fallback_s) < 0.11
-    assert ends_at(TurnEnd(O, 3.0, None), "We retrain weekly.") == 3.0  # patience caps it
+    at = ends_at(TurnEnd(OPT, 10.0, None), "We retrain weekly.")
+    assert abs(at - OPT.fallback_s) < 0.11
+    assert ends_at(TurnEnd(OPT, 3.0, None), "We retrain weekly.") == 3.0  # patience caps it
 
 
 def test_a_new_pause_is_judged_afresh():
     model = Scripted(0.9, 0.1, 0.1)
-    judge = TurnEnd(O, 10.0, model)
+    judge = TurnEnd(OPT, 10.0, model)
     judge.step(100, 0.3, lambda: np.zeros(10, np.float32), lambda: "A sentence.")
     v = judge.step(200, 0.5, lambda: np.zeros(10, np.float32), lambda: "A sentence. Another one.")
     assert not v.end and model.calls == 2  # the second pause got its own score, a low one
@@ -224,7 +224,7 @@ def test_a_damaged_end_of_turn_model_is_one_warning_and_the_interview_goes_on(tm
 
     bad = tmp_path / "damaged.onnx"
     bad.write_bytes(model_path().read_bytes()[:100_000])
-    p, session, first, duration, speech_end = practice_through_the_sound_card(
+    p, _, first, duration, speech_end = practice_through_the_sound_card(
         tmp_path, home, {"INTERVIEWER_SMART_TURN": str(bad)}
     )
     warnings = [line for line in p.stderr.splitlines() if "end-of-turn model" in line]
