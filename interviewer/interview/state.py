@@ -51,7 +51,8 @@ class Turn(TypedDict, total=False):
     start: float  # seconds on the session clock
     end: float
     step: str | None  # the step a probe or follow-up is about; the phase of an answer
-    ended_by: str | None  # how a candidate turn ended: enter, silence, file, typed, ...
+    ended_by: str | None  # how a candidate turn ended: enter, turn-end, silence, file, typed, ...
+    end_why: str  # turn-end: what the end-of-turn judge read (the words' cue, the sound's p)
     by: str  # who worded an interviewer line: "template" or "llm:<model>"
     spoken: bool  # the line was voiced while it streamed
     fallback: str | None  # why an LLM line fell back to the template
