@@ -37,6 +37,8 @@ RATE = 16000
         ("Let me see.", THINKING),
         ("We alert on the decline rate. I think that covers it.", HANDOVER),
         ("So that's how I'd start.", HANDOVER),
+        ("That's all I'm done", HANDOVER),
+        ("That's all the history we keep for a card, ninety days of it.", SENTENCE),
         ("Before I start, how many merchants are there?", QUESTION),
         ("We need labels. So how do we get them fast?", SENTENCE),  # thinking aloud
         ("First, I'd look at which tickets agents already tagged.", PROMISED),
@@ -235,7 +237,9 @@ def test_a_damaged_end_of_turn_model_is_one_warning_and_the_interview_goes_on(tm
     assert len(warnings) == 1 and warnings[0].startswith("warning: "), p.stderr
     assert "damaged" in warnings[0] and "Traceback" not in p.stderr
     # the words alone still ended the turn: the open clause waited, the hand-back did not
-    assert all("recall" in a["text"].lower() and a["ended_by"] == "turn-end" for a in answers)
+    assert all("recall" in a["text"].lower() and a["ended_by"] == "turn-end" for a in answers), [
+        (a["ended_by"], a.get("end_why"), a["text"]) for a in answers
+    ]
     assert max(durations[1:]) < speech_end + 3.0, (durations, speech_end)
 
 

@@ -87,18 +87,23 @@ def read_cue(text: str, cues: Cues | None = None) -> str:
     words = _words(text)
     if not words:
         return NOTHING
-    # Whisper ends a finished sentence with a full stop; without one (or with a comma), or on a
-    # word that needs more ("...and that means the"), the clause is still open.
-    if words[-1] in cues.open_endings or not text.rstrip().endswith((".", "?", "!")):
-        return OPEN
+    if words[-1] in cues.open_endings:
+        return OPEN  # "...and that means the"
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if _words(s)]
     last = _words(sentences[-1]) if sentences else words
-    if len(last) >= 3 and last[-2] in cues.modals and not cues.closed_by & set(last[:-2]):
-        return OPEN  # "...and for ranking I would use."
     if any(_has(last, p) >= 0 for p in cues.thinking):
         return THINKING
-    if any(_has(last, p) >= 0 for p in cues.handover):
+    # A hand-over ends the turn's last sentence, or is most of it ("That's all, I'm done";
+    # Whisper may leave off the full stop); "that's all the data we keep, and" is not one.
+    at = max((_has(last, p) for p in cues.handover), default=-1)
+    if at >= 0 and (len(last) <= 10 or at >= len(last) - 6):
         return HANDOVER
+    if len(last) >= 3 and last[-2] in cues.modals and not cues.closed_by & set(last[:-2]):
+        return OPEN  # "...and for ranking I would use."
+    # Whisper ends a finished sentence with a full stop: without one (or with a comma), the
+    # clause is still open.
+    if not text.rstrip().endswith((".", "?", "!")):
+        return OPEN
     # More was promised ("First, ...", "two things") and not delivered: mid-answer, even when
     # the sentence is a question ("First, where does the money go? Is it the prompts?").
     promised = max((_has(words, p) for p in cues.promises), default=-1)

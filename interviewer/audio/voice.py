@@ -180,17 +180,16 @@ class EspeakVoice:
             path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
         )
         self.cut_at_s = None
-        heard = None
-        if self.barge_in is not None:
-            self.barge_in.start()  # listening from the first line of a reply to the next turn
-            heard = self.barge_in.heard
+        heard = self.barge_in.heard if self.barge_in is not None else None
         played, pieces = 0.0, []
         for piece in self._rendered(text, target):
             pieces.append(piece)
+            if self.barge_in is not None:
+                # Listening from the first sound of a reply until the next turn opens.
+                self.barge_in.start()
             if heard is not None and heard.is_set():
                 continue  # stopped: the rest of the line is rendered (it is saved) but not played
-            out = self.play(piece, heard)
-            played += out
+            played += self.play(piece, heard)
         samples = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
         if len(pieces) > 1:
             save_wav(target, samples)

@@ -535,15 +535,15 @@ class Practice:
                     )
                 continue
             if t["n"] == 0 and self.early_line is not None:
-                self.early_line.join()  # spoken while the program started up
-                continue
-            if t.get("spoken") and self.speaker is not None:
+                seconds = self.early_line.join()  # spoken while the program started up
+            elif t.get("spoken") and self.speaker is not None:
                 self.speaker.finish(t["n"])
+                continue
             else:
                 seconds = self.voice.say(t["text"], self.session.line_wav(t["n"]))
-                cut = getattr(self.voice, "cut_at_s", None)
-                if cut is not None:  # the candidate spoke over it: what they actually heard
-                    barged.append(_cut_line(t, cut, seconds, self.voice))
+            cut = getattr(self.voice, "cut_at_s", None)
+            if cut is not None:  # the candidate spoke over it: what they actually heard
+                barged.append(_cut_line(t, cut, seconds, self.voice))
         extra: dict[str, Any] = {"lines_voiced": len(turns)}
         if barged:
             extra["barge_ins"] = self.session.read().get("barge_ins", []) + barged

@@ -42,20 +42,23 @@ class EarlyLine:
 
     def __init__(self, voice: Voice, text: str, path: Path):
         self.error: BaseException | None = None
+        self.seconds = 0.0
 
         def speak() -> None:
             try:
-                voice.say(text, path)
+                self.seconds = voice.say(text, path)
             except BaseException as exc:  # re-raised on the main thread by join()
                 self.error = exc
 
         self._thread = threading.Thread(target=speak, daemon=True, name="early-line")
         self._thread.start()
 
-    def join(self) -> None:
+    def join(self) -> float:
+        """Wait for the line; its length in seconds."""
         self._thread.join()
         if self.error is not None:
             raise self.error
+        return self.seconds
 
 
 def _voice(engine: str, options: VoiceOptions) -> EspeakVoice:
