@@ -87,8 +87,12 @@ def barge_ins(turns: list[dict], voice, tmp: Path, verbose: bool) -> list[float]
     first sound until the line stops, in samples of the line that went out (ms)."""
     import numpy as np
 
+    import interviewer.audio.voice as voices
     from interviewer.audio.barge_in import BargeIn
 
+    # The virtual speaker has no clock: play the line in real time, as a speaker would (only
+    # here; the replies above are timed at their first sample and need not play out).
+    voices.PACE_OUTPUT = True
     voice.prerender([LONG_LINE])  # as practice does: the line starts the moment it is said
     stops = []
     for i, t in enumerate(turns):
@@ -142,7 +146,6 @@ def main() -> int:
     env, _ = virtual_audio(tmp / "alsa", np.zeros(1600, dtype=np.float32))
     os.environ.update(env)
     os.environ["INTERVIEWER_PACE_INPUT"] = "1"
-    os.environ["INTERVIEWER_PACE_OUTPUT"] = "1"
     os.environ.setdefault("INTERVIEWER_HOME", str(tmp / "home"))
 
     from langgraph.types import Command

@@ -47,7 +47,7 @@ def test_missing_piper_extra_is_a_clear_error(monkeypatch):
 
 def test_voice_engine_choices_on_the_command_line(cli):
     run = cli("practice", "--help")
-    assert "--voice-engine {espeak,piper}" in run.out
+    assert "--voice-engine {auto,neural,espeak,piper}" in run.out
     run = cli("practice", "--voice-engine", "festival")
     assert run.code == 2 and "invalid choice: 'festival'" in run.err
 
@@ -101,3 +101,54 @@ def test_spoken_interview_in_the_piper_voice(tmp_path, home, transcriber):
     assert all((folder / t["audio"]).exists() for t in lines)
     assert sf.info(str(folder / lines[0]["audio"])).duration > 2
     assert "regression" in next(t for t in s["turns"] if t["role"] == "candidate")["text"].lower()
+
+
+def test_the_neural_voice_speaks_with_permissive_parts_only_and_is_understood(
+    tmp_path, transcriber
+):
+    """joe on onnxruntime with gruut's phonemes: no piper-tts, no espeak-ng phonemizer."""
+    import importlib.metadata as md
+
+    from interviewer.audio.neural_voice import NeuralVoice, available
+
+    assert available()
+    assert "MIT" in (md.metadata("gruut").get("License") or "") + " ".join(
+        md.metadata("gruut").get_all("Classifier") or []
+    )
+    voice = NeuralVoice(VoiceOptions())
+    line = "Where would this baseline break first, and how would you improve it?"
+    phonemes = "".join(voice.phonemes(line))
+    assert "ɹ" in phonemes and "r" not in phonemes  # respelled the way the voice was trained
+    ids = voice.phoneme_ids(voice.phonemes(line))
+    assert ids[0] == voice.ids["^"][0] and ids[-1] == voice.ids["$"][0]
+    samples = voice.render(line, tmp_path / "line.wav")
+    assert abs(load_audio(tmp_path / "line.wav").duration_s - len(samples) / SAMPLE_RATE) < 0.05
+    heard = transcriber.transcribe(Audio(samples)).text.lower()
+    for word in ("baseline", "break", "first", "improve"):
+        assert word in heard, heard
+    # a slower rate stretches the line
+    slow = NeuralVoice(VoiceOptions(rate=120)).render(line, tmp_path / "slow.wav")
+    assert len(slow) > 1.25 * len(samples)
+
+
+def test_a_line_not_rendered_ahead_starts_after_its_first_sentence(tmp_path):
+    """say() renders the next sentence while the first plays: the first sample goes out before
+    the whole line is rendered."""
+    import time
+
+    from interviewer.audio.neural_voice import NeuralVoice
+
+    voice = NeuralVoice(VoiceOptions())
+    played: list[tuple[float, int]] = []
+    voice.play = lambda samples, stop=None: (
+        played.append((time.monotonic(), len(samples))) or (len(samples) / SAMPLE_RATE)
+    )
+    line = (
+        "Okay. Let's talk about the data first, where the labels come from, how fresh they are, "
+        "and how you would keep the future out of the features."
+    )
+    seconds = voice.say(line, tmp_path / "line.wav")
+    assert len(played) == 2 and played[0][1] < played[1][1]  # "Okay." went out on its own
+    whole = load_audio(tmp_path / "line.wav")  # the saved line is the whole of it
+    assert abs(whole.duration_s - seconds) < 0.05
+    assert line in voice._cache  # and saying it again plays it at once
