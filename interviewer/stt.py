@@ -271,6 +271,12 @@ class WhisperTranscriber:
         )
         if one_window and not batched:
             common["without_timestamps"] = True
+            # A streamed chunk ends 0.25 s after its last word. With word timestamps,
+            # faster-whisper re-seeks to the last word and decodes that tail again, and on a
+            # short chunk Whisper fills it with "Thank you very much." window after window: a
+            # 1.2 s chunk took 5 s (measured here), on the path to the reply. Skipping silent
+            # stretches where a hallucination is suspected ends that loop (2.4 s, same words).
+            common["hallucination_silence_threshold"] = 0.2
         if batched:
             if self._batched is None:
                 from faster_whisper import BatchedInferencePipeline

@@ -19,6 +19,7 @@ from interviewer.audio.turn_end import (
     QUESTION,
     SENTENCE,
     THINKING,
+    TRAILING,
     TurnEnd,
     read_cue,
 )
@@ -31,8 +32,10 @@ RATE = 16000
     ("text", "cue"),
     [
         ("For candidate generation a two tower model, and for ranking I would use.", OPEN),
-        ("The index has to be rebuilt when the catalogue changes and that means that", OPEN),
-        ("We keep the last ninety days of orders,", OPEN),
+        ("The index has to be rebuilt when the catalogue changes and that means that", TRAILING),
+        ("We keep the last ninety days of orders,", TRAILING),
+        ("and a slash be test on the share of orders delivered later than promised", TRAILING),
+        ("Let me see. Okay.", THINKING),
         ("Okay. Hmm, give me a moment to think about the labels.", THINKING),
         ("Let me see.", THINKING),
         ("We alert on the decline rate. I think that covers it.", HANDOVER),
@@ -87,6 +90,12 @@ def test_a_finished_sentence_that_sounds_finished_is_answered_within_half_a_seco
 def test_an_open_clause_or_thinking_waits_the_whole_patience_even_when_it_sounds_finished():
     assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.95)), "and for ranking I would use.") == 10.0
     assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.95)), "Hmm. Let me think.") == 10.0
+
+
+def test_words_without_a_full_stop_wait_unless_they_sounded_final():
+    words = "and we alert on the share of late orders"
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.1)), words) == 10.0
+    assert abs(ends_at(TurnEnd(OPT, 10.0, Scripted(0.9)), words) - OPT.unsure_s) < 0.11
 
 
 def test_a_question_that_sounds_asked_is_answered_at_once_one_said_on_the_way_is_not():

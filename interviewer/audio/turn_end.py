@@ -78,6 +78,7 @@ PROMISED = "promised"  # "First, ..." and no second yet: a breath between items
 QUESTION = "question"  # a question to the interviewer: answer it now
 HANDOVER = "handover"  # "that covers it": answer now
 SENTENCE = "sentence"  # a whole sentence: the audio decides how long to wait
+TRAILING = "trailing"  # no full stop: open, unless the audio heard an ending
 NOTHING = "nothing"  # no words (yet)
 
 
@@ -91,7 +92,9 @@ def read_cue(text: str, cues: Cues | None = None) -> str:
         return OPEN  # "...and that means the"
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if _words(s)]
     last = _words(sentences[-1]) if sentences else words
-    if any(_has(last, p) >= 0 for p in cues.thinking):
+    # "Let me see. Okay." - a word or two after thinking aloud is still thinking.
+    thought = _words(sentences[-2]) if len(sentences) >= 2 and len(last) <= 2 else []
+    if any(_has(last, p) >= 0 or _has(thought, p) >= 0 for p in cues.thinking):
         return THINKING
     # A hand-over ends the turn's last sentence, or is most of it ("That's all, I'm done";
     # Whisper may leave off the full stop); "that's all the data we keep, and" is not one.
@@ -100,10 +103,10 @@ def read_cue(text: str, cues: Cues | None = None) -> str:
         return HANDOVER
     if len(last) >= 3 and last[-2] in cues.modals and not cues.closed_by & set(last[:-2]):
         return OPEN  # "...and for ranking I would use."
-    # Whisper ends a finished sentence with a full stop: without one (or with a comma), the
-    # clause is still open.
+    # Whisper ends a finished sentence with a full stop; without one (or with a comma) the
+    # clause may still be open, though Whisper also leaves the stop off a turn's last words.
     if not text.rstrip().endswith((".", "?", "!")):
-        return OPEN
+        return TRAILING
     # More was promised ("First, ...", "two things") and not delivered: mid-answer, even when
     # the sentence is a question ("First, where does the money go? Is it the prompts?").
     promised = max((_has(words, p) for p in cues.promises), default=-1)
@@ -192,6 +195,10 @@ class TurnEnd:
             return patience, f"{what}: waiting up to {patience:.0f} s"
         if cue == PROMISED:
             return min(o.promised_s, patience), "you said there is more: waiting"
+        if cue == TRAILING:  # no full stop: open, unless it sounded like an ending
+            if sounds_done and pause.p is not None:
+                return min(o.unsure_s, patience), "a sentence without an ending: waiting a little"
+            return patience, f"you may be mid-sentence: waiting up to {patience:.0f} s"
         if self.model is None:  # no audio model: the silence rule
             return min(o.fallback_s, patience), "a whole sentence: waiting"
         if pause.p is not None and pause.p >= o.p_end:
