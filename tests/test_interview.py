@@ -326,9 +326,14 @@ def test_live_view_shows_phase_clock_level_and_running_transcript():
         "Clarify requirements",
         "1:17.3 of 7 minutes",
         "1:32.3 of 45 minutes",
-        "silence 1.4 of 4 s",
+        "up to 4 s of silence ends the turn",
         "press Enter",
         "how many requests per second",
     ):
         assert expected in screen, expected
     assert screen.count("#") == 12  # -22 dBFS on a 20-step meter from -60
+    # at a pause, what the end-of-turn judge reads it as
+    view.status = LiveStatus(14.0, -50.0, True, 0.6, 10.0, 10.0, "you are mid-sentence")
+    console = Console(width=100, record=True)
+    console.print(view._render())
+    assert "you are mid-sentence  (silence 0.6 s; Enter ends your turn)" in console.export_text()
