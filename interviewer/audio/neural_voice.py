@@ -55,6 +55,11 @@ class NeuralVoice(EspeakVoice):
             config = json.loads(Path(joe.config_path()).read_text("utf-8"))
             so = ort.SessionOptions()
             so.log_severity_level = 3
+            # One thread: the calling thread does the work, so a line rendered ahead on the
+            # warm-up thread runs at that thread's lower priority and never delays the live
+            # decoding of the candidate's words.
+            so.intra_op_num_threads = 1
+            so.inter_op_num_threads = 1
             self.session = ort.InferenceSession(
                 str(joe.model_path()), sess_options=so, providers=["CPUExecutionProvider"]
             )

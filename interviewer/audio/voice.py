@@ -107,9 +107,12 @@ class EspeakVoice:
         return samples
 
     def prerender(self, texts: list[str]) -> None:
-        """Render lines the interview may need, so saying them later starts at once."""
+        """Render lines the interview may need, so saying them later starts at once (stops
+        early once the voice is closed)."""
         scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-pre-{os.getpid()}.wav"
         for text in texts:
+            if getattr(self, "_closed", False):
+                break
             if text not in self._cache:
                 with self._lock:
                     self._cache[text] = self._render(text, scratch)
@@ -231,6 +234,11 @@ class EspeakVoice:
             yield got
 
     def close(self) -> None:
+        # No render may still run when the process exits: onnxruntime (the neural voice)
+        # aborts the process if it is torn down mid-call on another thread.
+        self._closed = True
+        with self._lock:
+            pass
         if self.barge_in is not None:
             self.barge_in.stop()
         if self._stream is not None:

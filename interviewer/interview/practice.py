@@ -31,7 +31,7 @@ from interviewer.files import atomic_write_json
 from interviewer.interview.checkpoint import STATE_FIELDS, checkpoint_errors, set_aside
 from interviewer.interview.graph import Deps, build_graph, initial_state
 from interviewer.session import Session, SessionRecord
-from interviewer.streaming import Refiner, StreamingTurn
+from interviewer.streaming import BACKGROUND_NICE, Refiner, StreamingTurn
 
 if TYPE_CHECKING:
     from interviewer.stt import StreamingTranscriber
@@ -555,7 +555,12 @@ class Practice:
 
     def _warm_up(self) -> None:
         """While the question is heard: warm the model on the spoken question, and render the
-        lines the interviewer may need so that replies start at once."""
+        lines the interviewer may need so that replies start at once. At a lower priority: the
+        candidate may already be answering, and the live decoding of their words comes first
+        (rendering two dozen lines in the neural voice is many seconds of CPU)."""
+        from interviewer.stt import lower_priority
+
+        lower_priority(BACKGROUND_NICE)
         try:
             first = self.session.line_wav(0)
             if self.transcriber is not None and first.exists():
