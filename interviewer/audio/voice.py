@@ -120,6 +120,15 @@ class EspeakVoice:
 
     def _render(self, text: str, path: Path) -> np.ndarray:
         path = path.resolve()  # pyttsx3 wants an absolute path
+        # pyttsx3's espeak driver now and then leaves an empty file or never signals (seen a few
+        # times in a hundred lines, mid-interview): try again, then ask espeak-ng itself.
+        for _ in range(2):
+            samples = self._render_pyttsx3(text, path)
+            if samples is not None:
+                return samples
+        return self._render_cli(text, path)
+
+    def _render_pyttsx3(self, text: str, path: Path) -> np.ndarray | None:
         path.unlink(missing_ok=True)
         self._finished.clear()
         # It also prints "Audio saved to ..." from that thread: keep it off the interview screen.
@@ -129,15 +138,33 @@ class EspeakVoice:
             finished = self._finished.wait(RENDER_TIMEOUT_S)
         # The event can be a late one from the line before: the file itself says when it is
         # written (a WAV header alone is 44 bytes).
-        deadline = time.monotonic() + RENDER_TIMEOUT_S
-        while finished and time.monotonic() < deadline:
+        deadline = time.monotonic() + (2.0 if finished else 0.0)
+        while True:
             if path.exists() and path.stat().st_size > 44:
                 try:
                     return load_audio(path).samples
                 except AudioError:
                     pass  # still being written
+            if time.monotonic() >= deadline:
+                return None
             time.sleep(0.01)
-        raise DeviceError(f"espeak-ng did not write {path}: is espeak-ng installed?")
+
+    def _render_cli(self, text: str, path: Path) -> np.ndarray:
+        import shutil
+        import subprocess
+
+        exe = shutil.which("espeak-ng")
+        if exe is None:
+            raise DeviceError(f"espeak-ng did not write {path}: is espeak-ng installed?")
+        voice = ["-v", self.o.voice.split("/")[-1]] if self.o.voice else []
+        done = subprocess.run(
+            [exe, *voice, "-s", str(self.o.rate), "-w", str(path), text],
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_S * 3,
+        )
+        if done.returncode != 0 or not path.exists():
+            raise DeviceError(f"espeak-ng did not write {path}: is espeak-ng installed?")
+        return load_audio(path).samples
 
     def play(self, samples: np.ndarray, stop: threading.Event | None = None) -> float:
         """Play samples; with stop, end early once it is set. Returns the seconds that went
