@@ -147,25 +147,6 @@ def practice(args: argparse.Namespace) -> int:
         "live_stt_model": None if args.answers else args.live_stt_model,
     }
 
-    # The microphone first: a missing one is reported before any model starts loading (a
-    # background load still running at exit aborts the process).
-    mic: Microphone | None = None
-    on_status = None
-    if args.answers:
-        mic = WavMicrophone([Path(a) for a in args.answers])
-    elif not args.text:
-        mic = DeviceMicrophone(
-            RecorderOptions(
-                patience_s=args.patience,
-                push_to_talk=args.push_to_talk,
-                device=_device(args.input_device),
-            ),
-            on_status=lambda status: on_status and on_status(status),
-            turn_taking=TurnTakingOptions(smart_turn=not args.no_smart_turn),
-        )
-        # After the device check: a missing microphone fails before any model loads.
-        mic.end_model = None if args.no_smart_turn else _end_model()
-
     # Two models: the live one streams while the candidate speaks (the interviewer's replies);
     # the report one re-transcribes each finished turn in one pass for the report. Recorded
     # answers (--answers) have no one waiting on a reply: the report model does them directly.
@@ -181,10 +162,29 @@ def practice(args: argparse.Namespace) -> int:
         else:
             transcriber = WhisperTranscriber(SttOptions(model=args.live_stt_model, **common))
             transcriber.check()
-            transcriber.load_in_background()  # loads while the question is being spoken
-            # The report model only refines finished turns: its compute threads run niced, so
-            # the live model's decoding (on the path to every reply) gets the cores first.
-            reporter.load_in_background(nice=BACKGROUND_NICE)
+
+    # The microphone before any model starts loading: a missing one fails at once (a
+    # background load still running at exit aborts the process).
+    mic: Microphone | None = None
+    on_status = None
+    if args.answers:
+        mic = WavMicrophone([Path(a) for a in args.answers])
+    elif not args.text:
+        mic = DeviceMicrophone(
+            RecorderOptions(
+                patience_s=args.patience,
+                push_to_talk=args.push_to_talk,
+                device=_device(args.input_device),
+            ),
+            on_status=lambda status: on_status and on_status(status),
+            turn_taking=TurnTakingOptions(smart_turn=not args.no_smart_turn),
+        )
+        mic.end_model = None if args.no_smart_turn else _end_model()
+    if transcriber is not None and transcriber is not reporter and reporter is not None:
+        transcriber.load_in_background()  # loads while the question is being spoken
+        # The report model only refines finished turns: its compute threads run niced, so the
+        # live model's decoding (on the path to every reply) gets the cores first.
+        reporter.load_in_background(nice=BACKGROUND_NICE)
 
     voice: Voice
     if args.no_voice or args.text:
