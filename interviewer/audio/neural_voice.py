@@ -14,13 +14,10 @@ installed it is the default voice (`--voice-engine auto`), espeak-ng otherwise.
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from interviewer.audio.hardware import sounddevice
 from interviewer.audio.io import load_audio, save_wav
 from interviewer.audio.voice import EspeakVoice
 from interviewer.errors import ModelError, first_line
@@ -77,12 +74,7 @@ class NeuralVoice(EspeakVoice):
             [inference["noise_scale"], inference["length_scale"] * pace, inference["noise_w"]],
             dtype=np.float32,
         )
-        self.sd = sounddevice()
-        self._stream: Any = None
-        self._cache: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        self.first_sample_at = 0.0
-        self._listening()
+        self._playback()
 
     def phonemes(self, text: str) -> list[str]:
         """The line as the voice's phoneme symbols, words separated by spaces."""

