@@ -114,70 +114,21 @@ def build_parser() -> argparse.ArgumentParser:
     _stt_args(p)
 
     p = sub.add_parser("practice", help="a spoken mock interview: it asks, you answer aloud")
-    p.add_argument("--question", metavar="ID", help="question id (default: a random one)")
-    p.add_argument("--category", help="with no --question: pick from this category")
+    _practice_args(p)
     p.add_argument(
-        "--minutes",
-        type=float,
-        default=None,
-        help="session length; the phase budget scales to it (default: the question's own "
-        "minutes, as `questions` lists them)",
-    )
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--text", action="store_true", help="type answers instead of speaking")
-    src.add_argument(
-        "--answers",
-        nargs="+",
-        type=Path,
-        metavar="AUDIO",
-        help="recorded answers used as your turns, in order",
-    )
-    p.add_argument("--no-voice", action="store_true", help="print the interviewer's lines")
-    p.add_argument(
-        "--voice-engine",
-        choices=["auto", "neural", "espeak", "piper"],
-        default="auto",
-        help="the interviewer's voice: neural (a human-like voice, all permissive licences; "
-        "pip install 'interviewer[voice]'), espeak (pyttsx3 on espeak-ng), piper (the same voice "
-        "through piper-tts, GPL-3.0: pip install 'interviewer[piper]'); auto: neural when "
-        "installed, else espeak (default: %(default)s)",
-    )
-    p.add_argument("--voice", help="espeak-ng voice id, e.g. gmw/en-us")
-    p.add_argument("--rate", type=int, default=VoiceOptions().rate, help="voice words per minute")
-    p.add_argument(
-        "--patience",
-        type=float,
-        default=RecorderOptions().patience_s,
-        help="the longest silence the interviewer waits before it takes the turn (default: "
-        "%(default)s); a finished answer is answered well before, Enter ends the turn at once",
-    )
-    p.add_argument(
-        "--barge-in",
+        "--room",
         action="store_true",
-        help="with headphones: speak over the interviewer to stop it (through open speakers the "
-        "microphone would hear the interviewer itself)",
+        help="the interview in your browser, with a whiteboard (see `room`)",
     )
-    p.add_argument(
-        "--no-smart-turn",
-        action="store_true",
-        help="judge the end of your turn by your words and the silence only, not by how it "
-        "sounded (the Smart Turn model)",
+    _room_args(p)
+
+    p = sub.add_parser(
+        "room",
+        help="the interview in your browser: voice, a live agenda and a whiteboard (local only)",
     )
-    p.add_argument(
-        "--push-to-talk", action="store_true", help="Enter starts and Enter stops each turn"
-    )
-    p.add_argument("--input-device", help="microphone name or index")
-    p.add_argument("--output-device", help="speaker name or index")
-    p.add_argument("--session", metavar="NAME", help="name the session folder (sanitized)")
-    p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
-    p.add_argument(
-        "--switch-endpoint",
-        action="store_true",
-        help="with --resume: allow an LLM endpoint other than the one the session started with",
-    )
-    p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
-    _llm_arg(p)
-    _stt_args(p, live=True)
+    _practice_args(p)
+    p.set_defaults(room=True)
+    _room_args(p)
 
     p = sub.add_parser("doctor", help="check the speech model, audio devices and LLM endpoint")
     _llm_arg(p)
@@ -381,6 +332,82 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor(args.llm)
 
 
+def _practice_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--question", metavar="ID", help="question id (default: a random one)")
+    p.add_argument("--category", help="with no --question: pick from this category")
+    p.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="session length; the phase budget scales to it (default: the question's own "
+        "minutes, as `questions` lists them)",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--text", action="store_true", help="type answers instead of speaking")
+    src.add_argument(
+        "--answers",
+        nargs="+",
+        type=Path,
+        metavar="AUDIO",
+        help="recorded answers used as your turns, in order",
+    )
+    p.add_argument("--no-voice", action="store_true", help="print the interviewer's lines")
+    p.add_argument(
+        "--voice-engine",
+        choices=["auto", "neural", "espeak", "piper"],
+        default="auto",
+        help="the interviewer's voice: neural (a human-like voice, all permissive licences; "
+        "pip install 'interviewer[voice]'), espeak (pyttsx3 on espeak-ng), piper (the same voice "
+        "through piper-tts, GPL-3.0: pip install 'interviewer[piper]'); auto: neural when "
+        "installed, else espeak (default: %(default)s)",
+    )
+    p.add_argument("--voice", help="espeak-ng voice id, e.g. gmw/en-us")
+    p.add_argument("--rate", type=int, default=VoiceOptions().rate, help="voice words per minute")
+    p.add_argument(
+        "--patience",
+        type=float,
+        default=RecorderOptions().patience_s,
+        help="the longest silence the interviewer waits before it takes the turn (default: "
+        "%(default)s); a finished answer is answered well before, Enter ends the turn at once",
+    )
+    p.add_argument(
+        "--barge-in",
+        action="store_true",
+        help="with headphones: speak over the interviewer to stop it (through open speakers the "
+        "microphone would hear the interviewer itself)",
+    )
+    p.add_argument(
+        "--no-smart-turn",
+        action="store_true",
+        help="judge the end of your turn by your words and the silence only, not by how it "
+        "sounded (the Smart Turn model)",
+    )
+    p.add_argument(
+        "--push-to-talk", action="store_true", help="Enter starts and Enter stops each turn"
+    )
+    p.add_argument("--input-device", help="microphone name or index")
+    p.add_argument("--output-device", help="speaker name or index")
+    p.add_argument("--session", metavar="NAME", help="name the session folder (sanitized)")
+    p.add_argument("--resume", metavar="SESSION_ID", help="continue an interrupted session")
+    p.add_argument(
+        "--switch-endpoint",
+        action="store_true",
+        help="with --resume: allow an LLM endpoint other than the one the session started with",
+    )
+    p.add_argument("--rubric", default="default", help="rubric name in rubrics/ or a .toml path")
+    _llm_arg(p)
+    _stt_args(p, live=True)
+
+
+def _room_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--port", type=int, default=0, help="the room's port on 127.0.0.1 (default: a free one)"
+    )
+    p.add_argument(
+        "--no-browser", action="store_true", help="print the room's address, open no browser"
+    )
+
+
 def cmd_practice(args: argparse.Namespace) -> int:
     from interviewer.interview.run import practice
 
@@ -572,6 +599,7 @@ def _unique(folder: Path) -> Path:
 COMMANDS = {
     "answer": cmd_answer,
     "practice": cmd_practice,
+    "room": cmd_practice,
     "replay": cmd_replay,
     "doctor": cmd_doctor,
     "report": cmd_report,

@@ -10,6 +10,7 @@ Every one carries a message written for the user, one line, that the CLI prints 
      ├── ModelError      the speech model cannot be found, verified or loaded
      ├── DeviceError     no microphone, PortAudio or espeak-ng missing, a device lost mid-answer
      ├── DiskError       the disk is full (or a file-size limit was hit) while saving
+ ├── RoomError       the browser room cannot start (port taken, its page missing)
      └── SessionError    a session id that does not exist or cannot be resumed
 """
 
@@ -65,3 +66,7 @@ class BusyError(InterviewerError):
 
 class SessionError(InterviewerError):
     exit_code = 8
+
+
+class RoomError(InterviewerError):
+    exit_code = 10

@@ -238,6 +238,16 @@ class Endpointer:
         return None
 
 
+class Keys(Protocol):
+    """Presses that end a turn (or start and stop one, with push-to-talk)."""
+
+    available: bool
+
+    def pressed(self) -> bool: ...
+
+    def drain(self) -> None: ...
+
+
 class EnterKey:
     """Enter presses on standard input, read by a daemon thread (never blocks the recorder)."""
 
@@ -285,7 +295,7 @@ class DeviceMicrophone:
         options: RecorderOptions = RecorderOptions(),
         on_status: Callable[[LiveStatus], None] | None = None,
         on_chunk: ChunkCallback | None = None,
-        keys: EnterKey | None = None,
+        keys: Keys | None = None,
         stream_factory: Callable[..., Any] | None = None,
         turn_taking: TurnTakingOptions | None = None,
         end_model: EndOfTurnModel | None = None,
@@ -299,12 +309,18 @@ class DeviceMicrophone:
         # Pauses judged by words, sound and silence (turn_end.py); None: silence alone.
         self.turn_taking = turn_taking
         self.end_model = end_model
-        self.keys = keys or EnterKey.shared()
-        self.sd = sounddevice()
-        self._stream_factory = stream_factory or self.sd.RawInputStream
-        self.check()
+        self.keys: Keys = keys or EnterKey.shared()
+        # stream_factory: another source of input blocks than the sound card (the browser
+        # room's, room/devices.py), which has no device settings to check.
+        self.sd: Any = None
+        if stream_factory is None:
+            self.sd = sounddevice()
+            stream_factory = self.sd.RawInputStream
+            self.check()
+        self._stream_factory = stream_factory
 
     def check(self) -> None:
+        assert self.sd is not None
         try:
             self.sd.check_input_settings(
                 device=self.o.device, channels=1, dtype="int16", samplerate=self.o.sample_rate

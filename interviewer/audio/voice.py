@@ -48,6 +48,21 @@ class Voice(Protocol):
         ...
 
 
+class LineOutput(Protocol):
+    """Where rendered lines are played when not on this machine's sound card (the room)."""
+
+    started_at: float  # time.monotonic() when the last line's first sample went out
+    stopped_at: float  # ...and when it was stopped by a barge-in (0.0: it was not)
+
+    def play(self, samples: np.ndarray, rate: int, stop: threading.Event | None) -> float:
+        """Play samples at rate; stop early once stop is set. Returns the seconds played."""
+        ...
+
+    def show(self, text: str) -> None:
+        """The line's words, shown where the candidate looks."""
+        ...
+
+
 def print_line(text: str) -> None:
     print(f"\ninterviewer: {text}\n", flush=True)
 
@@ -85,6 +100,9 @@ class EspeakVoice:
         """What every engine shares: the speaker, the lines rendered ahead, barge-in."""
         self.sd = sounddevice()
         self._stream: Any = None
+        # Another speaker than the sound card (the browser room's: room/devices.py), and
+        # where the line's text is shown; None: the sounddevice output and the terminal.
+        self.output: LineOutput | None = None
         # Lines rendered ahead of time (while the candidate talks), by text. One engine, so
         # rendering is serialized by a lock.
         self._cache: dict[str, np.ndarray] = {}
@@ -170,6 +188,11 @@ class EspeakVoice:
     def play(self, samples: np.ndarray, stop: threading.Event | None = None) -> float:
         """Play samples; with stop, end early once it is set. Returns the seconds that went
         out."""
+        if self.output is not None:
+            played = self.output.play(samples, self.o.sample_rate, stop)
+            self.first_sample_at = self.first_sample_at or self.output.started_at
+            self.stopped_at = self.output.stopped_at
+            return played
         if self._stream is None:
             try:
                 self._stream = self.sd.RawOutputStream(
@@ -207,6 +230,8 @@ class EspeakVoice:
 
     def say(self, text: str, path: Path | None = None) -> float:
         print_line(text)
+        if self.output is not None:
+            self.output.show(text)
         target = (
             path or Path(os.environ.get("TMPDIR", "/tmp")) / f"interviewer-line-{os.getpid()}.wav"
         )

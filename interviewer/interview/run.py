@@ -130,14 +130,25 @@ def practice(args: argparse.Namespace) -> int:
         and (session.dir / "report.json").exists()
     ):
         # Nothing left to record: no microphone, no model, just where the report is.
-        report = session.dir / "report.json"
+        done = session.dir / "report.json"
         print(f"session {session.id} is finished")
-        print(f"report: {report.with_suffix('.md')}")
-        print(f"html:   {report.with_suffix('.html')}")
-        print(f"json:   {report}")
+        print(f"report: {done.with_suffix('.md')}")
+        print(f"html:   {done.with_suffix('.html')}")
+        print(f"json:   {done}")
         return 0
+    room = None
+    if getattr(args, "room", False):
+        from interviewer.room.setup import Room
+
+        room = Room(args)  # the server runs before anything slow: the page can open at once
     settings = {
-        "input": "text" if args.text else "answers" if args.answers else "microphone",
+        "input": "text"
+        if args.text
+        else "answers"
+        if args.answers
+        else "room"
+        if room
+        else "microphone",
         "voice": not (args.no_voice or args.text),
         "patience_s": args.patience,
         "smart_turn": not args.no_smart_turn,
@@ -170,7 +181,8 @@ def practice(args: argparse.Namespace) -> int:
     if args.answers:
         mic = WavMicrophone([Path(a) for a in args.answers])
     elif not args.text:
-        mic = DeviceMicrophone(
+        recorder = room.microphone if room is not None else DeviceMicrophone
+        mic = recorder(
             RecorderOptions(
                 patience_s=args.patience,
                 push_to_talk=args.push_to_talk,
@@ -192,7 +204,9 @@ def practice(args: argparse.Namespace) -> int:
     else:
         options = VoiceOptions(voice=args.voice, rate=args.rate, device=_device(args.output_device))
         voice = _voice(args.voice_engine, options)
-        if args.barge_in:
+        if room is not None:
+            room.speak_with(voice)
+        elif args.barge_in:
             from interviewer.audio.barge_in import BargeIn
 
             voice.barge_in = BargeIn(RecorderOptions(device=_device(args.input_device)))
@@ -228,6 +242,8 @@ def practice(args: argparse.Namespace) -> int:
         print(
             f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True
         )
+        if room is not None:
+            room.open(session.dir)
         # Speak the question now, while the rest starts up; the graph's first line is the same.
         first = opening(lines, question.asked, minutes)
         early = EarlyLine(voice, first, session.line_wav(0))
@@ -238,8 +254,15 @@ def practice(args: argparse.Namespace) -> int:
     from interviewer.report.model import SttInfo
     from interviewer.streaming import Refiner
 
-    view = None
-    if isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
+    view: Any = None
+    if room is not None:
+        view = room.make_view(
+            {s.id: s.name for s in agenda.steps}, question.text, args.push_to_talk
+        )
+        on_status = view.on_status
+        if args.resume:
+            room.open(session.dir)
+    elif isinstance(mic, DeviceMicrophone) and sys.stdout.isatty():
         view = LiveView({s.id: s.name for s in agenda.steps})
         on_status = view.on_status
     stt = SttInfo.none("typed")
@@ -288,6 +311,7 @@ def practice(args: argparse.Namespace) -> int:
         print(
             f"session {session.id}: {question.id}, {minutes:g} minutes ({session.dir})", flush=True
         )
+    report = None
     try:
         report = run.run(resume=bool(args.resume))
     except BaseException as exc:
@@ -305,6 +329,8 @@ def practice(args: argparse.Namespace) -> int:
     finally:
         if isinstance(voice, EspeakVoice):  # PiperVoice is one too
             voice.close()
+        if room is not None and report is None:
+            room.close()
     overflows = session.read().get("overflows", 0)
     if overflows:
         print(
@@ -317,6 +343,8 @@ def practice(args: argparse.Namespace) -> int:
 
     print("\n".join(summary_lines(Report.model_validate_json(report.read_text("utf-8")), report)))
     print(f"report: {report.with_suffix('.md')}")
+    if room is not None:
+        room.finish(report)
     return 0
 
 
