@@ -71,7 +71,8 @@ def test_every_request_needs_the_token_and_the_host(room):
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
     assert get(server.url + "static/app.js")[0] == 200
-    for path in ("/", "/static/app.js", "/x" + server.token[1:] + "/", f"/{server.token[:-1]}/"):
+    other = ("A" if server.token[0] != "A" else "B") + server.token[1:]  # one character off
+    for path in ("/", "/static/app.js", f"/{other}/", f"/{server.token[:-1]}/"):
         assert get(base + path)[0] == 404, path
     # A page on another name for this address (DNS rebinding) is refused.
     assert get(server.url, host=f"evil.example:{server.port}")[0] == 404
@@ -182,6 +183,9 @@ def test_the_board_is_saved_as_it_settles_and_snapshotted_per_turn(room):
         assert saved["elements"] == elements
         # A snapshot for a turn whose scene was not taken is not written; junk is not an SVG.
         ws.send(json.dumps({"type": "snapshot", "turn": 1, "svg": "<svg></svg>"}))
+        ws.send(json.dumps({"type": "hello"}))
+        ws.recv(timeout=10)  # handled in order: the snapshot above was seen (and refused)
+        assert not (session / "board" / "turn-01.svg").exists()
         assert board.turn_end(1) is not None
         ws.send(json.dumps({"type": "snapshot", "turn": 1, "svg": "<script>x</script>"}))
         ws.send(json.dumps({"type": "snapshot", "turn": 1, "svg": "<svg><rect/></svg>"}))
