@@ -177,6 +177,7 @@ export function App() {
     send({ type: "talk", down });
   };
   const done = () => send({ type: "done" });
+  const end = () => send({ type: "end" });
 
   useEffect(() => {
     const outsideBoard = (e) => {
@@ -215,7 +216,7 @@ export function App() {
 
   return (
     <div className="room">
-      <LivePanel room={room} onStart={start} onDone={done} onTalk={talk} />
+      <LivePanel room={room} onStart={start} onDone={done} onTalk={talk} onEnd={end} />
       <Board sync={board} boardRef={boardEl} />
     </div>
   );

@@ -1,6 +1,6 @@
 // The left column: question, phases and clock, transcript, what the interviewer waits for,
 // the level meter and the buttons. Everything from the server is rendered as text by React.
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 const clock = (s) => {
   const t = Math.max(0, Math.round(s || 0));
@@ -61,7 +61,27 @@ function reportHref(report) {
   }
 }
 
-export function LivePanel({ room, onStart, onDone, onTalk }) {
+// Ending the interview asks once more: a stray click must not end a 45-minute session.
+function EndButton({ onEnd, disabled }) {
+  const [sure, setSure] = useState(false);
+  useEffect(() => {
+    if (!sure) return undefined;
+    const t = setTimeout(() => setSure(false), 4000);
+    return () => clearTimeout(t);
+  }, [sure]);
+  return (
+    <button
+      type="button"
+      className="end"
+      disabled={disabled}
+      onClick={() => (sure ? (setSure(false), onEnd()) : setSure(true))}
+    >
+      {sure ? "Click again to end" : "End interview"}
+    </button>
+  );
+}
+
+export function LivePanel({ room, onStart, onDone, onTalk, onEnd }) {
   const { live, phases, minutes } = room;
   const total = (minutes || 0) * 60;
   const clockS = live ? live.clock_s : 0;
@@ -115,6 +135,7 @@ export function LivePanel({ room, onStart, onDone, onTalk }) {
             Hold to talk
           </button>
         ) : null}
+        <EndButton onEnd={onEnd} disabled={!!room.ended} />
       </div>
       <p className="keys">
         Enter: I'm done{room.pushToTalk ? " · hold Space: talk" : ""} (outside the board)
