@@ -113,6 +113,12 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed, tmp_path
     assert (builtin / "examples" / "strong-01.flac").stat().st_size == (
         CONTENT / "examples" / "strong-01.flac"
     ).stat().st_size
+    # The room's built page ships in the wheel: Node is only needed to rebuild it.
+    static = Path(where).parent / "room" / "static"
+    built = CONTENT.parent / "room" / "static"
+    assert sorted(p.relative_to(static) for p in static.rglob("*") if p.is_file()) == sorted(
+        p.relative_to(built) for p in built.rglob("*") if p.is_file()
+    )
 
 
 def test_questions_lists_the_built_in_bank_and_the_users_own(run, tmp_path):
