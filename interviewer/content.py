@@ -212,6 +212,9 @@ class Meaning(BaseModel):
     sentence_relevance_min: float = Field(
         ge=-1, le=1
     )  # a sentence about something else earns nothing
+    # A whiteboard sentence this close to one said (or drawn at an earlier turn) repeats it and
+    # counts once (meaning/understanding.py); measured on spoken/drawn pairs (interviewer/board).
+    board_repeat_sim: float = Field(default=0.7, ge=-1, le=1)
     concrete_min_words: int = Field(
         ge=1
     )  # specific words (not agenda vocabulary) that make a sentence concrete

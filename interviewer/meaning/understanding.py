@@ -1,9 +1,27 @@
 """One answer, understood once: its sentences, their meaning, the phase each belongs to, and what
 each step, key point and trade-off rests on. The offline judge and the live interviewer both read
-this record, so they can never disagree about what was covered."""
+this record, so they can never disagree about what was covered.
+
+The whiteboard is read here too, as sentences (`Drawn`, from interviewer/board/) placed after the
+spoken ones: the same detectors give them steps, checks, concreteness and key points, and the
+same rules make a board of buzzword boxes earn nothing, like a spoken list of terms. What a
+board unit does differently, and why:
+- it has no place in the phases (time spent talking): its step is its most likely one, and it
+  makes a step "attempted" only as evidence, never by being in the step's phase;
+- it is concrete by itself alone (never read joined to a neighbour: it has none in the talk);
+- it weighs no choice and makes none to weigh: a drawing shows structure, not reasoning;
+- one that repeats what was said (or drawn at an earlier turn) counts once: a board unit within
+  `board_repeat_sim` of a spoken sentence (alone or joined to the next) or of an earlier board
+  unit is no evidence of its own. So the talk is never double-counted, and a board that adds
+  what the talk lacked (the missing part of a `partial` step) can still make it `covered`;
+- a key point the talk made is cited from the talk; the board makes only the ones it missed;
+- it does not move the verdict on whether the answer is about the asked question (the talk's
+  alone), though one about something else earns nothing, like such a spoken sentence.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -12,10 +30,10 @@ import numpy as np
 from interviewer.content import Agenda, Meaning, Question, Rubric
 from interviewer.meaning import detectors, injection, steps
 from interviewer.meaning.embedder import Embedder
-from interviewer.meaning.substance import PointHit, Relevance, key_points, relevance
-from interviewer.meaning.units import Unit, is_buzzwords, is_list, make_units
-from interviewer.textmatch import Token, contains, sentence_tokens
-from interviewer.transcript import Transcript, Utterance
+from interviewer.meaning.substance import PointHit, Relevance, key_points, profile, relevance
+from interviewer.meaning.units import Drawn, Unit, drawn_units, is_buzzwords, is_list, make_units
+from interviewer.textmatch import Token, contains, sentence_tokens, tokenize
+from interviewer.transcript import Transcript, Utterance, Word
 
 
 @dataclass(frozen=True)
@@ -47,11 +65,19 @@ class Understanding:
     unweighed: list[tuple[int, float]] = field(default_factory=list)
     concrete_p: np.ndarray | None = None  # per unit: p(concrete to this question)
     # each unit joined to the next, embedded: one thought Whisper cut in two, read whole
+    # (spoken units only)
     joined_vectors: np.ndarray | None = None
+    # board unit -> the unit it repeats (a spoken one, or one drawn at an earlier turn)
+    repeats: dict[int, int] = field(default_factory=dict)
 
     @property
     def judged(self) -> list[int]:
         return [i for i in range(len(self.units)) if i not in self.flagged]
+
+    @property
+    def said(self) -> list[int]:
+        """Judged units that were spoken (not drawn)."""
+        return [i for i in self.judged if not self.units[i].drawn]
 
     def status(self, step: str) -> str:
         return next(s.status for s in self.steps if s.step == step)
@@ -66,19 +92,33 @@ def understand(
     embedder: Embedder,
     probed: dict[str, float] | None = None,
     bank: dict[str, Question] | None = None,
+    drawn: Sequence[Drawn] = (),
 ) -> Understanding:
     """With `bank`, also relevance and key points (the report). Steps, checks, trade-offs and
     concreteness come from the learned detectors (meaning/detectors.py) either way, so the live
-    interviewer and the report read the same decisions."""
+    interviewer and the report read the same decisions. `drawn`: what the whiteboard says
+    (see the module's docstring); without it, the answer is the talk alone."""
     meaning = rubric.meaning
     det = detectors.load()
-    units = make_units(transcript, utts, meaning)
+    talk = make_units(transcript, utts, meaning)
+    n = len(talk)  # units [0, n) are spoken, [n, ...) drawn
+    units = talk + drawn_units(list(drawn), n, meaning)
     texts = [u.text for u in units]
     vectors = embedder.embed(texts)
     tokens = sentence_tokens(transcript.words, utts)
-    flagged = injection.flag(
-        utts, tokens, vectors, embedder.embed(meaning.injection_examples), rubric
-    )
+    examples = embedder.embed(meaning.injection_examples)
+    flagged = injection.flag(utts, tokens, vectors[:n], examples, rubric)
+    if len(units) > n:
+        # Text on the board addressed to the grader is flagged like speech, and earns nothing.
+        board_utts = [
+            Utterance(text=d.text, start=d.at, end=d.at, first_word=0, last_word=0) for d in drawn
+        ]
+        board_tokens = [
+            tokenize([Word(word=w, start=d.at, end=d.at) for w in d.text.split()]) for d in drawn
+        ]
+        tokens = tokens + board_tokens
+        found = injection.flag(board_utts, board_tokens, vectors[n:], examples, rubric)
+        flagged.update({n + i: why for i, why in found.items()})
     k = len(agenda.steps)
     step_p = det.steps(vectors, texts, agenda, embedder, meaning) if units else np.zeros((0, k))
     for j, step in enumerate(agenda.steps):
@@ -93,19 +133,24 @@ def understand(
     # Speech is cut at commas, and one thought often lands in two pieces ("I'd run it on a
     # sample," / "because shadow doubles the cost"): each piece is also read joined to its
     # neighbours, and the better reading counts.
-    joined = [f"{a} {b}" for a, b in pairwise(texts)]
+    joined = [f"{a} {b}" for a, b in pairwise(texts[:n])]
     jv = embedder.embed(joined) if joined else np.zeros((0, vectors.shape[1]))
     own = det.concrete(vectors, texts, question, embedder, meaning)
-    concrete_p = _in_context(own, det.concrete(jv, joined, question, embedder, meaning))
+    concrete_p = np.concatenate(
+        [_in_context(own[:n], det.concrete(jv, joined, question, embedder, meaning)), own[n:]]
+    )
     # A run of names ("embeddings, semantic search, hybrid search,") borrows nothing from its
     # neighbours: a list is concrete by what it names, or not at all.
     for i, u in enumerate(units):
         if is_list(u, meaning):
             concrete_p[i] = own[i]
-    score = steps.emissions(step_p, meaning)
+    score = steps.emissions(step_p[:n], meaning)
     for i in flagged:
-        score[i] = 0.0  # said to the grader: no part in the phases either
+        if i < n:
+            score[i] = 0.0  # said to the grader: no part in the phases either
     labels = [agenda.steps[j].id for j in steps.smooth(score, meaning)]
+    # A board unit has no place in time's phases: its step is the one it most likely serves.
+    labels += [agenda.steps[int(row.argmax())].id if k else "" for row in step_p[n:]]
     concrete = [bool(p >= meaning.concrete_min_p) for p in concrete_p]
     # A list of agenda terms is buzzwords unless the detector finds it tied to this question
     # ("amount, merchant type, card age, device fingerprint" names the problem's own things).
@@ -128,21 +173,43 @@ def understand(
         joined_vectors=jv,
     )
     if bank is not None and units:
-        rel, on_topic = relevance(vectors[result.judged], question, bank, embedder, meaning)
+        said = result.said
+        rel, on_topic = relevance(vectors[said], question, bank, embedder, meaning)
         result.relevance = rel
         result.on_topic = np.zeros(len(units))
-        result.on_topic[result.judged] = on_topic
+        result.on_topic[said] = on_topic
+        board = [i for i in result.judged if i >= n]
+        if board:  # each drawn sentence against the question, as relevance does a spoken one
+            prof = embedder.embed(profile(question))
+            result.on_topic[board] = (vectors[board] @ prof.T).max(axis=1)
     eligible = _eligible(result, meaning)
+    if len(units) > n:
+        result.repeats = _repeats(result, eligible, meaning)
+        eligible = [i for i in eligible if i not in result.repeats]
     result.steps = [
         _step(result, agenda, j, eligible, det, embedder, rubric, probed or {}) for j in range(k)
     ]
     if bank is not None:
-        result.points = key_points(vectors, units, eligible, question, embedder, meaning)
-    weighs = _with_next(det.weighs(vectors, texts, meaning), det.weighs(jv, joined, meaning))
-    choice = _with_next(det.choice(vectors, texts, meaning), det.choice(jv, joined, meaning))
+        spoken = [i for i in eligible if i < n]
+        result.points = key_points(vectors, units, spoken, question, embedder, meaning)
+        if len(eligible) > len(spoken):  # the board makes the key points the talk missed
+            board_points = key_points(
+                vectors, units, eligible[len(spoken) :], question, embedder, meaning
+            )
+            result.points = [
+                b if a.unit is None and (b.unit is not None or b.similarity > a.similarity) else a
+                for a, b in zip(result.points, board_points, strict=True)
+            ]
+    # Trade-offs are reasoning, which only the talk carries: the board's units take no part.
+    weighs = _with_next(
+        det.weighs(vectors[:n], texts[:n], meaning), det.weighs(jv, joined, meaning)
+    )
+    choice = _with_next(
+        det.choice(vectors[:n], texts[:n], meaning), det.choice(jv, joined, meaning)
+    )
     said = [
         i
-        for i in result.judged
+        for i in result.said
         if not units[i].is_question
         and i not in buzz
         and concrete[i]
@@ -193,12 +260,35 @@ def _in_context(alone: np.ndarray, joined: np.ndarray) -> np.ndarray:
     return out
 
 
+def _repeats(r: Understanding, eligible: list[int], meaning: Meaning) -> dict[int, int]:
+    """Board units (of the eligible ones) that repeat a spoken sentence, alone or joined to the
+    next, or an earlier eligible board unit: unit -> the unit it repeats. The spoken sentence is
+    the evidence; its drawing adds nothing of its own."""
+    said = r.said
+    pairs = list(range(len(r.joined_vectors))) if r.joined_vectors is not None else []
+    out: dict[int, int] = {}
+    kept: list[int] = []
+    for i in (j for j in eligible if r.units[j].drawn):
+        rows = [r.vectors[said]] if said else []
+        rows += [r.joined_vectors[pairs]] if pairs and r.joined_vectors is not None else []
+        rows += [r.vectors[kept]] if kept else []
+        if rows:
+            sims = np.vstack(rows) @ r.vectors[i]
+            best = int(sims.argmax())
+            if sims[best] >= meaning.board_repeat_sim:
+                out[i] = ([*said, *pairs, *kept])[best]
+                continue
+        kept.append(i)
+    return out
+
+
 def _eligible(r: Understanding, meaning: Meaning, concrete: bool = True) -> list[int]:
     """Sentences that can count as substance: said to the interviewer, concrete to this question
-    (unless `concrete` is False), not buzzwords, and about the asked question."""
+    (unless `concrete` is False), not buzzwords, about the asked question, and (drawn ones) not
+    a repeat of what was said."""
     out = []
     for i in r.judged:
-        if (concrete and not r.concrete[i]) or i in r.buzzwords:
+        if (concrete and not r.concrete[i]) or i in r.buzzwords or i in r.repeats:
             continue
         if r.on_topic is not None and r.on_topic[i] < meaning.sentence_relevance_min:
             continue
@@ -222,7 +312,7 @@ def _step(
     meaning = rubric.meaning
     step = agenda.steps[k]
     off_topic = r.relevance is not None and r.relevance.off_topic
-    in_phase = [i for i in r.judged if r.labels[i] == step.id]
+    in_phase = [i for i in r.said if r.labels[i] == step.id]
     p = r.step_sims[:, k] if len(r.units) else np.zeros(0)
     evidence: list[tuple[float, int]] = []
     for i in eligible:

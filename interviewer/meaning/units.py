@@ -24,10 +24,29 @@ class Unit:
     has_number: bool
     items: int  # comma-separated parts of the sentence
     short_items: int  # of them, parts of three words or fewer: a list of names, not a design
+    # "talk": an utterance of the transcript (index, first_word, last_word point into it);
+    # "board": a sentence the whiteboard says (Drawn), after every spoken unit, its index its
+    # place among the units, no words, timed at the end of the turn it was drawn in.
+    source: str = "talk"
+    shown: str = ""  # a board unit: what the board shows ("Gateway -> Feature store")
 
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+    @property
+    def drawn(self) -> bool:
+        return self.source == "board"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A sentence the whiteboard says (interviewer/board/sentences.py): read like a spoken
+    sentence, cited as what was drawn."""
+
+    text: str  # the sentence the judge reads: "From Gateway to Feature store to Ranker."
+    shown: str  # what the board shows, for the report: "Gateway -> Feature store -> Ranker"
+    at: float  # session clock (s): the end of the turn whose board first showed it
 
 
 def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) -> list[Unit]:
@@ -48,6 +67,33 @@ def make_units(transcript: Transcript, utts: list[Utterance], meaning: Meaning) 
                 has_number=has_number,
                 items=items,
                 short_items=short_items,
+            )
+        )
+    return units
+
+
+def drawn_units(drawn: list[Drawn], first: int, meaning: Meaning) -> list[Unit]:
+    """Board sentences as units numbered from `first` (after the spoken ones): read by the
+    same rules as speech, so a board of buzzword boxes is buzzwords like a spoken list."""
+    units = []
+    for k, d in enumerate(drawn):
+        specific, generic, has_number, items, short_items = _read(d.text, meaning)
+        units.append(
+            Unit(
+                index=first + k,
+                first_word=-1,
+                last_word=-1,
+                text=d.text,
+                start=d.at,
+                end=d.at,
+                is_question=False,
+                specific=specific,
+                generic=generic,
+                has_number=has_number,
+                items=items,
+                short_items=short_items,
+                source="board",
+                shown=d.shown,
             )
         )
     return units
