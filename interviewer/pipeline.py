@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
 
 from interviewer.audio import Audio
+from interviewer.board.model import BoardTurn
+from interviewer.board.snapshots import drawn as board_sentences
+from interviewer.board.verdict import board_verdicts
 from interviewer.content import Agenda, Question, Rubric, load_questions, question_budget
 from interviewer.errors import AudioError
 from interviewer.judge import Answer, Judge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.meaning import Embedder, Understanding, default_embedder, understand
 from interviewer.meaning.injection import isolate
+from interviewer.meaning.units import Drawn
 from interviewer.metrics import measure
 from interviewer.phases import PhaseSpan, segment
 from interviewer.report.advice import next_time
@@ -45,10 +50,15 @@ class Context:
 
 
 def understand_transcript(
-    transcript: Transcript, ctx: Context, probed: dict[str, float] | None = None, full: bool = True
+    transcript: Transcript,
+    ctx: Context,
+    probed: dict[str, float] | None = None,
+    full: bool = True,
+    drawn: Sequence[Drawn] = (),
 ) -> tuple[list[Utterance], Understanding, list[PhaseSpan]]:
     """Sentences, their meaning and the phases they make. `full` adds relevance, key points and
-    trade-offs (the report); the live interviewer needs only phases and step status."""
+    trade-offs (the report); the live interviewer needs only phases and step status. `drawn`:
+    what the whiteboard said (interviewer/board/), read after the talk; phases are the talk's."""
     utts = isolate(transcript, utterances(transcript), ctx.rubric)
     u = understand(
         transcript,
@@ -59,9 +69,10 @@ def understand_transcript(
         ctx.embedder,
         probed,
         ctx.questions() if full else None,
+        drawn,
     )
     turns = [(s.start, s.end) for s in transcript.turns]
-    return utts, u, segment(utts, u.labels, turns)
+    return utts, u, segment(utts, u.labels[: len(utts)], turns)
 
 
 def judge_transcript(
@@ -71,10 +82,13 @@ def judge_transcript(
     stt: SttInfo,
     probed: dict[str, float] | None = None,
     minutes: float | None = None,
+    boards: Sequence[BoardTurn] = (),
 ) -> Report:
     """Everything after transcription: pure, so re-scoring needs no model. `minutes`: the
-    session's planned length (an interview), against which unused time is measured."""
-    utts, u, spans = understand_transcript(transcript, ctx, probed)
+    session's planned length (an interview), against which unused time is measured. `boards`:
+    the whiteboard at each turn (board/snapshots.py); what each one's new part earned is
+    written into its lines, and the report carries them."""
+    utts, u, spans = understand_transcript(transcript, ctx, probed, drawn=board_sentences(boards))
     budget = question_budget(ctx.question, ctx.agenda)
     metrics = measure(transcript, ctx.rubric.speech, spans, budget)
     if minutes:
@@ -116,6 +130,9 @@ def judge_transcript(
         flags=judgement.flags,
         notes=[FILLER_NOTE] + judgement.notes,
     )
+    if boards:
+        report.board = [b.model_copy(deep=True) for b in boards]
+        board_verdicts(report.board, u, ctx.agenda, ctx.question, ctx.rubric.meaning)
     report.next_time = next_time(report, ctx.rubric.advice)
     return report
 
@@ -152,10 +169,13 @@ class LiveView:
     phase: str | None = None  # where the candidate is now (see `where_now`)
 
 
-def assess(transcript: Transcript, ctx: Context, probed: dict[str, float]) -> LiveView:
+def assess(
+    transcript: Transcript, ctx: Context, probed: dict[str, float], drawn: Sequence[Drawn] = ()
+) -> LiveView:
     """The live interviewer's view of the interview so far (all candidate turns on the session
-    clock), from the same understanding and the same detectors the report uses."""
-    utts, u, spans = understand_transcript(transcript, ctx, probed, full=False)
+    clock), from the same understanding and the same detectors the report uses (the board's
+    sentences too, when given: board/snapshots.drawn)."""
+    utts, u, spans = understand_transcript(transcript, ctx, probed, full=False, drawn=drawn)
     judged = u.vectors[u.judged] if len(u.units) else u.vectors
     joined = u.joined_vectors if u.joined_vectors is not None else judged[:0]
     return LiveView(

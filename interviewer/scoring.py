@@ -13,6 +13,7 @@ import numpy as np
 import soundfile as sf
 
 from interviewer.audio import SAMPLE_RATE, Audio, load_audio
+from interviewer.board.snapshots import read_boards
 from interviewer.files import atomic_write_json
 from interviewer.index import refresh
 from interviewer.pipeline import FILLER_NOTE, Context, judge_transcript
@@ -38,7 +39,7 @@ def session_report(
     rescore: bool = False,
     minutes: float | None = None,
 ) -> Report:
-    """Judge every candidate turn together on the session clock."""
+    """Judge every candidate turn together on the session clock, with the board each saved."""
     parts: list[tuple[float, float, Transcript]] = []
     notes: list[str] = []
     answers = [t for t in turns if t["role"] == "candidate"]
@@ -82,8 +83,10 @@ def session_report(
     for _, _, tr in parts:
         made_by[tr.model or "unknown"] = made_by.get(tr.model or "unknown", 0) + 1
     stt = stt.model_copy(update={"transcripts": made_by})
+    # The whiteboard, where the session saved one (board/turn-NN.json): judged with the talk.
+    boards = read_boards(folder, turns)
     report = judge_transcript(
-        combine(parts, clock), ctx, str(folder), stt, probed=probed, minutes=minutes
+        combine(parts, clock), ctx, str(folder), stt, probed=probed, minutes=minutes, boards=boards
     )
     report.turns = [dict(t) for t in turns]
     for t in report.turns:  # the text the report scored (one pass), not what was streamed live

@@ -64,7 +64,11 @@ class LlmJudge:
 
         # Only what was said to the grader is removed; an off-topic or buzzword flag marks a
         # judgement about the answer, not words to hide from the judge.
-        flagged = [(f.start, f.end) for f in offline.flags if f.kind == "grader-injection"]
+        flagged = [
+            (f.start, f.end)
+            for f in offline.flags
+            if f.kind == "grader-injection" and f.source == "talk"
+        ]
         scores: dict[str, CriterionScore] = {}
         dropped = 0
         for name in CRITERIA:
@@ -142,7 +146,11 @@ class LlmJudge:
         return offline.model_copy(update={"judge": f"offline (LLM fallback: {why})"})
 
     def _messages(self, answer: Answer, rubric: Rubric, offline: Judgement) -> list[dict[str, str]]:
-        flagged = {(f.start, f.end) for f in offline.flags if f.kind == "grader-injection"}
+        flagged = {
+            (f.start, f.end)
+            for f in offline.flags
+            if f.kind == "grader-injection" and f.source == "talk"
+        }
         lines = []
         for u in answer.utterances:
             text = u.text

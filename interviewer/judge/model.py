@@ -17,6 +17,9 @@ class Evidence(BaseModel):
     quote: str  # words from the transcript (a pause is quoted with the words around it)
     start: float  # seconds from the start of the audio
     end: float
+    # "board": what the whiteboard showed ("Gateway -> Feature store -> Ranker"), drawn by the
+    # end of the turn at `start` (= `end`), not words said: shown as "drawn at 12:40: ...".
+    source: Literal["talk", "board"] = "talk"
 
 
 class CheckResult(BaseModel):
@@ -67,6 +70,7 @@ class Flag(BaseModel):
     start: float
     end: float
     note: str
+    source: Literal["talk", "board"] = "talk"  # "board": the quote is what the board showed
 
 
 class Judgement(BaseModel):

@@ -118,7 +118,18 @@ def _capped(c: CriterionScore, cap: float, criterion: Criterion, why: str) -> Cr
 
 
 def _ev(answer: Answer, i: int) -> Evidence:
+    """Unit i as evidence: its words in the transcript, or, for a unit the whiteboard said,
+    what the board shows, at the end of the turn it was drawn in."""
+    unit = answer.understanding.units[i] if i < len(answer.understanding.units) else None
+    if unit is not None and unit.drawn:
+        return Evidence(quote=unit.shown, start=unit.start, end=unit.end, source="board")
     return from_utterance(answer.transcript, answer.utterances[i])
+
+
+def _quoted(u: Understanding, i: int, words: int = 12) -> str:
+    """A unit as a rationale quotes it: "its words", or drawn "what the board shows"."""
+    unit = u.units[i]
+    return f'drawn "{_short(unit.shown, words)}"' if unit.drawn else f'"{_short(unit.text, words)}"'
 
 
 # -- flags ------------------------------------------------------------------------------------
@@ -135,10 +146,12 @@ def _flags(answer: Answer, u: Understanding) -> list[Flag]:
                 start=ev.start,
                 end=ev.end,
                 note=f"{why}: ignored for scoring",
+                source=ev.source,
             )
         )
-    if u.relevance is not None and u.relevance.off_topic and u.units:
-        first, last = _ev(answer, u.judged[0] if u.judged else 0), _ev(answer, u.units[-1].index)
+    if u.relevance is not None and u.relevance.off_topic and answer.utterances:
+        first = _ev(answer, u.said[0] if u.said else 0)
+        last = _ev(answer, len(answer.utterances) - 1)
         flags.append(
             Flag(
                 kind="off-topic",
@@ -158,6 +171,7 @@ def _flags(answer: Answer, u: Understanding) -> list[Flag]:
                 end=ev.end,
                 note=f"agenda vocabulary ({', '.join(sorted(set(u.units[i].generic))[:6])}) "
                 "with no concrete component, number or decision: earns nothing",
+                source=ev.source,
             )
         )
     return flags
@@ -183,12 +197,12 @@ def _agenda(answer: Answer, u: Understanding) -> list[StepResult]:
         if found.evidence and found.similarity:
             best = found.evidence[0]
             note = (note + "; " if note else "") + (
-                f'closest: "{_short(u.units[best].text)}" (similarity '
+                f"closest: {_quoted(u, best)} (similarity "
                 f"{found.similarity[0]:.2f} to this "
                 f"step's examples)"
             )
         if found.status == "missed" and not evidence:
-            in_phase = [i for i in u.judged if u.labels[i] == step.id][:2]
+            in_phase = [i for i in u.said if u.labels[i] == step.id][:2]
             evidence = [_ev(answer, i) for i in in_phase]
             if evidence:
                 # A quote beside "missed" says why it did not count, never "never shown".
@@ -241,7 +255,7 @@ def _facts(
 ) -> dict[str, Fact]:
     m, t = answer.metrics, answer.transcript
     judged_words = sum(
-        answer.utterances[i].last_word - answer.utterances[i].first_word + 1 for i in u.judged
+        answer.utterances[i].last_word - answer.utterances[i].first_word + 1 for i in u.said
     )
 
     def occurrences(items: Sequence[Occurrence | Hesitation]) -> Callable[[], list[Evidence]]:
@@ -422,9 +436,10 @@ def _apply(
                 f"rubric rule text '{rule.say}' has a bad placeholder ({exc})"
             ) from None
         return delta, say, evidence(), ("" if "{detail}" in rule.say else detail)
-    # Phrases (signposts for clarity): only in sentences said to the interviewer.
+    # Phrases (signposts for clarity): only in sentences said to the interviewer (a board has
+    # no signposts to earn).
     found = []
-    for i in u.judged:
+    for i in u.said:
         found += [(i, m) for m in find(u.tokens[i], rule.phrases)]
     # distinct (utterance, phrase) pairs: saying one phrase over and over earns it once per sentence
     count = len({(i, m.phrase) for i, m in found})

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from interviewer.board.model import BoardTurn
 from interviewer.judge.model import Flag, KeyPointResult, Scores, StepResult
 from interviewer.metrics import Metrics
 from interviewer.phases import PhaseSpan
@@ -146,6 +147,9 @@ class Report(BaseModel):
     ended: Ended | None = None
     # Earlier sessions of the same kind for the trend ("since your first session"), oldest first.
     progress: list[ProgressPoint] = Field(default_factory=list)
+    # The whiteboard at each candidate turn that saved one: its component graph, and what its
+    # new part said and earned (interviewer/board/). Empty without a board.
+    board: list[BoardTurn] = Field(default_factory=list)
 
     @property
     def kind(self) -> Kind:
