@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio, to_int16
+from interviewer.board.snapshots import graph_lines
 from interviewer.errors import SessionError, first_line
 from interviewer.session import Session, open_existing, read_transcript
 from interviewer.transcript import Transcript, clock
@@ -33,6 +34,7 @@ def replay(
     session = open_existing(session_id)
     turns = timeline(session, turn)
     scored = _scored_texts(session)
+    answer_of = _answer_numbers(session)
     out = None
     if audio:
         from interviewer.audio.hardware import sounddevice
@@ -58,16 +60,26 @@ def replay(
                 wav = None
             if out is None or wav is None:
                 print(f"{label}: {text}", flush=True)
-                continue
-            print(f"{label}:", flush=True)
-            words = _words(session, t)
-            _play_with_words(out, load_audio(wav).samples, words or [(0.0, text)])
-            print(flush=True)
+            else:
+                print(f"{label}:", flush=True)
+                words = _words(session, t)
+                _play_with_words(out, load_audio(wav).samples, words or [(0.0, text)])
+                print(flush=True)
+            if t["role"] == "candidate" and t.get("n") in answer_of:
+                # The whiteboard as saved at the end of this answer: its component graph.
+                for line in graph_lines(session.dir, answer_of[t["n"]]):
+                    print(f"      board: {line}", flush=True)
     finally:
         if out is not None:
             out.stop()
             out.close()
     return 0
+
+
+def _answer_numbers(session: Session) -> dict[int, int]:
+    """Turn n -> the candidate's answer number (from 1): the NN of board/turn-NN.json."""
+    mine = [t for t in session.read().get("turns", []) if t.get("role") == "candidate"]
+    return {int(t.get("n", -1)): k for k, t in enumerate(mine, start=1)}
 
 
 def _scored_texts(session: Session) -> dict[int, str]:

@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
+from interviewer.board.model import BoardTurn
+from interviewer.board.snapshots import svg_bytes, svg_file
 from interviewer.judge.model import CRITERIA, Evidence
 from interviewer.metrics import Occurrence
 from interviewer.report.markdown import FLAG_TITLE, STATUS_MEANING
@@ -37,6 +39,8 @@ AUDIO_TYPES = {
 STEP_COLOURS = 6  # --step0 .. --step5 in report.css; more steps reuse them
 # A word Whisper timed a hair outside its turn still belongs to it.
 TURN_SLACK_S = 0.05
+# Board snapshots are embedded (as images) while they total at most this; past it, each is named.
+BOARD_EMBED_MB = 16.0
 
 
 def esc(value: object) -> str:
@@ -138,10 +142,29 @@ def _filler_words(words: list[Word], fillers: list[Occurrence]) -> set[int]:
     return out
 
 
+def _board_images(r: Report, folder: Path) -> dict[int, str]:
+    """Answer number -> the data: URL of its board snapshot. The SVG came from the browser: it
+    is only ever an <img> (which runs no script and loads nothing), never inlined markup, and
+    only after svg_bytes checked it is an SVG within bounds. The file is found by the answer
+    number, never by a path read from report.json."""
+    out: dict[int, str] = {}
+    total = 0
+    for b in r.board:
+        data = svg_bytes(svg_file(folder, b.answer)) if b.svg else None
+        if data is None or total + len(data) > BOARD_EMBED_MB * 1024 * 1024:
+            continue
+        total += len(data)
+        out[b.answer] = f"data:image/svg+xml;base64,{base64.b64encode(data).decode()}"
+    return out
+
+
 class _Page:
-    def __init__(self, r: Report, turns: list[_Turn]):
+    def __init__(self, r: Report, turns: list[_Turn], boards: dict[int, str] | None = None):
         self.r = r
         self.turns = turns
+        self.board_images = boards or {}
+        self.board_of = {b.turn: b for b in r.board}  # turn n -> its board
+        self.board_at = {round(b.at_s, 2): b for b in r.board}  # when it was drawn -> board
         self.answers = [t for t in turns if t.role == "candidate"]
         self.colour: dict[str, str] = {}  # step -> its colour, in agenda order
         for step in [s.step for s in r.agenda] + [p.step for p in r.metrics.per_phase]:
@@ -191,15 +214,35 @@ class _Page:
         """A quote's time on the clock; typed answers have none worth showing."""
         return "" if self.r.typed else f'<span class="at">{clock(t)}</span> '
 
+    def drawn_when(self, t: float) -> str:
+        """When a board quote was drawn: "drawn at 12:40" (typed answers have no clock: "drawn
+        in Answer 2")."""
+        b = self.board_at.get(round(t, 2))
+        if self.r.typed:
+            return f"drawn in Answer {b.answer}" if b is not None else "drawn"
+        return f"drawn at {clock(t)}"
+
+    def drawn(self, start: float, inner: str, cls: str, title: str = "") -> str:
+        """A moment the board showed: a link to that turn's board, never an audio moment."""
+        b = self.board_at.get(round(start, 2))
+        href = f' href="#board-{b.answer}"' if b is not None else ""
+        return f'<a class="{cls} drawn"{href} title="{esc(title or "see the board")}">{inner}</a>'
+
+    def quote(self, e: Evidence) -> str:
+        if e.source == "board":
+            return self.drawn(
+                e.start,
+                f'<span class="at">{esc(self.drawn_when(e.start))}:</span> <q>{esc(e.quote)}</q>',
+                "q",
+            )
+        return self.moment(
+            "quote", e.start, e.end, self.at(e.start) + f"<q>{esc(e.quote)}</q>", "q"
+        )
+
     def quotes(self, evidence: list[Evidence]) -> str:
         if not evidence:
             return ""
-        items = "".join(
-            "<li>"
-            + self.moment("quote", e.start, e.end, self.at(e.start) + f"<q>{esc(e.quote)}</q>", "q")
-            + "</li>"
-            for e in evidence
-        )
+        items = "".join(f"<li>{self.quote(e)}</li>" for e in evidence)
         return f'<ul class="quotes">{items}</ul>'
 
     # -- sections -----------------------------------------------------------------------------
@@ -273,7 +316,18 @@ class _Page:
             return ""
         items = "".join(
             "<li>"
-            + self.moment("flag", f.start, f.end, self.at(f.start) + f"<q>{esc(f.quote)}</q>", "q")
+            + (
+                self.drawn(
+                    f.start,
+                    f'<span class="at">{esc(self.drawn_when(f.start))}:</span> '
+                    f"<q>{esc(f.quote)}</q>",
+                    "q",
+                )
+                if f.source == "board"
+                else self.moment(
+                    "flag", f.start, f.end, self.at(f.start) + f"<q>{esc(f.quote)}</q>", "q"
+                )
+            )
             + f' <span class="kind">{esc(FLAG_TITLE[f.kind])}</span> {esc(f.note)}</li>'
             for f in self.r.flags
         )
@@ -290,7 +344,9 @@ class _Page:
                 f'<li class="{"hit" if c.hit else "miss"}"><span class="mark">'
                 f"{'&#10003;' if c.hit else '&#10007;'}</span> {esc(c.name)} "
                 + " ".join(
-                    self.moment(
+                    self.drawn(e.start, "drawn", "chip", e.quote)
+                    if e.source == "board"
+                    else self.moment(
                         "quote",
                         e.start,
                         e.end,
@@ -591,6 +647,9 @@ class _Page:
                     )
                     prev = text
                 body = f'<p class="words">{"".join(spans)}</p>'
+            board = self.board_of.get(turn.n) if turn.role == "candidate" else None
+            if board is not None:  # the board beside what was said
+                body = f'<div class="with-board"><div>{body}</div>{self.board(board)}</div>'
             out.append(
                 f'<div class="turn {turn.role}" id="turn-{turn.n}">{head}{player}{body}</div>'
             )
@@ -604,6 +663,40 @@ class _Page:
             f"{''.join(out)}</section>"
         )
 
+    def board(self, b: BoardTurn) -> str:
+        """One turn's whiteboard: the snapshot, its component graph, and what its new part
+        earned. Every label is the candidate's text: escaped like the transcript."""
+        src = self.board_images.get(b.answer)
+        label = f"Answer {b.answer}"
+        when = f"the end of {label}" + ("" if self.r.typed else f" ({clock(b.at_s)})")
+        if src is not None:
+            image = (
+                f'<img src="{src}" alt="{esc(f"The whiteboard at the end of {label}")}" '
+                'decoding="async">'
+            )
+        elif b.svg:
+            image = f'<p class="missing">snapshot not shown: {esc(b.svg)}</p>'
+        else:
+            image = ""
+        graph = "".join(f"<li><code>{esc(line)}</code></li>" for line in b.graph)
+        earned = "".join(
+            f'<li class="{"hit" if line.counted else "miss"}">'
+            f'<span class="mark">{"&#10003;" if line.counted else "&#10007;"}</span> '
+            f"<code>{esc(line.shown)}</code> <small>{esc(line.why)}</small></li>"
+            for line in b.lines
+        )
+        return (
+            f'<figure class="board" id="board-{b.answer}">{image}'
+            f"<figcaption>The whiteboard at {esc(when)}</figcaption>"
+            + (f'<h4>Component graph</h4><ul class="graph">{graph}</ul>' if graph else "")
+            + (
+                f'<h4>New on the board: what it earned</h4><ul class="earned">{earned}</ul>'
+                if earned
+                else "<p><small>Nothing new on the board since the last answer.</small></p>"
+            )
+            + "</figure>"
+        )
+
     def notes(self) -> str:
         if not self.r.notes:
             return ""
@@ -614,7 +707,11 @@ class _Page:
 def render_html(report: Report, folder: Path, embed_limit_mb: float = 25.0) -> str:
     """The whole page. Turn audio in `folder` is embedded as data: URIs while it totals at most
     embed_limit_mb MiB, and linked by file name (so the page must stay beside it) past that."""
-    page = _Page(report, _load_turns(report, Path(folder), embed_limit_mb))
+    page = _Page(
+        report,
+        _load_turns(report, Path(folder), embed_limit_mb),
+        _board_images(report, Path(folder)),
+    )
     sections = (
         page.header,
         page.scores,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from interviewer.judge.model import CRITERIA
+from interviewer.judge.model import CRITERIA, Evidence, Flag
 from interviewer.report.numbers import delta_text, score_text
 from interviewer.transcript import clock
 
@@ -34,6 +34,17 @@ FLAG_TITLE = {
 
 def _quote(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _drawn(e: Evidence | Flag, typed: bool) -> str:
+    """A quote of the whiteboard: drawn at 12:40: `Gateway -> Feature store -> Ranker`. Board
+    text is the candidate's, typed into a browser: a code span (with no backtick in it to end
+    it early) shows it as text, never as markup or a link."""
+    return f"drawn{'' if typed else ' at ' + clock(e.start)}: {_code(e.quote)}"
+
+
+def _code(text: str) -> str:
+    return "`" + _quote(text).replace("`", "'") + "`"
 
 
 def render_markdown(r: Report) -> str:
@@ -77,7 +88,9 @@ def render_markdown(r: Report) -> str:
         add(f"**{name}** ({c.score}/5, {c.judge}): {c.level}")
         for e in c.evidence:
             add(
-                f'- "{_quote(e.quote)}"'
+                f"- {_drawn(e, r.typed)}"
+                if e.source == "board"
+                else f'- "{_quote(e.quote)}"'
                 if r.typed
                 else f'- {clock(e.start)}-{clock(e.end)} "{_quote(e.quote)}"'
             )
@@ -92,20 +105,29 @@ def render_markdown(r: Report) -> str:
     if r.flags:
         add("## Flagged\n")
         for f in r.flags:
-            add(f'- {at(f.start)}({FLAG_TITLE[f.kind]}) "{_quote(f.quote)}": {f.note}')
+            if f.source == "board":
+                add(f"- ({FLAG_TITLE[f.kind]}) {_drawn(f, r.typed)}: {f.note}")
+            else:
+                add(f'- {at(f.start)}({FLAG_TITLE[f.kind]}) "{_quote(f.quote)}": {f.note}')
         add("")
 
     add("## Agenda\n")
     add("; ".join(f"{k}: {v}" for k, v in STATUS_MEANING.items()) + ".\n")
     add("| step | status | evidence |\n|---|---|---|")
     for step in r.agenda:
-        ev = "; ".join(f'{at(e.start)}"{_quote(e.quote)}"' for e in step.evidence[:2]) or "-"
+        ev = (
+            "; ".join(
+                _drawn(e, r.typed) if e.source == "board" else f'{at(e.start)}"{_quote(e.quote)}"'
+                for e in step.evidence[:2]
+            )
+            or "-"
+        )
         note = f" ({_quote(step.note)})" if step.note else ""
         add(f"| {step.name} | {STATUS_MARK.get(step.status, step.status)}{note} | {ev} |")
         for c in step.checks:  # a sub-row: plain text, so it reads the same in a terminal
             add(
                 f"| - {c.name} | {'yes' if c.hit else '**no**'} | "
-                f"{'; '.join(at(e.start).strip() or 'yes' for e in c.evidence[:3]) or '-'} |"
+                f"{'; '.join(_check_at(e, at) for e in c.evidence[:3]) or '-'} |"
             )
     add("")
     missed_steps = [st for st in r.agenda if st.status != "covered"]
@@ -115,7 +137,13 @@ def render_markdown(r: Report) -> str:
         add("## Key points made\n")
         for k in made:
             shown = k.evidence[0] if k.evidence else None
-            said = f' {at(shown.start)}"{_quote(shown.quote)}"' if shown else ""
+            said = (
+                ""
+                if shown is None
+                else f" {_drawn(shown, r.typed)}"
+                if shown.source == "board"
+                else f' {at(shown.start)}"{_quote(shown.quote)}"'
+            )
             add(
                 f"- ({k.step}) {k.point}:{said} (similarity {k.similarity:.2f})"
                 if k.similarity is not None
@@ -129,6 +157,9 @@ def render_markdown(r: Report) -> str:
         for k in missed_points:
             add(f"- A strong answer would add ({k.step}): {k.point}")
         add("")
+
+    if r.board:
+        _whiteboard(r, add)
 
     if r.typed:
         add("## How the answer was split\n")
@@ -222,3 +253,33 @@ def render_markdown(r: Report) -> str:
         add(f"- {seg.text}" if r.typed else f"- [{clock(seg.start)}] {seg.text}")
     add("")
     return "\n".join(out)
+
+
+def _check_at(e: Evidence, at: Callable[[float], str]) -> str:
+    if e.source == "board":
+        return "drawn"
+    return at(e.start).strip() or "yes"
+
+
+def _whiteboard(r: Report, add: Callable[[str], None]) -> None:
+    """The board at each answer that saved one: its component graph, and what its new part
+    earned. Labels are the candidate's text, shown as list items (escaped like quotes)."""
+    # Indented code blocks: the candidate's labels read as text (one line each: no newline in a
+    # label can end the block).
+    add("## Whiteboard\n")
+    for b in r.board:
+        when = "" if r.typed else f" ({clock(b.at_s)})"
+        add(f"### Answer {b.answer}{when}\n")
+        if b.svg:
+            add(f"Snapshot: {_code(b.svg)}.\n")
+        add("Component graph:\n")
+        for line in b.graph:
+            add(f"    {line}")
+        add("")
+        if b.lines:
+            add("New on the board, as the judge read it (+ counted, - not):\n")
+            for item in b.lines:
+                add(f"    {'+' if item.counted else '-'} {item.shown}: {item.why}")
+        else:
+            add("Nothing new on the board since the last answer.")
+        add("")
