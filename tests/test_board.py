@@ -511,37 +511,44 @@ def test_text_on_the_board_addressed_to_the_grader_earns_nothing(tmp_path, repor
 
 # -- the report shows the board ---------------------------------------------------------------
 
-HOSTILE_LABEL = "<script>alert('x')</script> Gateway"
+HOSTILE_LABEL = "<script>console.error('label')</script> Gateway"
+SNAPSHOT = (
+    '<?xml version="1.0" standalone="no"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink" width="400" height="120" viewBox="0 0 400 120">'
+    '<rect x="10" y="10" width="120" height="50" fill="#fff" stroke="#1e1e1e"/>'
+    '<image href="http://127.0.0.1:9/x.png" width="10" height="10"/>'
+    "<script>console.error('svg')</script></svg>"
+)
+
+
+def hostile_session(folder: Path) -> Report:
+    """Answer 1's board with its snapshot, answer 2's with hostile labels and an HTML file
+    posing as its snapshot."""
+    hostile = [
+        *box("h", HOSTILE_LABEL, 0, 600),
+        *box("h2", "<img src=x onerror=\"console.error('img')\">", 400, 600),
+        *arrow("ha", (180, 635), (400, 635), "h", "h2", label="</code><b>bold</b>"),
+    ]
+    folder.mkdir(parents=True)
+    _save_boards(folder, {1: MATCHING[1], 2: MATCHING[2] + hostile})
+    (folder / "board" / "turn-01.svg").write_text(SNAPSHOT)
+    (folder / "board" / "turn-02.svg").write_text("<html><script>alert('html')</script></html>")
+    return judged(folder, PARTIAL, None)
 
 
 def test_the_report_shows_each_turns_board_as_an_image_and_its_labels_as_text(tmp_path):
     folder = tmp_path / "shown"
-    hostile = [
-        *box("h", HOSTILE_LABEL, 0, 600),
-        *box("h2", '<img src=x onerror="alert(1)">', 400, 600),
-        *arrow("ha", (180, 635), (400, 635), "h", "h2", label="</code><b>bold</b>"),
-    ]
-    boards = {1: MATCHING[1], 2: MATCHING[2] + hostile}
-    folder.mkdir()
-    _save_boards(folder, boards)
-    svg = (
-        '<?xml version="1.0" standalone="no"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
-        'viewBox="0 0 400 120"><rect x="10" y="10" width="120" height="50"/>'
-        "<script>alert('svg')</script></svg>"
-    )
-    (folder / "board" / "turn-01.svg").write_text(svg)
-    (folder / "board" / "turn-02.svg").write_text("<html><script>alert('html')</script></html>")
-    r = judged(folder, PARTIAL, None)
+    r = hostile_session(folder)
     assert [b.svg for b in r.board] == ["board/turn-01.svg", None]
     page = render_html(r, folder)
     # the SVG is an image (a data: URL, which runs no script), never markup in the page
     assert page.count('src="data:image/svg+xml;base64,') == 1
-    assert "alert('svg')" not in page and "alert('html')" not in page
+    assert "console.error('svg')" not in page and "alert('html')" not in page
     assert 'id="board-1"' in page and 'id="board-2"' in page
     # the candidate's labels are text
-    assert "<script>alert('x')" not in page and "<b>bold</b>" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Gateway" in page
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    assert "<script>console.error" not in page and "<b>bold</b>" not in page
+    assert "&lt;script&gt;console.error(&#x27;label&#x27;)&lt;/script&gt; Gateway" in page
+    assert "&lt;img src=x onerror=&quot;console.error(&#x27;img&#x27;)&quot;&gt;" in page
     # beside the answer it was drawn in, with what it earned; quotes of it link to it
     assert '<div class="turn candidate" id="turn-1"><div class="who">' in page
     assert 'class="with-board"' in page and "New on the board: what it earned" in page
@@ -558,6 +565,50 @@ def test_the_report_shows_each_turns_board_as_an_image_and_its_labels_as_text(tm
     assert HOSTILE_LABEL in data["board"][1]["components"]
     md = render_markdown(r)
     assert "## Whiteboard" in md and f"    {FUNNEL[0]} -> {FUNNEL[1]} -> Top 20 to page" in md
+
+
+@pytest.mark.slow
+def test_the_board_in_a_real_browser_renders_runs_nothing_and_loads_nothing(tmp_path):
+    """In Chromium under the report's own CSP: the snapshot draws, no script in a label or in
+    the SVG runs, and nothing is fetched from the network."""
+    chromium, chromedriver = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+    if not (chromium.is_file() and chromedriver.is_file()):
+        pytest.skip("needs Debian chromium and chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    folder = tmp_path / "browser"
+    r = hostile_session(folder)
+    path = folder / "report.html"
+    path.write_text(render_html(r, folder), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(chromium)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(str(chromedriver)), options=options)
+    try:
+        driver.get("about:blank")
+        driver.get_log("browser")
+        driver.get_log("performance")  # the start-up tab's own requests
+        driver.get(path.as_uri())
+        size = driver.execute_script(
+            "var i = document.querySelector('#board-1 img');"
+            "return i && i.complete ? [i.naturalWidth, i.naturalHeight] : null;"
+        )
+        assert size == [400, 120]
+        board2 = driver.execute_script("return document.getElementById('board-2').innerText")
+        assert HOSTILE_LABEL in board2 and "</code><b>bold</b>" in board2
+        assert driver.execute_script("return document.querySelectorAll('main b').length") == 0
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
+        urls = [
+            json.loads(e["message"])["message"]["params"]["request"]["url"]
+            for e in driver.get_log("performance")
+            if json.loads(e["message"])["message"]["method"] == "Network.requestWillBeSent"
+        ]
+        assert urls and all(u.startswith(("file:", "data:")) for u in urls), urls
+    finally:
+        driver.quit()
 
 
 def test_replay_prints_the_component_graph_per_turn(tmp_path, monkeypatch, capsys):
