@@ -30,6 +30,9 @@ MAX_RAW_TEXT = 4000  # characters of one element's text looked at before it is c
 MAX_LABEL = 120  # characters of a label once cleaned (longer ones are cut, with "…")
 MAX_NOTE = 300  # characters of a note once cleaned
 MAX_ID = 128  # characters of an element id (Excalidraw's are 20)
+MAX_SHAPES = 1000  # shapes and texts read (in the scene's order): placing texts in shapes
+MAX_TEXTS = 1000  # costs shapes x texts
+MAX_INSIDE = 8  # free texts joined into one shape's label
 MAX_COMPONENTS = 200
 MAX_EDGES = 400
 MAX_NOTES = 50
@@ -302,9 +305,9 @@ def read_scene(elements: object) -> Diagram:
         box = _box(e)
         if box is None:
             continue
-        if kind in SHAPES:
+        if kind in SHAPES and len(shapes) < MAX_SHAPES:
             shapes[eid] = (str(kind), box)
-        elif kind == "text":
+        elif kind == "text" and len(texts) < MAX_TEXTS:
             raw = e.get("originalText")
             raw = raw if isinstance(raw, str) and raw.strip() else e.get("text")
             text = clean(raw, MAX_NOTE)
@@ -328,7 +331,9 @@ def read_scene(elements: object) -> Diagram:
         holders = [(b.area, sid) for sid, (_, b) in shapes.items() if b.contains(x, y)]
         if holders:
             holder[t.id] = min(holders)[1]  # the smallest box holding it
-            inside.setdefault(holder[t.id], []).append(t.text)
+            held = inside.setdefault(holder[t.id], [])
+            if len(held) < MAX_INSIDE:
+                held.append(t.text)
         else:
             loose.append(t)
 
