@@ -58,6 +58,7 @@ class Recording:
     # candidate stopped speaking (the gap to the reply is measured from there).
     silence_s: float = 0.0
     why: str = ""  # what ended it: the words' cue and the audio model's score (turn_end.py)
+    heard_speech: bool = True  # False: VAD heard no speech in it at all
 
 
 @dataclass(frozen=True)
@@ -472,4 +473,5 @@ class DeviceMicrophone:
             ended_at=ended_at[0] or time.monotonic(),
             silence_s=ended_silence[0],
             why=endpointer.judged.why if endpointer.judged and verdict[0] else "",
+            heard_speech=endpointer.heard_speech,
         )

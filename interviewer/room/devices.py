@@ -91,7 +91,10 @@ class BrowserMicrophone(DeviceMicrophone):
     def record(self, path: Path, preroll: np.ndarray | None = None) -> Recording | None:  # type: ignore[override]
         if self.hub.end_requested.is_set() or self.hub.closed.is_set():
             return None
-        return super().record(path, preroll)
+        rec = super().record(path, preroll)
+        if self.hub.end_requested.is_set() and not rec.heard_speech:
+            return None  # ended before saying anything: no empty answer in the report
+        return rec
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:

@@ -3,6 +3,7 @@ interviewer waits for, the words so far), sent as messages instead of drawn with
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -32,7 +33,7 @@ class RoomView(LiveView):
         hub.state = self.page_state
 
     def page_state(self) -> dict[str, Any]:
-        s = self.state
+        s = self.state or self._saved()
         budget = s.get("budget_s", {})
         return {
             "type": "state",
@@ -49,6 +50,17 @@ class RoomView(LiveView):
             "scene": self.board.latest() if self.board is not None else None,
             "push_to_talk": self.push_to_talk,
         }
+
+    def _saved(self) -> dict[str, Any]:
+        """Before the first turn of this run (a page opened on a resumed session): the
+        interview as session.json has it."""
+        if self.board is None:
+            return {}
+        try:
+            data = json.loads((self.board.dir.parent / "session.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     # -- the LiveView hooks practice calls ------------------------------------------------------
     def begin(self, state: dict[str, Any], turn: int, stream: Any = None) -> None:

@@ -1,0 +1,201 @@
+"""A whole interview through the room, as the page drives it: `interviewer room` in a child
+process, and a WebSocket client in the page's place that plays each line (fetched over HTTP)
+and speaks recorded answers (human-like, Piper's joe) as 40 ms audio frames in real time.
+The real graph, turn taking, live model, report model and report; a kill -9 mid-interview and a
+`room --resume`. The browser's own part is in test_room_browser.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+from conftest import CONTENT
+from websockets.sync.client import connect
+
+from interviewer.audio import load_audio
+
+FRAME = 640  # samples: 40 ms at 16 kHz, as the page sends
+
+
+class FakePage:
+    """The page: connects, says hello, plays lines at once, sends audio and the board."""
+
+    def __init__(self, url: str):
+        self.url = url
+        port = re.match(r"http://127\.0\.0\.1:(\d+)/", url).group(1)  # type: ignore[union-attr]
+        self.ws = connect(
+            url.replace("http://", "ws://") + "ws",
+            origin=f"http://127.0.0.1:{port}",
+            open_timeout=30,
+        ).__enter__()  # websockets wants it entered; close() leaves it
+        self.messages: queue.Queue[dict] = queue.Queue()
+        self.said = 0
+        self.thinking = threading.Event()
+        self.lines = threading.Event()  # a line was played since cleared
+        self.listening = threading.Event()  # a turn is being recorded (live status comes)
+        self.ended: dict | None = None
+        self.snapshots_asked: list[int] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.ws.send(json.dumps({"type": "hello"}))
+
+    def _read(self) -> None:
+        try:
+            for raw in self.ws:
+                msg = json.loads(raw)
+                self.messages.put(msg)
+                if msg["type"] == "say":
+                    with urllib.request.urlopen(self.url + msg["url"], timeout=30) as r:
+                        assert r.read(4) == b"RIFF"
+                    self.ws.send(json.dumps({"type": "played", "n": msg["n"]}))
+                    self.said += 1
+                    self.thinking.clear()
+                    self.lines.set()
+                elif msg["type"] == "thinking":
+                    self.thinking.set()
+                    self.listening.clear()
+                elif msg["type"] == "live":
+                    self.listening.set()
+                elif msg["type"] == "snapshot?":
+                    self.snapshots_asked.append(msg["turn"])
+                    svg = f"<svg xmlns='http://www.w3.org/2000/svg'><text>turn {msg['turn']}</text></svg>"
+                    self.ws.send(json.dumps({"type": "snapshot", "turn": msg["turn"], "svg": svg}))
+                elif msg["type"] == "ended":
+                    self.ended = msg
+        except Exception:
+            pass  # the server went away (the kill)
+
+    def silence(self, seconds: float) -> None:
+        self.speak(np.zeros(int(seconds * 16000), dtype=np.float32))
+
+    def speak(self, samples: np.ndarray) -> None:
+        """Frames in real time, as a microphone delivers them."""
+        pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+        start = time.monotonic()
+        for i, at in enumerate(range(0, len(pcm), FRAME)):
+            self.ws.send(pcm[at : at + FRAME].tobytes())
+            time.sleep(max(0.0, start + (i + 1) * FRAME / 16000 - time.monotonic()))
+
+    def wait(self, event: threading.Event, what: str, timeout: float = 240) -> None:
+        """Silence (the page's microphone is always on) until event."""
+        deadline = time.monotonic() + timeout
+        while not event.is_set():
+            assert time.monotonic() < deadline, what
+            self.silence(0.2)
+
+    def answer(self, samples: np.ndarray) -> None:
+        """Once the turn is being recorded, speak; then silence until the turn is over and a
+        reply has been played."""
+        self.wait(self.listening, "the turn never opened")
+        self.speak(samples)
+        self.wait(self.thinking, "the turn never ended")
+        self.lines.clear()
+        self.wait(self.lines, "no reply")
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def start_room(args: list[str], env: dict) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interviewer", "room", "--no-browser", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("room: "):
+            threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep it drained
+            return proc, line.split(" ", 1)[1].strip()
+    raise AssertionError(f"no room address: {proc.stderr.read() if proc.stderr else ''}")
+
+
+def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its_report(
+    home, tmp_path
+):
+    env = {
+        **os.environ,
+        "INTERVIEWER_HOME": str(home),
+        "PYTHONUNBUFFERED": "1",
+    }
+    answers = [load_audio(CONTENT / "examples" / f"strong-0{k}.flac").samples for k in (1, 2)]
+    proc, url = start_room(
+        ["--question", "recsys-low-latency", "--voice-engine", "espeak", "--minutes", "20"], env
+    )
+    try:
+        page = FakePage(url)
+        page.answer(answers[0])
+        folder = next((home / "recordings").iterdir())
+        assert (folder / "turn-01.wav").exists()
+        # The board, drawn while the interviewer speaks: it settles and is saved.
+        scene = {
+            "type": "scene",
+            "elements": [
+                {"type": "rectangle", "id": "g", "x": 0, "y": 0, "width": 120, "height": 60},
+                {"type": "text", "id": "gt", "containerId": "g", "text": "Gateway"},
+            ],
+            "files": {},
+        }
+        page.ws.send(json.dumps(scene))
+        deadline = time.monotonic() + 30
+        while not (folder / "board" / "scene.json").exists():
+            assert time.monotonic() < deadline, "the board was not saved"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        page.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    session_id = folder.name
+
+    proc, url = start_room(["--resume", session_id, "--voice-engine", "espeak"], env)
+    try:
+        page = FakePage(url)
+        state = page.messages.get(timeout=60)
+        assert state["type"] == "state"
+        assert state["scene"] and state["scene"][0]["id"] == "g"  # the board came back
+        page.answer(answers[1])
+        # The page's transcript, as the turn opened: the answer given before the kill is in it.
+        states = []
+        while not page.messages.empty():
+            states += [m for m in [page.messages.get()] if m["type"] == "state"]
+        said = [t["text"] for t in states[-1]["turns"] if t["role"] == "candidate"]
+        assert "latency" in " ".join(said), states[-1]["turns"]
+        page.ws.send(json.dumps({"type": "end"}))
+        deadline = time.monotonic() + 600
+        while page.ended is None:
+            assert time.monotonic() < deadline, "the interview did not end"
+            page.silence(0.2)
+        assert page.ended["report"] == "session/report.html"
+        with urllib.request.urlopen(url + page.ended["report"], timeout=30) as r:
+            assert b"<html" in r.read(4096).lower()
+        page.close()  # the room closes once the page is gone
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    record = json.loads((folder / "session.json").read_text())
+    assert record["status"] == "finished"
+    said = [t["text"] for t in record["turns"] if t["role"] == "candidate"]
+    assert len(said) == 2 and "ndcg" in said[1].lower(), said
+    assert record["settings"]["input"] == "room"
+    assert 2 in page.snapshots_asked or 1 in page.snapshots_asked
+    board = folder / "board"
+    assert json.loads((board / "scene.json").read_text())["elements"][0]["id"] == "g"
+    turn_files = sorted(p.name for p in board.glob("turn-*.json"))
+    assert turn_files and all((board / n).with_suffix(".svg").exists() for n in turn_files)
+    report = json.loads((folder / "report.json").read_text())
+    assert report["scores"]["overall"] > 0
