@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from interviewer.errors import RoomError
@@ -87,7 +87,7 @@ def test_session_files_are_served_by_plain_name_only(room):
 
 def test_the_websocket_checks_origin_and_answers_hello_with_the_state(room):
     server, hub, *_ = room
-    with pytest.raises(Exception), page(server, origin="http://evil.example") as ws:
+    with pytest.raises(InvalidStatus), page(server, origin="http://evil.example") as ws:
         ws.recv(timeout=5)
     hub.state = lambda: {"type": "state", "question": "Q?", "turns": []}
     with page(server) as ws:
@@ -115,7 +115,7 @@ def test_audio_frames_reach_the_recorder_and_buttons_are_key_presses(room):
 
 
 def test_a_newer_tab_takes_over_and_the_older_is_told(room):
-    server, hub, *_ = room
+    server, *_ = room
     with page(server) as first, page(server) as second:
         msg = json.loads(first.recv(timeout=10))
         assert msg["type"] == "error" and "another tab" in msg["message"]
@@ -174,7 +174,7 @@ def test_a_reloaded_page_gets_the_line_that_was_playing(room):
 
 
 def test_the_board_is_saved_as_it_settles_and_snapshotted_per_turn(room):
-    server, hub, session, board = room
+    server, _, session, board = room
     elements = [{"type": "rectangle", "id": "a", "x": 0, "y": 0}]
     with page(server) as ws:
         ws.send(json.dumps({"type": "scene", "elements": elements, "files": {}}))
@@ -200,7 +200,7 @@ def test_the_board_is_saved_as_it_settles_and_snapshotted_per_turn(room):
 
 
 def test_a_taken_port_is_a_one_line_error(room):
-    server, hub, *_ = room
+    server, *_ = room
     with pytest.raises(RoomError, match=f"port {server.port} on 127.0.0.1 is not free"):
         RoomServer(Hub(), lambda: None, port=server.port, static=server_static(room)).start()
 

@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 from conftest import CONTENT
@@ -25,6 +24,7 @@ from websockets.sync.client import connect
 from interviewer.audio import load_audio
 
 FRAME = 640  # samples: 40 ms at 16 kHz, as the page sends
+SVG_NS = "http://www.w3.org/2000/svg"
 
 
 class FakePage:
@@ -68,7 +68,7 @@ class FakePage:
                     self.listening.set()
                 elif msg["type"] == "snapshot?":
                     self.snapshots_asked.append(msg["turn"])
-                    svg = f"<svg xmlns='http://www.w3.org/2000/svg'><text>turn {msg['turn']}</text></svg>"
+                    svg = f"<svg xmlns='{SVG_NS}'><text>turn {msg['turn']}</text></svg>"
                     self.ws.send(json.dumps({"type": "snapshot", "turn": msg["turn"], "svg": svg}))
                 elif msg["type"] == "ended":
                     self.ended = msg
