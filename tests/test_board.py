@@ -234,6 +234,13 @@ def test_junk_and_hostile_elements_never_raise():
     near_arrow = arrow("e", (185, 35), (395, 35), "deleted-id", None)
     near_edges = read_scene([*box("p", "Producer", 0, 0), *box("q", "Queue", 400, 0), *near_arrow])
     assert near.edges == () and near_edges.describe() == "Producer -> Queue"
+    # the fewest fields that still say something: a label needs no position of its own
+    minimal = [
+        {"type": "rectangle", "id": "g", "x": 0, "y": 0, "width": 120, "height": 60},
+        {"type": "text", "id": "gt", "containerId": "g", "text": "Gateway"},
+        {"type": "text", "id": "n", "text": "a note with no place"},
+    ]
+    assert read_scene(minimal).describe() == 'Gateway\n"a note with no place"'
 
 
 def test_every_count_and_size_is_bounded():

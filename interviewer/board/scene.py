@@ -273,8 +273,18 @@ def _bound_to(e: dict[str, Any], key: str) -> str | None:
 class _Text:
     id: str
     text: str
-    box: Box
+    box: Box | None  # None: no usable position (fine for a label bound to its container)
     container: str | None
+
+
+NOWHERE = Box(0.0, 0.0, 0.0, 0.0)
+
+
+def _text_order(t: _Text) -> tuple[float, float, str, str]:
+    """Texts with no position read last."""
+    if t.box is None:
+        return (math.inf, math.inf, t.text.casefold(), t.id)
+    return _reading_order(t.box, t.text, t.id)
 
 
 def _reading_order(box: Box, label: str, element_id: str) -> tuple[float, float, str, str]:
@@ -303,9 +313,7 @@ def read_scene(elements: object) -> Diagram:
             lines[eid] = e
             continue
         box = _box(e)
-        if box is None:
-            continue
-        if kind in SHAPES and len(shapes) < MAX_SHAPES:
+        if kind in SHAPES and box is not None and len(shapes) < MAX_SHAPES:
             shapes[eid] = (str(kind), box)
         elif kind == "text" and len(texts) < MAX_TEXTS:
             raw = e.get("originalText")
@@ -322,12 +330,12 @@ def read_scene(elements: object) -> Diagram:
         elif t.container is None or t.container not in deleted:
             free.append(t)  # no container, or one that was never there: free text
         # (the label of a deleted shape or arrow went with it)
-    free.sort(key=lambda t: _reading_order(t.box, t.text, t.id))
+    free.sort(key=_text_order)
     inside: dict[str, list[str]] = {}
     holder: dict[str, str] = {}  # free text id -> the shape it lies in
     loose: list[_Text] = []
     for t in free:
-        x, y = t.box.centre
+        x, y = t.box.centre if t.box is not None else (math.nan, math.nan)
         holders = [(b.area, sid) for sid, (_, b) in shapes.items() if b.contains(x, y)]
         if holders:
             holder[t.id] = min(holders)[1]  # the smallest box holding it
@@ -361,7 +369,7 @@ def read_scene(elements: object) -> Diagram:
             if target in loose_by_id:
                 t = loose_by_id[target]
                 components.setdefault(
-                    t.id, Component(t.id, clean(t.text, MAX_LABEL), "text", t.box)
+                    t.id, Component(t.id, clean(t.text, MAX_LABEL), "text", t.box or NOWHERE)
                 )
                 return t.id
             if target in shapes or target in texts:
