@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ def svg_bytes(path: Path) -> bytes | None:
 
 
 def read_boards(
-    folder: Path, turns: Sequence[dict[str, Any]], wording: Wording | None = None
+    folder: Path, turns: Sequence[Mapping[str, Any]], wording: Wording | None = None
 ) -> list[BoardTurn]:
     """Each candidate turn's saved board, with the sentences its new part says (timed at the
     turn's end). New means not shown by any earlier turn's board: a box erased and drawn again

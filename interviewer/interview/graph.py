@@ -33,6 +33,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from interviewer.audio import load_audio
+from interviewer.board.snapshots import drawn, read_boards
 from interviewer.content import Agenda, Question, Rubric, question_budget
 from interviewer.errors import SessionError
 from interviewer.files import atomic_write_json
@@ -256,8 +257,12 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
 
     # The whole interview so far, judged as the report will judge it: the same meaning, the
     # same probe times, so the interviewer never probes what the report calls covered.
+    # The whiteboard too (the room saves it at each turn's end): a step drawn is not probed.
     view = assess_so_far(
-        session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"]
+        session_so_far(deps.session_dir, state["turns"]),
+        deps.ctx(),
+        state["probed"],
+        drawn(read_boards(deps.session_dir, state["turns"])),
     )
     agenda: dict[str, StepStatus] = {
         step: ("covered" if st == "covered" else "prompted" if st == "prompted" else "pending")
