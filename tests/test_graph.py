@@ -73,6 +73,7 @@ def test_routes_are_the_literal_and_each_has_a_node(deps):
         "probe",
         "follow_up",
         "weigh",
+        "board",
         "curveball",
         "nudge",
         "go_on",
@@ -198,3 +199,52 @@ def test_running_over_the_phase_budget_nudges_once(deps):
     assert _decide_on(deps, LONG, agenda=agenda, used=over) == ("nudge", {})
     route, _ = _decide_on(deps, LONG, agenda=agenda, used=over, nudged=["clarify"])
     assert route != "nudge"
+
+
+def test_a_component_drawn_and_never_talked_about_is_asked_about_twice_at_most(deps):
+    said = "Okay, so I would start simple and get something working end to end first."
+    turns = [
+        {
+            "n": 1,
+            "role": "candidate",
+            "kind": "answer",
+            "start": 0.0,
+            "end": 60.0,
+            "text": "I would put a gateway in front and a feature store behind it.",
+        }
+    ]
+    board = ["Gateway", "Feature store", "Kafka queue", "DB", "Ranker"]
+    route, plan = _decide(
+        deps,
+        {**_state(deps, 60.0), "turns": turns},
+        typed(said),
+        {s: "pending" for s in deps.steps},
+        "clarify",
+        dict(initial_state(deps, 45.0)["time_used"]),
+        on_board=board,
+    )
+    # Named aloud (any case): not asked. Too short to be a component name: not asked.
+    assert (route, plan) == ("board", {"component": "Kafka queue"})
+    asked = {**_state(deps, 60.0), "turns": turns, "board_asked": ["Kafka queue"]}
+    route, plan = _decide(
+        deps,
+        asked,
+        typed(said),
+        {s: "pending" for s in deps.steps},
+        "clarify",
+        dict(initial_state(deps, 45.0)["time_used"]),
+        on_board=board,
+    )
+    assert (route, plan) == ("board", {"component": "Ranker"})
+    done = {**asked, "board_asked": ["Kafka queue", "Ranker"]}
+    route, _ = _decide(
+        deps,
+        done,
+        typed(said),
+        {s: "pending" for s in deps.steps},
+        "clarify",
+        dict(initial_state(deps, 45.0)["time_used"]),
+        on_board=board + ["Cache"],
+    )
+    assert route != "board"
+    assert deps.lines.board.format(component="Ranker").startswith("On the board you drew Ranker.")

@@ -58,6 +58,7 @@ from interviewer.transcript import Span, Transcript, concatenate, typed, utteran
 
 ROUTES: tuple[Route, ...] = get_args(Route)  # one node per route, wired from this list
 MAX_CHALLENGES = 2  # "what did you give up?" at most this often: a probe, not a refrain
+MAX_BOARD = 2  # "you drew X: what does it do?" at most this often
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def initial_state(deps: Deps, minutes: float) -> InterviewState:
         follow_ups_used=[],
         curveballs_used=[],
         challenged=[],
+        board_asked=[],
         pending={},
         route="",
         plan={},
@@ -258,11 +260,9 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     # The whole interview so far, judged as the report will judge it: the same meaning, the
     # same probe times, so the interviewer never probes what the report calls covered.
     # The whiteboard too (the room saves it at each turn's end): a step drawn is not probed.
+    boards = read_boards(deps.session_dir, state["turns"])
     view = assess_so_far(
-        session_so_far(deps.session_dir, state["turns"]),
-        deps.ctx(),
-        state["probed"],
-        drawn(read_boards(deps.session_dir, state["turns"])),
+        session_so_far(deps.session_dir, state["turns"]), deps.ctx(), state["probed"], drawn(boards)
     )
     agenda: dict[str, StepStatus] = {
         step: ("covered" if st == "covered" else "prompted" if st == "prompted" else "pending")
@@ -277,7 +277,8 @@ def assess(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     unweighed = [(q, at) for q, at in view.unweighed if at >= turn["start"] - 1e-6]
     said = " ".join(x["text"] for x in state["turns"] if x["role"] == "candidate")
     heard = Heard(view.said, said)
-    route, plan = _decide(deps, state, t, agenda, phase, time_used, unweighed, heard)
+    on_board = boards[-1].components if boards else []
+    route, plan = _decide(deps, state, t, agenda, phase, time_used, unweighed, heard, on_board)
     return {**update, "route": route, "plan": plan}
 
 
@@ -339,6 +340,13 @@ def weigh(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
     plan = state["plan"]
     out = _line(deps, state, "weigh", deps.lines.weigh.format(quote=plan["quote"]), state["phase"])
     return {**out, "challenged": state.get("challenged", []) + [plan["at"]]}
+
+
+def board(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
+    deps = runtime.context
+    component = state["plan"]["component"]
+    out = _line(deps, state, "board", deps.lines.board.format(component=component), state["phase"])
+    return {**out, "board_asked": state.get("board_asked", []) + [component]}
 
 
 def curveball(state: InterviewState, runtime: Runtime[Deps]) -> InterviewState:
@@ -418,6 +426,7 @@ NODES = (
     probe,
     follow_up,
     weigh,
+    board,
     curveball,
     nudge,
     go_on,
@@ -439,6 +448,7 @@ def _decide(
     time_used: dict[str, float],
     unweighed: list[tuple[str, float]] | None = None,
     heard: Heard | None = None,
+    on_board: list[str] | None = None,
 ) -> tuple[Route, Plan]:
     steps = deps.steps
     clock = state["turns"][-1]["end"]
@@ -494,6 +504,10 @@ def _decide(
         quote, at = fresh[0]
         return "weigh", {"quote": _clip(quote, 20), "at": at}
 
+    unexplained = _unexplained(on_board or [], state)
+    if unexplained and deps.lines.board and len(state.get("board_asked", [])) < MAX_BOARD:
+        return "board", {"component": unexplained[0]}
+
     # A curveball once the design is laid out: past the middle of the agenda, after a
     # follow-up (or when none is left to ask), and never one the candidate already handled.
     curveballs = deps.question.curveballs
@@ -504,6 +518,17 @@ def _decide(
         if left:
             return "curveball", {"index": left[0]}
     return "go_on", {}
+
+
+def _unexplained(components: list[str], state: InterviewState) -> list[str]:
+    """Components on the whiteboard the candidate never named aloud, not asked about yet. A
+    label is named when its words occur in what the candidate said ("Feature store" in "...the
+    feature store keeps..."); one- and two-letter labels ("A", "DB"?) are too vague to ask."""
+    if not components:
+        return []
+    said = " ".join(t.get("text", "") for t in state["turns"] if t["role"] == "candidate")
+    asked = set(state.get("board_asked", []))
+    return [c for c in components if len(c) >= 3 and c not in asked and not contains(said, [c])]
 
 
 def says_done(t: Transcript, deps: Deps) -> bool:

@@ -22,6 +22,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "follow_up": ("text",),
     "curveball": ("text",),
     "weigh": ("quote",),
+    "board": ("component",),
     "nudge": ("used", "phase", "budget"),
     "go_on": (),
     "empty": ("question",),
@@ -48,6 +49,8 @@ class Lines(BaseModel):
     curveball: str
     # A choice made as if it were free: ask what it cost (empty: the interviewer never asks).
     weigh: str = ""
+    # A component on the whiteboard the candidate never talked about (empty: never asked).
+    board: str = ""
     nudge: str
     go_on: list[str]
     empty: str

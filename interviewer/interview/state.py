@@ -13,6 +13,7 @@ Route = Literal[
     "probe",
     "follow_up",
     "weigh",
+    "board",
     "curveball",
     "nudge",
     "go_on",
@@ -37,6 +38,7 @@ class Plan(TypedDict, total=False):
     index: int  # follow_up, curveball: which one in the question
     quote: str  # weigh: the choice the candidate made without weighing it, as said
     at: float  # weigh: when it was said, on the session clock
+    component: str  # board: a component drawn and never talked about
     replies: list[Reply]  # answer_fact: each question asked, in order, with its facts
     asked: str  # answer_fact: what was asked, as said
 
@@ -73,6 +75,7 @@ class InterviewState(TypedDict, total=False):
     follow_ups_used: list[int]
     curveballs_used: list[int]
     challenged: list[float]  # start times of unweighed choices already asked about
+    board_asked: list[str]  # components on the whiteboard already asked about
     pending: dict[str, Any]  # the candidate input the driver just resumed with
     route: Route | Literal[""]  # assess's decision, read by the router ("" before the first)
     plan: Plan  # details for the chosen line (facts to give, step to probe)
