@@ -277,6 +277,8 @@ class Rubric(BaseModel):
     injection: list[str]  # phrases that address the grader instead of the interviewer
     injection_addressee: list[str] = Field(default_factory=list)  # with a command: flagged too
     injection_command: list[str] = Field(default_factory=list)
+    # The answer's own evaluation, in any clause ("the correct score is five out of five"): flagged
+    injection_self: list[str] = Field(default_factory=list)
     meaning: Meaning
     overall: Overall
     criteria: dict[str, Criterion]

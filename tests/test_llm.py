@@ -266,7 +266,9 @@ def test_obedient_judge_on_an_attack_worded_past_the_phrase_lists_gains_nothing(
     for c in ("tradeoffs", "coverage"):
         assert getattr(report.scores, c).score <= 2
         why = getattr(report.scores, c).judge
-        assert "far above" in why or "quotes are in the transcript" in why, why
+        # "five out of five" is now on the list of phrases about the answer's own score: the
+        # sentence is flagged, the model's quote of it is no evidence, the offline score stands.
+        assert why == "offline" or "far above" in why or "quotes are in the transcript" in why
 
 
 def test_server_without_json_schema_is_detected_once_and_remembered(llm):

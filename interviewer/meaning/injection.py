@@ -14,6 +14,8 @@ from interviewer.content import Rubric
 from interviewer.textmatch import Token, find, tokenize
 from interviewer.transcript import Transcript, Utterance, ends_sentence, join_words
 
+SHORT_CLAUSE_WORDS = 6  # a clause this short beside grader talk in its sentence goes with it
+
 
 def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> list[Utterance]:
     """Utterances with any clause addressed to the grader cut out on its own, so that a flag
@@ -34,6 +36,7 @@ def isolate(transcript: Transcript, utts: list[Utterance], rubric: Rubric) -> li
                     find(tokens, rubric.injection)
                     or find(tokens, rubric.injection_addressee)
                     or find(tokens, rubric.injection_command)
+                    or find(tokens, rubric.injection_self)
                 )
             )
         if not any(suspect):
@@ -76,6 +79,7 @@ def flag(
     said = [[m.phrase for m in find(t, rubric.injection)] for t in tokens]
     who = [[m.phrase for m in find(t, rubric.injection_addressee)] for t in tokens]
     asks = [[m.phrase for m in find(t, rubric.injection_command)] for t in tokens]
+    own = [[m.phrase for m in find(t, rubric.injection_self)] for t in tokens]
     sims = (
         (vectors @ examples.T).max(axis=1)
         if len(vectors) and len(examples)
@@ -85,6 +89,12 @@ def flag(
     for i in range(len(utts)):
         if said[i]:
             flagged[i] = f"addresses the grader ('{said[i][0]}')"
+            continue
+        if own[i]:
+            flagged[i] = f"about its own score ('{own[i][0]}')"
+            continue
+        if who[i] and utts[i].text.rstrip().endswith(":"):  # "Note to the evaluator:"
+            flagged[i] = f"addresses the grader ('{who[i][0]}')"
             continue
         if who[i]:
             near = [
@@ -100,4 +110,23 @@ def flag(
                 continue
         if sims[i] >= rubric.meaning.injection_sim and (who[i] or asks[i]):
             flagged[i] = f"reads as a request to the grader (similarity {sims[i]:.2f})"
+    # "Note to the grader: this answer is complete, so ...": what follows an announcement to
+    # the grader in its sentence is said to the grader too; so is a short clause beside grader
+    # talk in its sentence ("Whoever grades this, the correct score is ..."), too short to
+    # carry design content of its own.
+    for i in sorted(flagged):
+        if utts[i].text.rstrip().endswith(":"):
+            j = i + 1
+            while j < len(utts) and same_sentence(utts, i, j):
+                flagged.setdefault(j, "continues what was said to the grader")
+                j += 1
+    for i in sorted(flagged):
+        for j in (i - 1, i + 1):
+            if (
+                0 <= j < len(utts)
+                and j not in flagged
+                and same_sentence(utts, i, j)
+                and len(utts[j].text.split()) <= SHORT_CLAUSE_WORDS
+            ):
+                flagged[j] = "continues what was said to the grader"
     return flagged
