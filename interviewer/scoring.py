@@ -45,11 +45,22 @@ def session_report(
     answers = [t for t in turns if t["role"] == "candidate"]
     redo: dict[int, Transcript] = {}
     used: dict[int, str] = {}  # turn n -> the text scored
+    # A recording that no longer reads as audio (overwritten, damaged) is never handed to the
+    # model: the others are scored, and the report says which one and what stood in for it.
+    unreadable = {
+        i: why
+        for i, t in enumerate(answers)
+        if transcriber is not None
+        and (w := _wav(folder, t)) is not None
+        and (why := _unreadable(w)) is not None
+    }
     if transcriber is not None:
         todo = [
             i
             for i, t in enumerate(answers)
-            if _wav(folder, t) is not None and (rescore or _saved(folder, t) is None)
+            if _wav(folder, t) is not None
+            and i not in unreadable
+            and (rescore or _saved(folder, t) is None)
         ]
         previous = [_saved(folder, answers[i]) for i in todo]
         redo = retranscribe(
@@ -67,6 +78,15 @@ def session_report(
                     ": its saved transcript was used."
                     if saved
                     else " and so is its transcript: the turn is left out."
+                )
+            )
+        if i in unreadable:
+            notes.append(
+                f"{t['audio']} could not be read ({unreadable[i]})"
+                + (
+                    ": its saved transcript was used."
+                    if saved
+                    else " and it has no saved transcript: the turn is left out."
                 )
             )
         if i in redo:
@@ -105,6 +125,27 @@ def session_report(
 def _wav(folder: Path, turn: dict[str, Any]) -> Path | None:
     path = inside(folder, turn["audio"]) if turn.get("audio") else None
     return path if path is not None and path.exists() else None
+
+
+def _unreadable(wav: Path) -> str | None:
+    """Why a recording cannot be decoded, or None when it can (its header is read, quickly)."""
+    from interviewer.audio.io import load_audio
+    from interviewer.errors import AudioError, first_line
+
+    try:
+        import soundfile as sf
+
+        sf.info(str(wav))
+        return None
+    except Exception:
+        pass  # not a format libsndfile knows: FFmpeg may still read it (an mp3)
+    try:
+        load_audio(wav)
+        return None
+    except AudioError as exc:
+        return first_line(exc, 100).strip()
+    except Exception as exc:
+        return first_line(exc, 100).strip()
 
 
 def _saved(folder: Path, turn: dict[str, Any]) -> Path | None:

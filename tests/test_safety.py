@@ -86,6 +86,41 @@ def test_a_damaged_transcript_is_a_clean_error(cli, home):
     assert run.code == 8
 
 
+def test_an_unreadable_recording_is_named_and_the_other_turns_rescored(cli, home, tmp_path):
+    """turn-02.wav overwritten with garbage, then `report --rescore`: the others are
+    re-transcribed, the bad one keeps its saved transcript, and the report says so."""
+    out = tmp_path / "answers"
+    out.mkdir()
+    first, _ = compose("How many requests per second do we expect at peak?")
+    second, _ = compose("For a simple baseline I would train a logistic regression model.")
+    sf.write(str(out / "a.wav"), first, SAMPLE_RATE)
+    sf.write(str(out / "b.wav"), second, SAMPLE_RATE)
+    env = {"INTERVIEWER_HOME": str(home)}
+    run = cli(
+        "practice",
+        "--question",
+        "recsys-low-latency",
+        "--no-voice",
+        "--session",
+        "garbled",
+        "--answers",
+        str(out / "a.wav"),
+        str(out / "b.wav"),
+        env=env,
+    )
+    assert run.code == 0, run.err
+    folder = home / "recordings" / "garbled"
+    saved = json.loads((folder / "turn-02.json").read_text())["text"]
+    (folder / "turn-02.wav").write_bytes(os.urandom(5000))
+    run = cli("report", "garbled", "--rescore", env=env)
+    assert run.code == 0, run.err
+    report = json.loads((folder / "report.json").read_text())
+    assert any(n.startswith("turn-02.wav could not be read") for n in report["notes"]), report
+    answers = [t for t in report["turns"] if t["role"] == "candidate"]
+    assert answers[1]["text"] == saved, (answers[1]["text"], saved)
+    assert "requests" in answers[0]["text"].lower()
+
+
 @pytest.fixture(scope="module")
 def stereo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("input")
