@@ -585,13 +585,20 @@ def _stamp() -> str:
 def _unique(folder: Path) -> Path:
     """A default output folder no other run has: two runs started in the same second get
     `<name>` and `<name>-2` (the folder is made here, atomically, to claim the name)."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    from interviewer.files import disk_full
+
     for k in range(1, 1000):
         candidate = folder if k == 1 else folder.with_name(f"{folder.name}-{k}")
         try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
             candidate.mkdir()
         except FileExistsError:
             continue
+        except OSError as exc:  # a home on a read-only or odd filesystem, a file in the way
+            raise disk_full(exc, candidate) or SessionError(
+                f"cannot create {candidate} ({exc.strerror or first_line(exc)}): set "
+                "INTERVIEWER_HOME or --out to a folder you can write"
+            ) from None
         return candidate
     raise SessionError(f"too many folders named {folder.name}* in {folder.parent}")
 

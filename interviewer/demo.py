@@ -17,8 +17,8 @@ from typing import Any
 from interviewer.audio.mic import WavMicrophone
 from interviewer.audio.voice import SilentVoice
 from interviewer.content import get_question, load_agenda, load_rubric
-from interviewer.errors import ContentError
-from interviewer.files import atomic_write_json, atomic_write_text
+from interviewer.errors import ContentError, SessionError
+from interviewer.files import atomic_write_json, atomic_write_text, disk_full
 from interviewer.interview.graph import Deps
 from interviewer.interview.lines import load_lines
 from interviewer.interview.practice import Practice
@@ -49,11 +49,17 @@ def run_demo(out: Path, stt: SttOptions = SttOptions(), examples: Path | None = 
     examples = examples or Paths().examples
     question_id, candidates = load_examples(examples)
     question = get_question(question_id)
+    try:  # before the model loads: a folder that cannot be made fails at once, in one line
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise disk_full(exc, out) or SessionError(
+            f"cannot create {out} ({exc.strerror or exc}): set INTERVIEWER_HOME or --out to a "
+            "folder you can write"
+        ) from None
     transcriber = WhisperTranscriber(stt)  # one model load for both interviews
     transcriber.load()
     info = transcriber.info()
     reports: list[tuple[str, Report, Path]] = []
-    out.mkdir(parents=True, exist_ok=True)
     for candidate in candidates:
         label = candidate["label"]
         # A session of its own, beside the demo folder: recordings/<id>/ like any session.

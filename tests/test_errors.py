@@ -206,3 +206,22 @@ def test_a_damaged_mp3_is_decoded_past_the_damage_and_the_loss_is_noted(cli, tmp
     report = json.loads((out / "report.json").read_text())
     assert any("could not be decoded" in n for n in report["notes"])
     assert "cache" in report["transcript"]["text"].lower()  # speech after the damage was scored
+
+
+def test_a_home_that_cannot_hold_folders_is_one_line_not_a_traceback(cli, tmp_path):
+    """INTERVIEWER_HOME under a path that cannot be made (here below a file; a read-only or
+    special filesystem is the same to the user): one line, exit 8, for every command that writes."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = {"INTERVIEWER_HOME": str(blocker / "home")}
+    answer = tmp_path / "answer.txt"
+    answer.write_text("I would train gradient boosted trees on last year's transactions.\n")
+    run = cli("answer", str(answer), "--question", "fraud-detection-realtime", env=env)
+    assert_clean_error(run, "cannot create", "INTERVIEWER_HOME")
+    assert run.code == 8
+    run = cli("demo", "--out", str(blocker / "demo"), env=env)
+    assert_clean_error(run, "cannot create", str(blocker / "demo"))
+    assert run.code == 8
+    run = cli("practice", "--text", "--question", "recsys-low-latency", env=env)
+    assert_clean_error(run, "cannot create")
+    assert run.code == 8
