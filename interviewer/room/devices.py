@@ -114,6 +114,7 @@ class BrowserOutput:
         self.stopped_at = 0.0
 
     def show(self, text: str) -> None:
+        self.hub.said = text  # a page that opens (or reloads) mid-line gets it in its state
         self.hub.send({"type": "turn", "role": "interviewer", "text": text})
 
     def play(self, samples: np.ndarray, rate: int, stop: threading.Event | None) -> float:

@@ -71,6 +71,7 @@ class Hub:
         self._ids = itertools.count(1)
         self._plays: dict[int, LinePlay] = {}
         self.playing: dict[str, Any] | None = None  # the `say` not yet played: resent on reload
+        self.said = ""  # the interviewer's latest line, shown before the interview records it
         # The page's state from nothing: set by the view; sent to each page that says hello.
         self.state: Callable[[], dict[str, Any]] = lambda: {"type": "state", "turns": []}
         # Whiteboard messages, handled off the loop (board_files.BoardFiles).

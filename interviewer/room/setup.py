@@ -74,6 +74,7 @@ class Room:
     def make_view(self, names: dict[str, str], question: str, push_to_talk: bool) -> RoomView:
         self.view = RoomView(self.hub, names, question, push_to_talk)
         self.view.board = self.board
+        self.hub.send(self.view.page_state())  # a page opened before this knows the question now
         return self.view
 
     def finish(self, report: Path | None) -> None:

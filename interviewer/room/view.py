@@ -43,13 +43,20 @@ class RoomView(LiveView):
                 for k, name in self.names.items()
             ],
             "minutes": s.get("minutes", 0),
-            "turns": [
-                {"role": t["role"], "n": t["n"], "text": t.get("text", "")}
-                for t in s.get("turns", [])
-            ],
+            "turns": self._turns(s),
             "scene": self.board.latest() if self.board is not None else None,
             "push_to_talk": self.push_to_talk,
         }
+
+    def _turns(self, s: dict[str, Any]) -> list[dict[str, Any]]:
+        turns = [
+            {"role": t["role"], "n": t["n"], "text": t.get("text", "")}
+            for t in s.get("turns", [])
+        ]
+        said = self.hub.said
+        if said and not any(t["role"] == "interviewer" and t["text"] == said for t in turns):
+            turns.append({"role": "interviewer", "n": len(turns), "text": said})
+        return turns
 
     def _saved(self) -> dict[str, Any]:
         """Before the first turn of this run (a page opened on a resumed session): the
