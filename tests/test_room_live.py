@@ -199,3 +199,22 @@ def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its
     assert turn_files and all((board / n).with_suffix(".svg").exists() for n in turn_files)
     report = json.loads((folder / "report.json").read_text())
     assert report["scores"]["overall"] > 0
+
+
+def test_room_options_that_do_not_apply_and_a_taken_port_are_one_line(cli, home):
+    import socket
+
+    from conftest import assert_clean_error
+
+    env = {"INTERVIEWER_HOME": str(home)}
+    for flag in ("--text", "--no-voice", "--barge-in"):
+        run = cli("room", "--no-browser", "--question", "recsys-low-latency", flag, env=env)
+        assert_clean_error(run, f"{flag} does not apply")
+        assert run.code == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        run = cli("practice", "--room", "--no-browser", "--port", str(port), env=env)
+    assert_clean_error(run, f"port {port} on 127.0.0.1 is not free")
+    assert run.code == 10
+    assert not any((home / "recordings").iterdir())  # nothing was started
