@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.io import to_int16
-from interviewer.audio.mic import DeviceMicrophone, Recording
+from interviewer.audio.mic import DEVICE_STALLED_S, DeviceMicrophone, Recording
+from interviewer.errors import DeviceError
 from interviewer.room.hub import Hub
 
 LINE_GRACE_S = 30.0  # a page that never says a line ended: it is taken as played after this
@@ -91,7 +92,15 @@ class BrowserMicrophone(DeviceMicrophone):
     def record(self, path: Path, preroll: np.ndarray | None = None) -> Recording | None:  # type: ignore[override]
         if self.hub.end_requested.is_set() or self.hub.closed.is_set():
             return None
-        rec = super().record(path, preroll)
+        try:
+            rec = super().record(path, preroll)
+        except DeviceError as exc:
+            if "stopped sending audio" not in str(exc):
+                raise
+            raise DeviceError(
+                f"the room's page stopped sending audio for {DEVICE_STALLED_S:.0f} s (its tab "
+                f"closed, or its microphone lost); what was recorded is saved in {path}"
+            ) from None
         if self.hub.end_requested.is_set() and not rec.heard_speech:
             return None  # ended before saying anything: no empty answer in the report
         return rec
