@@ -190,7 +190,11 @@ def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its
     record = json.loads((folder / "session.json").read_text())
     assert record["status"] == "finished"
     said = [t["text"] for t in record["turns"] if t["role"] == "candidate"]
-    assert len(said) == 2 and "ndcg" in said[1].lower(), said
+    # The second answer holds a thinking pause after a whole sentence: the end-of-turn judge may
+    # take it as the end (bench/turn_taking.py measures how often), and the rest then comes as
+    # more turns (spoken over the reply: a barge-in). Here only the room's part is tested: every
+    # word reached the interview.
+    assert len(said) >= 2 and "ndcg" in " ".join(said[1:]).lower(), said
     assert record["settings"]["input"] == "room"
     assert 2 in page.snapshots_asked or 1 in page.snapshots_asked
     board = folder / "board"
