@@ -50,8 +50,7 @@ class RoomView(LiveView):
 
     def _turns(self, s: dict[str, Any]) -> list[dict[str, Any]]:
         turns = [
-            {"role": t["role"], "n": t["n"], "text": t.get("text", "")}
-            for t in s.get("turns", [])
+            {"role": t["role"], "n": t["n"], "text": t.get("text", "")} for t in s.get("turns", [])
         ]
         said = self.hub.said
         if said and not any(t["role"] == "interviewer" and t["text"] == said for t in turns):
