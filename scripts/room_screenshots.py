@@ -17,12 +17,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 
 from interviewer.audio import load_audio, save_wav
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' Chromium set-up
+from browser import chromium, fake_microphone  # noqa: E402
+
 EXAMPLES = ROOT / "interviewer" / "builtin" / "examples"
 DIAGRAM = """
 const s = [
@@ -80,21 +82,12 @@ def main() -> int:
     assert proc.stdout is not None
     url = next(x.split(" ", 1)[1].strip() for x in proc.stdout if x.startswith("room: "))
     threading.Thread(target=proc.stdout.read, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
+    d = chromium(
+        tmp / "chromium",
         "--window-size=1440,860",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={tmp / 'mic.wav'}%noloop",
-        "--autoplay-policy=no-user-gesture-required",
         "--hide-scrollbars",
-    ):
-        options.add_argument(flag)
-    d = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=options)
+        *fake_microphone(tmp / "mic.wav"),
+    )
     try:
         d.get(url)
         until(lambda: d.execute_script("return !!(window.room && window.room.api)"), 60, "page")

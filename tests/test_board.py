@@ -578,21 +578,16 @@ def test_the_report_shows_each_turns_board_as_an_image_and_its_labels_as_text(tm
 def test_the_board_in_a_real_browser_renders_runs_nothing_and_loads_nothing(tmp_path):
     """In Chromium under the report's own CSP: the snapshot draws, no script in a label or in
     the SVG runs, and nothing is fetched from the network."""
-    chromium, chromedriver = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-    if not (chromium.is_file() and chromedriver.is_file()):
+    import browser
+
+    if not browser.available():
         pytest.skip("needs Debian chromium and chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver")
+    pytest.importorskip("selenium.webdriver")
     folder = tmp_path / "browser"
     r = hostile_session(folder)
     path = folder / "report.html"
     path.write_text(render_html(r, folder), encoding="utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(str(chromedriver)), options=options)
+    driver = browser.chromium(tmp_path / "profile", logs=("browser", "performance"))
     try:
         driver.get("about:blank")
         driver.get_log("browser")

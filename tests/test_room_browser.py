@@ -15,14 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from browser import available, chromium, fake_microphone
 from conftest import CONTENT
 
 from interviewer.audio import load_audio, save_wav
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+if not available():
     pytest.skip("needs Debian chromium and chromium-driver", allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (dev extras)")
+pytest.importorskip("selenium.webdriver", reason="needs selenium (dev extras)")
 By = pytest.importorskip("selenium.webdriver.common.by").By
 
 DIAGRAM = """
@@ -64,24 +64,9 @@ def browser(tmp_path):  # type: ignore[no-untyped-def]
     quiet = np.zeros(16000 * 2, dtype=np.float32)
     wav = tmp_path / "candidate.wav"
     save_wav(wav, np.concatenate([quiet, answer, np.zeros(16000 * 180, dtype=np.float32)]))
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--window-size=1400,900",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={wav}%noloop",
-        "--autoplay-policy=no-user-gesture-required",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    d = webdriver.Chrome(service=webdriver.ChromeService(str(CHROMEDRIVER)), options=options)
+    d = chromium(
+        tmp_path / "chromium", "--no-first-run", "--window-size=1400,900", *fake_microphone(wav)
+    )
     yield d
     d.quit()
 
