@@ -54,6 +54,7 @@ def _decide_on(
     phase: str = "clarify",
     agenda: dict[str, str] | None = None,
     used: dict[str, float] | None = None,
+    on_board: list[str] | None = None,
     **changes,
 ):
     state = _state(deps, clock, **changes)
@@ -64,6 +65,7 @@ def _decide_on(
         agenda or dict(state["agenda"]),
         phase,
         used or dict(state["time_used"]),
+        on_board=on_board,
     )
 
 
@@ -214,37 +216,17 @@ def test_a_component_drawn_and_never_talked_about_is_asked_about_twice_at_most(d
         }
     ]
     board = ["Gateway", "Feature store", "Kafka queue", "DB", "Ranker"]
-    route, plan = _decide(
-        deps,
-        {**_state(deps, 60.0), "turns": turns},
-        typed(said),
-        {s: "pending" for s in deps.steps},
-        "clarify",
-        dict(initial_state(deps, 45.0)["time_used"]),
-        on_board=board,
-    )
     # Named aloud (any case): not asked. Too short to be a component name: not asked.
-    assert (route, plan) == ("board", {"component": "Kafka queue"})
-    asked = {**_state(deps, 60.0), "turns": turns, "board_asked": ["Kafka queue"]}
-    route, plan = _decide(
-        deps,
-        asked,
-        typed(said),
-        {s: "pending" for s in deps.steps},
-        "clarify",
-        dict(initial_state(deps, 45.0)["time_used"]),
-        on_board=board,
+    assert _decide_on(deps, said, turns=turns, on_board=board) == (
+        "board",
+        {"component": "Kafka queue"},
     )
-    assert (route, plan) == ("board", {"component": "Ranker"})
-    done = {**asked, "board_asked": ["Kafka queue", "Ranker"]}
-    route, _ = _decide(
-        deps,
-        done,
-        typed(said),
-        {s: "pending" for s in deps.steps},
-        "clarify",
-        dict(initial_state(deps, 45.0)["time_used"]),
-        on_board=board + ["Cache"],
+    asked = ["Kafka queue"]
+    assert _decide_on(deps, said, turns=turns, board_asked=asked, on_board=board) == (
+        "board",
+        {"component": "Ranker"},
     )
+    twice = ["Kafka queue", "Ranker"]
+    route, _ = _decide_on(deps, said, turns=turns, board_asked=twice, on_board=[*board, "Cache"])
     assert route != "board"
     assert deps.lines.board.format(component="Ranker").startswith("On the board you drew Ranker.")
