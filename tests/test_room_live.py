@@ -196,8 +196,11 @@ def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its
     # word reached the interview.
     assert len(said) >= 2 and "ndcg" in " ".join(said[1:]).lower(), said
     assert record["settings"]["input"] == "room"
-    assert 2 in page.snapshots_asked or 1 in page.snapshots_asked
+    # The resumed page was asked for the board at the end of its turns, numbered after those taken
+    # before the kill (how many the first answer took is the end-of-turn judge's call).
+    assert page.snapshots_asked and min(page.snapshots_asked) >= 2, page.snapshots_asked
     board = folder / "board"
+    assert all((board / f"turn-{n:02d}.svg").exists() for n in page.snapshots_asked)
     assert json.loads((board / "scene.json").read_text())["elements"][0]["id"] == "g"
     turn_files = sorted(p.name for p in board.glob("turn-*.json"))
     assert turn_files and all((board / n).with_suffix(".svg").exists() for n in turn_files)
