@@ -29,7 +29,8 @@ TURNS = {
         "and evaluate it offline with precision and recall on a held out test set.",
     ],
     "iterate": [
-        "To improve it, I would add a caching layer, which is faster but can serve stale results.",
+        "The first thing to break at peak would be latency, so to improve it, I would add a "
+        "caching layer, which is faster but can serve stale results.",
         "A bigger ranking model is more accurate, at the cost of latency.",
     ],
     "done": ["I think that covers it. I'm done."],
