@@ -154,6 +154,9 @@ class TurnTakingOptions:
     recheck_s: float = 1.2  # a whole sentence that did not: look again with more silence...
     unsure_s: float = 2.5  # ...and if it still does not sound finished, wait this long
     promised_s: float = 3.0  # "First, ..." with no second yet
+    # A turn of a few words so far ("Sorry.", "So that's the model side."): an opening, so the
+    # pause after it is a thinking pause more often than an end (cut-offs in bench/turn_taking).
+    brief_s: float = 6.0
     fallback_s: float = 4.0  # without the audio model, a whole sentence: the old silence rule
     smart_turn: bool = True  # --no-smart-turn: the words and the silence alone
 

@@ -13,6 +13,7 @@ import pytest
 
 from interviewer.audio.smart_turn import MODEL_SHA256, ModelProblem, load_smart_turn
 from interviewer.audio.turn_end import (
+    BRIEF,
     HANDOVER,
     OPEN,
     PROMISED,
@@ -44,11 +45,20 @@ RATE = 16000
         ("That's all the history we keep for a card, ninety days of it.", SENTENCE),
         ("Before I start, how many merchants are there?", QUESTION),
         ("We need labels. So how do we get them fast?", SENTENCE),  # thinking aloud
-        ("First, I'd look at which tickets agents already tagged.", PROMISED),
+        ("First, I'd look at which tickets the support agents have already tagged.", PROMISED),
         ("I'd do two things here. One is a nightly re-index.", PROMISED),
         ("First, where does the money go? Is it long prompts, or idle GPUs?", PROMISED),
         ("First, I'd look at the tagged tickets. Then I'd train a small classifier.", SENTENCE),
         ("The ranker is a small gradient boosted model on a few hundred candidates.", SENTENCE),
+        # a few words so far: the opening of an answer, not all of it
+        ("Sorry.", BRIEF),
+        ("Okay.", BRIEF),
+        ("Labels come from chargebacks.", BRIEF),
+        ("There are really three kinds of content here.", BRIEF),
+        ("Two things.", BRIEF),
+        ("Which languages?", QUESTION),
+        ("I'm done.", HANDOVER),
+        ("I'd retrain it weekly, since the labels take a few weeks to arrive anyway.", SENTENCE),
     ],
 )
 def test_the_words_say_whether_a_pause_can_end_the_turn(text, cue):
@@ -80,11 +90,22 @@ def ends_at(judge: TurnEnd, text: str | None, pause: int = 1000, until: float = 
 
 
 OPT = TurnTakingOptions()
+WHOLE = "We retrain the ranker every week on the last month of clicks."  # a whole sentence
 
 
 def test_a_finished_sentence_that_sounds_finished_is_answered_within_half_a_second():
-    at = ends_at(TurnEnd(OPT, 10.0, Scripted(0.9)), "That is the baseline I would ship.")
+    at = ends_at(TurnEnd(OPT, 10.0, Scripted(0.9)), WHOLE)
     assert OPT.listen_s <= at <= OPT.settle_s + 0.1
+
+
+def test_a_turn_of_a_few_words_waits_for_the_rest_even_when_it_sounds_finished():
+    """ "Sorry," said over the question, "So that's the model side." then a breath: the opening
+    of an answer. A question of as few words is still answered at once."""
+    assert abs(ends_at(TurnEnd(OPT, 10.0, Scripted(0.99)), "Sorry.") - OPT.brief_s) < 0.11
+    assert ends_at(TurnEnd(OPT, 4.0, Scripted(0.99)), "Sorry.") == 4.0  # patience caps it
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.99)), "Which languages?") <= 0.35
+    long = "So that's the model side, and for serving we predict once at checkout."
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.99)), long) <= OPT.settle_s + 0.1
 
 
 def test_an_open_clause_or_thinking_waits_the_whole_patience_even_when_it_sounds_finished():
@@ -110,10 +131,10 @@ def test_a_question_that_sounds_asked_is_answered_at_once_one_said_on_the_way_is
 
 def test_an_unsure_sound_is_looked_at_again_with_more_silence():
     model = Scripted(0.1, 0.8)
-    assert abs(ends_at(TurnEnd(OPT, 10.0, model), "We retrain weekly.") - OPT.recheck_s) < 0.11
+    assert abs(ends_at(TurnEnd(OPT, 10.0, model), WHOLE) - OPT.recheck_s) < 0.11
     assert model.calls == 2
     never = Scripted(0.1, 0.2)
-    assert abs(ends_at(TurnEnd(OPT, 10.0, never), "We retrain weekly.") - OPT.unsure_s) < 0.11
+    assert abs(ends_at(TurnEnd(OPT, 10.0, never), WHOLE) - OPT.unsure_s) < 0.11
 
 
 def test_nothing_ends_while_the_last_words_are_still_being_decoded():
@@ -122,9 +143,9 @@ def test_nothing_ends_while_the_last_words_are_still_being_decoded():
 
 
 def test_without_the_model_a_whole_sentence_waits_the_old_silence_rule():
-    at = ends_at(TurnEnd(OPT, 10.0, None), "We retrain weekly.")
+    at = ends_at(TurnEnd(OPT, 10.0, None), WHOLE)
     assert abs(at - OPT.fallback_s) < 0.11
-    assert ends_at(TurnEnd(OPT, 3.0, None), "We retrain weekly.") == 3.0  # patience caps it
+    assert ends_at(TurnEnd(OPT, 3.0, None), WHOLE) == 3.0  # patience caps it
 
 
 def test_a_new_pause_is_judged_afresh():

@@ -9,7 +9,8 @@ each pause in a turn is judged once speech stops for `listen_s`:
 - **what was said**: the streamed transcript of the turn so far, read with the cue lists in
   prompts/turns/cues.toml: a clause left open ("...and for ranking I would use"), thinking aloud
   ("let me think"), a promise of more ("First, ..." with no second yet), a question to the
-  interviewer, or a hand-over ("that covers it");
+  interviewer, or a hand-over ("that covers it"); a turn of only a few words so far ("Sorry.",
+  "Labels come from chargebacks.") is the opening of an answer, and waits longer;
 - **the silence so far**, against the wait those two call for. `patience_s` (--patience) is the
   longest the interviewer ever waits.
 
@@ -42,6 +43,7 @@ class Cues:
     delivered: tuple[str, ...]
     modals: frozenset[str]
     closed_by: frozenset[str]
+    brief_words: int
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,7 @@ def load_cues() -> Cues:
         delivered=tuple(data["delivered"]),
         modals=frozenset(data["modals"]),
         closed_by=frozenset(data["closed_by"]),
+        brief_words=int(data["brief_words"]),
     )
 
 
@@ -78,6 +81,7 @@ PROMISED = "promised"  # "First, ..." and no second yet: a breath between items
 QUESTION = "question"  # a question to the interviewer: answer it now
 HANDOVER = "handover"  # "that covers it": answer now
 SENTENCE = "sentence"  # a whole sentence: the audio decides how long to wait
+BRIEF = "brief"  # a few words so far ("Sorry.", "So that's the model side."): more is coming
 TRAILING = "trailing"  # no full stop: open, unless the audio heard an ending
 NOTHING = "nothing"  # no words (yet)
 
@@ -85,6 +89,17 @@ NOTHING = "nothing"  # no words (yet)
 def read_cue(text: str, cues: Cues | None = None) -> str:
     """The cue the turn's words give at a pause (one of the constants above)."""
     cues = cues or load_cues()
+    cue = _read_cue(text, cues)
+    # A turn of a few words ("Sorry.", "Okay.", "Labels come from chargebacks.") sounds finished
+    # and reads as a whole sentence, yet it is how answers open: the start of more, not an
+    # answer to an open interview question. A question or a hand-over is answered as ever;
+    # words without a full stop keep their own, longer wait unless they sounded final.
+    if cue in (SENTENCE, PROMISED) and len(_words(text)) < cues.brief_words:
+        return BRIEF
+    return cue
+
+
+def _read_cue(text: str, cues: Cues) -> str:
     words = _words(text)
     if not words:
         return NOTHING
@@ -195,6 +210,8 @@ class TurnEnd:
             return patience, f"{what}: waiting up to {patience:.0f} s"
         if cue == PROMISED:
             return min(o.promised_s, patience), "you said there is more: waiting"
+        if cue == BRIEF:
+            return min(o.brief_s, patience), "a few words so far: waiting for the rest"
         if cue == TRAILING:  # no full stop: open, unless it sounded like an ending
             if sounds_done and pause.p is not None:
                 return min(o.unsure_s, patience), "a sentence without an ending: waiting a little"
