@@ -108,6 +108,11 @@ class SttOptions:
     language: str = "en"
     cpu_threads: int = 0  # 0: the machine's cores, at most 4 (CTranslate2's default)
     batch_size: int = 8  # only for batched (re-scoring / bench) transcription
+    # A streamed chunk's encoder input cut to the chunk (interviewer/encoder_window.py): at
+    # least this long, with this much of the padding after it. False: the full 30 s window.
+    cut_window: bool = True
+    window_min_s: float = 10.0
+    window_margin_s: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from interviewer.audio import Audio, speech_regions
+from interviewer.encoder_window import cut_window, degenerate, model_class
 from interviewer.errors import ModelError, first_line
 from interviewer.hesitations import find_hesitations
 from interviewer.models import TINY_LABEL, TINY_SHA256, label, model_dir, tiny_model_dir
@@ -154,11 +155,10 @@ class WhisperTranscriber:
     def _load(self) -> Any:
         if self._model is not None:
             return self._model
-        from faster_whisper import WhisperModel
-
         source = self._source()
         try:
-            self._model = WhisperModel(
+            # WhisperModel, with an encoder that can be cut to a streamed chunk's length.
+            self._model = model_class()(
                 source,
                 device=self.device,
                 compute_type=self.compute_type,
@@ -228,7 +228,7 @@ class WhisperTranscriber:
         if not regions:
             return result  # silence or noise: never hand it to Whisper, which would invent words
         try:
-            segments = self._decode(audio, batched, one_window, regions[-1].end)
+            segments = self._decode(audio, batched, one_window, regions)
         except Exception as exc:
             if (
                 self.device == "cuda"
@@ -237,7 +237,7 @@ class WhisperTranscriber:
             ):
                 # CUDA libraries can load lazily and fail only on the first real call.
                 self._fall_back_to_cpu(exc)
-                segments = self._decode(audio, batched, one_window, regions[-1].end)
+                segments = self._decode(audio, batched, one_window, regions)
             else:
                 raise
         kept = [s for s in segments if _is_real_speech(s, regions)]
@@ -263,7 +263,7 @@ class WhisperTranscriber:
         return result
 
     def _decode(
-        self, audio: Audio, batched: bool, one_window: bool = False, speech_end: float = 0.0
+        self, audio: Audio, batched: bool, one_window: bool, regions: list[Span]
     ) -> list[Any]:
         model = self.load()
         common: dict[str, Any] = dict(
@@ -293,22 +293,37 @@ class WhisperTranscriber:
                 vad_parameters={"min_silence_duration_ms": 250, "speech_pad_ms": 200},
                 **common,
             )
+        elif one_window:
+            o = self.options
+            if not o.cut_window:
+                return self._one_window(model, audio, common, regions)
+            with cut_window(o.window_min_s, o.window_margin_s):
+                cut = self._one_window(model, audio, common, regions)
+            words = [w.word for s in cut for w in (s.words or [])]
+            speech_s = sum(r.end - r.start for r in regions)
+            if not degenerate(words, " ".join(s.text for s in cut), speech_s):
+                return cut
+            return self._one_window(model, audio, common, regions)  # the full window, once
         else:
             segments, _ = model.transcribe(audio.samples, **common)
-            if one_window:
-                # One window without timestamp tokens is one segment holding the chunk's words.
-                # Asking the generator for more re-seeks to the last word and encodes the
-                # trailing silence again, a whole 30 s window each time (0.55 s for tiny.en on
-                # 2 cores; measured: 3 encodes a chunk, 1.9 s for a 2 s chunk, on the path to
-                # the reply). Only when the words stop well before the speech does (Whisper
-                # ended the window early) is the rest decoded.
-                it = iter(segments)
-                first = next(it, None)
-                if first is None:
-                    return []
-                said_to = first.words[-1].end if first.words else 0.0
-                return [first] if speech_end - said_to <= WORDS_MISSING_S else [first, *it]
         return list(segments)  # the generator does the work: consume it here
+
+    @staticmethod
+    def _one_window(
+        model: Any, audio: Audio, common: dict[str, Any], regions: list[Span]
+    ) -> list[Any]:
+        """One window without timestamp tokens is one segment holding the chunk's words.
+        Asking the generator for more re-seeks to the last word and encodes the trailing
+        silence again, a whole window each time (measured: 3 encodes a chunk, 1.9 s for a 2 s
+        chunk, on the path to the reply). Only when the words stop well before the speech does
+        (Whisper ended the window early) is the rest decoded."""
+        segments, _ = model.transcribe(audio.samples, **common)
+        it = iter(segments)
+        first = next(it, None)
+        if first is None:
+            return []
+        said_to = first.words[-1].end if first.words else 0.0
+        return [first] if regions[-1].end - said_to <= WORDS_MISSING_S else [first, *it]
 
 
 def _is_real_speech(segment: Any, regions: list[Any]) -> bool:

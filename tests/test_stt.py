@@ -126,3 +126,34 @@ def test_auto_device_falls_back_to_cpu_when_cuda_fails(monkeypatch, capsys):
 def test_explicit_cuda_without_a_gpu_is_a_clean_error():
     with pytest.raises(ModelError, match="could not load speech model"):
         WhisperTranscriber(SttOptions(device="cuda")).load()
+
+
+def test_a_streamed_chunk_is_encoded_at_its_own_length_with_the_same_words(
+    transcriber, monkeypatch
+):
+    """The encoder input of a streamed chunk is cut to the chunk (at least 10 s); the report's
+    one-pass transcript keeps Whisper's full 30 s window. The words agree."""
+    from faster_whisper import WhisperModel
+
+    widths: list[int] = []
+    encode = WhisperModel.encode
+
+    def spy(self, features):
+        widths.append(features.shape[-1])
+        return encode(self, features)
+
+    monkeypatch.setattr(WhisperModel, "encode", spy)
+    samples, pieces = compose(
+        "For a first version, I would train a simple model on past clicks and purchases.",
+        0.6,
+        "We measure it offline with recall on a held out week of traffic.",
+    )
+    assert len(samples) / SAMPLE_RATE < 10
+    chunk = transcriber.transcribe_chunk(Audio(samples))
+    assert widths and all(w == 1000 for w in widths), widths
+    widths.clear()
+    whole = transcriber.transcribe(Audio(samples))
+    assert widths and all(w == 3000 for w in widths), widths
+    reference = spoken_text(pieces)
+    assert word_error_rate(reference, chunk.text) <= word_error_rate(reference, whole.text) + 0.1
+    assert word_error_rate(whole.text, chunk.text) <= 0.1, (whole.text, chunk.text)
