@@ -13,6 +13,7 @@ import pytest
 
 from interviewer.audio.smart_turn import MODEL_SHA256, ModelProblem, load_smart_turn
 from interviewer.audio.turn_end import (
+    ASKING,
     BRIEF,
     HANDOVER,
     OPEN,
@@ -33,7 +34,8 @@ RATE = 16000
     ("text", "cue"),
     [
         ("For candidate generation a two tower model, and for ranking I would use.", OPEN),
-        ("The index has to be rebuilt when the catalogue changes and that means that", TRAILING),
+        ("The index has to be rebuilt when the catalogue changes and that means that", OPEN),
+        ("The index has to be rebuilt when the catalogue changes, and we do that", TRAILING),
         ("We keep the last ninety days of orders,", TRAILING),
         ("and a slash be test on the share of orders delivered later than promised", TRAILING),
         ("Let me see. Okay.", THINKING),
@@ -43,7 +45,16 @@ RATE = 16000
         ("So that's how I'd start.", HANDOVER),
         ("That's all I'm done", HANDOVER),
         ("That's all the history we keep for a card, ninety days of it.", SENTENCE),
-        ("Before I start, how many merchants are there?", QUESTION),
+        ("Before I start, how many merchants are there?", ASKING),
+        ("Okay, I want to understand the decision flow first. Is a human in the loop?", ASKING),
+        ("How would I scale it?", QUESTION),  # asked of oneself: the sound decides
+        (
+            "We score each payment in the checkout path before the bank sees it. "
+            "Is a human in the loop?",
+            QUESTION,
+        ),
+        # "first" promises more only when it opens a sentence
+        ("Then I'd use the first few clicks in the session to personalize the ranking.", SENTENCE),
         ("We need labels. So how do we get them fast?", SENTENCE),  # thinking aloud
         ("First, I'd look at which tickets the support agents have already tagged.", PROMISED),
         ("I'd do two things here. One is a nightly re-index.", PROMISED),
@@ -56,7 +67,7 @@ RATE = 16000
         ("Labels come from chargebacks.", BRIEF),
         ("There are really three kinds of content here.", BRIEF),
         ("Two things.", BRIEF),
-        ("Which languages?", QUESTION),
+        ("Which languages?", ASKING),
         ("I'm done.", HANDOVER),
         ("I'd retrain it weekly, since the labels take a few weeks to arrive anyway.", SENTENCE),
     ],
@@ -123,8 +134,12 @@ def test_a_question_that_sounds_asked_is_answered_at_once_one_said_on_the_way_is
     at = ends_at(TurnEnd(OPT, 10.0, Scripted(0.9)), "What is the latency budget?")
     assert at <= max(OPT.listen_s, OPT.handover_s) + 0.05
     # "Is it the prompts or idle GPUs?" said in passing, in a voice that goes on
-    on_the_way = ends_at(TurnEnd(OPT, 10.0, Scripted(0.1)), "Is it the prompts or idle GPUs?")
+    passing = "The bill doubled this quarter, so I'd look at where the money goes. Is it idle GPUs?"
+    on_the_way = ends_at(TurnEnd(OPT, 10.0, Scripted(0.1)), passing)
     assert abs(on_the_way - OPT.unsure_s) < 0.11
+    # a question that opens the turn is put to the interviewer, however flat it sounded
+    opening = "Before I get into it, how much latency do we have per request?"
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.01)), opening) <= 0.35
     # a hand-over in words needs no help from the sound
     assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.02)), "I think that covers it.") <= 0.35
 

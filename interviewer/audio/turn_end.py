@@ -40,10 +40,14 @@ class Cues:
     thinking: tuple[str, ...]
     handover: tuple[str, ...]
     promises: tuple[str, ...]
+    promise_openers: tuple[str, ...]
+    lead_ins: frozenset[str]
     delivered: tuple[str, ...]
     modals: frozenset[str]
     closed_by: frozenset[str]
     brief_words: int
+    open_pairs: tuple[str, ...]
+    self_asked: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +58,14 @@ def load_cues() -> Cues:
         thinking=tuple(data["thinking"]),
         handover=tuple(data["handover"]),
         promises=tuple(data["promises"]),
+        promise_openers=tuple(data["promise_openers"]),
+        lead_ins=frozenset(data["lead_ins"]),
         delivered=tuple(data["delivered"]),
         modals=frozenset(data["modals"]),
         closed_by=frozenset(data["closed_by"]),
         brief_words=int(data["brief_words"]),
+        open_pairs=tuple(data["open_pairs"]),
+        self_asked=tuple(data["self_asked"]),
     )
 
 
@@ -78,7 +86,8 @@ def _has(words: list[str], phrase: str) -> int:
 OPEN = "open"  # a clause left open: keep waiting, up to patience
 THINKING = "thinking"  # "let me think": keep waiting, up to patience
 PROMISED = "promised"  # "First, ..." and no second yet: a breath between items
-QUESTION = "question"  # a question to the interviewer: answer it now
+QUESTION = "question"  # a question, perhaps to the interviewer: answer it if it sounded asked
+ASKING = "asking"  # a question that opens the turn: put to the interviewer, answer it now
 HANDOVER = "handover"  # "that covers it": answer now
 SENTENCE = "sentence"  # a whole sentence: the audio decides how long to wait
 BRIEF = "brief"  # a few words so far ("Sorry.", "So that's the model side."): more is coming
@@ -103,8 +112,8 @@ def _read_cue(text: str, cues: Cues) -> str:
     words = _words(text)
     if not words:
         return NOTHING
-    if words[-1] in cues.open_endings:
-        return OPEN  # "...and that means the"
+    if words[-1] in cues.open_endings or any(words[-2:] == p.split() for p in cues.open_pairs):
+        return OPEN  # "...and that means the", "...and that means that"
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if _words(s)]
     last = _words(sentences[-1]) if sentences else words
     # "Let me see. Okay." - a word or two after thinking aloud is still thinking.
@@ -124,15 +133,37 @@ def _read_cue(text: str, cues: Cues) -> str:
         return TRAILING
     # More was promised ("First, ...", "two things") and not delivered: mid-answer, even when
     # the sentence is a question ("First, where does the money go? Is it the prompts?").
-    promised = max((_has(words, p) for p in cues.promises), default=-1)
+    promised = max(
+        max((_has(words, p) for p in cues.promises), default=-1), _opened(sentences, cues)
+    )
     if promised >= 0:
         after = words[promised + 1 :]
         if not any(_has(after, d) >= 0 for d in cues.delivered):
             return PROMISED
     # A question to the interviewer; "So how do we handle new users?" is thinking aloud.
     if sentences and sentences[-1].rstrip().endswith("?") and last[0] not in ("so", "and"):
+        before = len(words) - len(last)
+        if before < cues.brief_words and not any(_has(last, p) >= 0 for p in cues.self_asked):
+            return ASKING
         return QUESTION
     return SENTENCE
+
+
+def _opened(sentences: list[str], cues: Cues) -> int:
+    """Where in the turn's words the last sentence opening with a promise ("First, ...", "So
+    to start, ...") puts it, or -1."""
+    at, found = 0, -1
+    for s in sentences:
+        w = _words(s)
+        lead = 0
+        while lead < len(w) - 1 and w[lead] in cues.lead_ins:
+            lead += 1
+        for p in cues.promise_openers:
+            n = len(p.split())
+            if w[lead : lead + n] == p.split():
+                found = at + lead + n - 1
+        at += len(w)
+    return found
 
 
 @dataclass(frozen=True)
@@ -203,7 +234,7 @@ class TurnEnd:
         o = self.options
         patience = self.patience_s
         sounds_done = pause.p is None or pause.p >= o.p_end  # no model: the words decide
-        if cue == HANDOVER or (cue == QUESTION and sounds_done):
+        if cue in (HANDOVER, ASKING) or (cue == QUESTION and sounds_done):
             return min(o.handover_s, patience), "you handed over: replying"
         if cue in (OPEN, THINKING, NOTHING):
             what = "take your time" if cue != OPEN else "you are mid-sentence"
