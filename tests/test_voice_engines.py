@@ -152,3 +152,8 @@ def test_a_line_not_rendered_ahead_starts_after_its_first_sentence(tmp_path):
     whole = load_audio(tmp_path / "line.wav")  # the saved line is the whole of it
     assert abs(whole.duration_s - seconds) < 0.05
     assert line in voice._cache  # and saying it again plays it at once
+    # a follow-up quoting the candidate: "You said:" goes out while the quote renders
+    played.clear()
+    quoting = "You said: \u201cI'd cache the top items per region\u201d. Why per region?"
+    voice.say(quoting, tmp_path / "quoting.wav")
+    assert len(played) == 3 and played[0][1] < 1.5 * SAMPLE_RATE, played
