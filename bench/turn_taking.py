@@ -154,10 +154,10 @@ def main() -> int:
     from interviewer.audio.smart_turn import load_smart_turn
     from interviewer.audio.voice import EspeakVoice
     from interviewer.interview.practice import compared_with, known_lines
+    from interviewer.meaning.ahead import Ahead
     from interviewer.settings import LIVE_MODEL, RecorderOptions, SttOptions, TurnTakingOptions
     from interviewer.streaming import StreamingTurn
     from interviewer.stt import WhisperTranscriber
-    from interviewer.transcript import utterances
 
     data = json.loads(TURNS.read_text())
     turns = data["turns"]
@@ -212,15 +212,9 @@ def main() -> int:
             voice.prerender(known_lines(deps))
             laps["setup"] = lap()
             wav = folder / "turn-01.wav"
-            # As practice does: each streamed piece's sentences are embedded while the
-            # candidate talks, so the reply's assessment finds them cached.
-            turn = StreamingTurn(
-                transcriber,
-                wav,
-                on_piece=lambda piece, deps=deps: deps.embedder.embed(
-                    [u.text for u in utterances(piece)]
-                ),
-            )
+            # As practice does: each streamed piece's sentences (and their joins) are embedded
+            # while the candidate talks, so the reply's assessment finds them cached.
+            turn = StreamingTurn(transcriber, wav, on_piece=Ahead(deps.embedder, deps.rubric))
             mic.on_chunk = lambda _p, start, cut, end, turn=turn: turn.add_chunk(start, cut, end)
             mic.turn_text = turn.settled_text
             rec = mic.record(wav)

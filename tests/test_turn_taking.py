@@ -137,9 +137,11 @@ def test_a_question_that_sounds_asked_is_answered_at_once_one_said_on_the_way_is
     passing = "The bill doubled this quarter, so I'd look at where the money goes. Is it idle GPUs?"
     on_the_way = ends_at(TurnEnd(OPT, 10.0, Scripted(0.1)), passing)
     assert abs(on_the_way - OPT.unsure_s) < 0.11
-    # a question that opens the turn is put to the interviewer, however flat it sounded
+    # a question that opens the turn is put to the interviewer: however flat it sounded, it is
+    # answered after a short look for more, not the 2.5 s of a sentence that sounded unsure
     opening = "Before I get into it, how much latency do we have per request?"
-    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.01)), opening) <= 0.35
+    assert abs(ends_at(TurnEnd(OPT, 10.0, Scripted(0.01)), opening) - OPT.recheck_s) < 0.11
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.9)), opening) <= 0.35
     # a hand-over in words needs no help from the sound
     assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.02)), "I think that covers it.") <= 0.35
 

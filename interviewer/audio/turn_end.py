@@ -87,7 +87,7 @@ OPEN = "open"  # a clause left open: keep waiting, up to patience
 THINKING = "thinking"  # "let me think": keep waiting, up to patience
 PROMISED = "promised"  # "First, ..." and no second yet: a breath between items
 QUESTION = "question"  # a question, perhaps to the interviewer: answer it if it sounded asked
-ASKING = "asking"  # a question that opens the turn: put to the interviewer, answer it now
+ASKING = "asking"  # a question that opens the turn: put to the interviewer, answered soon
 HANDOVER = "handover"  # "that covers it": answer now
 SENTENCE = "sentence"  # a whole sentence: the audio decides how long to wait
 BRIEF = "brief"  # a few words so far ("Sorry.", "So that's the model side."): more is coming
@@ -234,8 +234,13 @@ class TurnEnd:
         o = self.options
         patience = self.patience_s
         sounds_done = pause.p is None or pause.p >= o.p_end  # no model: the words decide
-        if cue in (HANDOVER, ASKING) or (cue == QUESTION and sounds_done):
+        if cue == HANDOVER or (cue in (QUESTION, ASKING) and sounds_done):
             return min(o.handover_s, patience), "you handed over: replying"
+        if cue == ASKING:
+            # Put to the interviewer, but it did not sound finished: Whisper may have closed a
+            # question that goes on ("Are we predicting for food delivery?" [breath] "where the
+            # restaurant cooks first, or parcels?"). A short look for more, not the 2.5 s.
+            return min(o.recheck_s, patience), "you asked: replying in a moment"
         if cue in (OPEN, THINKING, NOTHING):
             what = "take your time" if cue != OPEN else "you are mid-sentence"
             return patience, f"{what}: waiting up to {patience:.0f} s"

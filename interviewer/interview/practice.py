@@ -30,6 +30,7 @@ from interviewer.audio.voice import Voice
 from interviewer.files import atomic_write_json
 from interviewer.interview.checkpoint import STATE_FIELDS, checkpoint_errors, set_aside
 from interviewer.interview.graph import Deps, build_graph, initial_state
+from interviewer.meaning.ahead import Ahead
 from interviewer.session import Session, SessionRecord
 from interviewer.streaming import BACKGROUND_NICE, Refiner, StreamingTurn
 
@@ -437,7 +438,8 @@ class Practice:
         stream = None
         if self.transcriber is not None and isinstance(self.mic, ChunkingMicrophone):
             # Transcribe while the candidate talks: only the tail is left when the turn ends.
-            turn = StreamingTurn(self.transcriber, path, on_piece=self._understand_ahead)
+            ahead = Ahead(self.deps.embedder, self.deps.rubric)
+            turn = StreamingTurn(self.transcriber, path, on_piece=ahead)
             self.mic.on_chunk = lambda _path, start, cut, end: turn.add_chunk(start, cut, end)
             self.mic.turn_text = turn.settled_text  # the end-of-turn judge reads the words
             stream = turn
@@ -495,13 +497,6 @@ class Practice:
     def _pending(self, payload: dict[str, Any]) -> dict[str, Any]:
         self.save("in-progress", {"pending": payload})
         return payload
-
-    def _understand_ahead(self, piece: Any) -> None:
-        """Embed a streamed piece's sentences while the candidate is still talking, so the
-        interviewer's assessment at the end of the turn finds most of them cached."""
-        from interviewer.transcript import utterances
-
-        self.deps.embedder.embed([u.text for u in utterances(piece)])
 
     def _log_latency(self) -> None:
         """Per turn, in ms: the end of the turn (when it was detected) to the first sample of
