@@ -113,6 +113,11 @@ class StreamingTurn:
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._work, daemon=True, name="turn-stt")
         self._worker.start()
+        # on_piece runs on a thread of its own: work done ahead (embedding) must never hold
+        # up the decoding of the next chunk, the one the reply waits for.
+        self._ahead: queue.Queue[Transcript | None] = queue.Queue()
+        if on_piece is not None:
+            threading.Thread(target=self._work_ahead, daemon=True, name="turn-ahead").start()
 
     @property
     def text(self) -> str:
@@ -144,6 +149,7 @@ class StreamingTurn:
             self._jobs.put((self.covered_to, duration_s))
         self._jobs.put(None)
         self._worker.join()
+        self._ahead.put(None)  # the ahead thread ends once what is queued is embedded
         if self._error is not None:
             raise self._error
         return self._assemble(duration_s)
@@ -171,9 +177,14 @@ class StreamingTurn:
                 self.pieces.append((start, t))
                 self._decoded += 1
             if self.on_piece is not None:
-                # An optimisation only: the turn is understood when it ends anyway.
-                with contextlib.suppress(Exception):
-                    self.on_piece(t)
+                self._ahead.put(t)
+
+    def _work_ahead(self) -> None:
+        assert self.on_piece is not None
+        while (piece := self._ahead.get()) is not None:
+            # An optimisation only: the turn is understood when it ends anyway.
+            with contextlib.suppress(Exception):
+                self.on_piece(piece)
 
     def so_far(self) -> Transcript:
         """The turn as transcribed up to now (for the live view's phase)."""
