@@ -221,7 +221,9 @@ def main() -> int:
             laps["record"] = lap()
             laps["audio"] = rec.duration_s
             transcript = turn.finish(rec.duration_s)
+            laps["finish"] = lap()
             graph.invoke(Command(resume={"text": transcript.text}), config, context=deps)
+            laps["graph"] = lap()
             said_back = [
                 x for x in graph.get_state(config).values["turns"] if x["role"] == "interviewer"
             ][-1]["text"]

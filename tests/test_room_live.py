@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 from conftest import CONTENT
@@ -40,7 +41,6 @@ class FakePage:
         ).__enter__()  # websockets wants it entered; close() leaves it
         self.messages: queue.Queue[dict] = queue.Queue()
         self.said = 0
-        self.thinking = threading.Event()
         self.lines = threading.Event()  # a line was played since cleared
         self.listening = threading.Event()  # a turn is being recorded (live status comes)
         self.ended: dict | None = None
@@ -59,10 +59,9 @@ class FakePage:
                         assert r.read(4) == b"RIFF"
                     self.ws.send(json.dumps({"type": "played", "n": msg["n"]}))
                     self.said += 1
-                    self.thinking.clear()
+                    self.listening.clear()  # the next turn opens after the line
                     self.lines.set()
                 elif msg["type"] == "thinking":
-                    self.thinking.set()
                     self.listening.clear()
                 elif msg["type"] == "live":
                     self.listening.set()
@@ -97,29 +96,35 @@ class FakePage:
         """Once the turn is being recorded, speak; then silence until the turn is over and a
         reply has been played."""
         self.wait(self.listening, "the turn never opened")
-        self.speak(samples)
-        self.wait(self.thinking, "the turn never ended")
+        # A line played after the answer is the reply, so the turn ended. (Waiting for the
+        # "thinking" message instead raced: a quick reply's line clears it before a wait
+        # polling between 0.2 s frames sees it, and the page then sat out the whole turn.)
         self.lines.clear()
-        self.wait(self.lines, "no reply")
+        self.speak(samples)
+        self.wait(self.lines, "the turn never ended, or no reply came")
 
     def close(self) -> None:
         self.ws.close()
 
 
-def start_room(args: list[str], env: dict) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "interviewer", "room", "--no-browser", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+def start_room(args: list[str], env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+    """The room as a child; its stderr goes to a file (a pipe nobody reads could fill and stall
+    it), named in any failure."""
+    with log.open("a") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "interviewer", "room", "--no-browser", *args],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            env=env,
+        )
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith("room: "):
             threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep it drained
             return proc, line.split(" ", 1)[1].strip()
-    raise AssertionError(f"no room address: {proc.stderr.read() if proc.stderr else ''}")
+    proc.wait(30)
+    raise AssertionError(f"no room address: {log.read_text()}")
 
 
 def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its_report(
@@ -132,7 +137,9 @@ def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its
     }
     answers = [load_audio(CONTENT / "examples" / f"strong-0{k}.flac").samples for k in (1, 2)]
     proc, url = start_room(
-        ["--question", "recsys-low-latency", "--voice-engine", "espeak", "--minutes", "20"], env
+        ["--question", "recsys-low-latency", "--voice-engine", "espeak", "--minutes", "20"],
+        env,
+        tmp_path / "room.log",
     )
     try:
         page = FakePage(url)
@@ -161,11 +168,16 @@ def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its
             proc.kill()
     session_id = folder.name
 
-    proc, url = start_room(["--resume", session_id, "--voice-engine", "espeak"], env)
+    proc, url = start_room(
+        ["--resume", session_id, "--voice-engine", "espeak"], env, tmp_path / "room.log"
+    )
     try:
         page = FakePage(url)
+        # The resumed room's first line ("Welcome back ...") may reach the page before or after
+        # the state its hello asked for.
         state = page.messages.get(timeout=60)
-        assert state["type"] == "state"
+        while state["type"] != "state":
+            state = page.messages.get(timeout=60)
         assert state["scene"] and state["scene"][0]["id"] == "g"  # the board came back
         page.answer(answers[1])
         # The page's transcript, as the turn opened: the answer given before the kill is in it.
@@ -194,7 +206,9 @@ def test_an_interview_in_the_room_survives_a_kill_and_ends_with_the_board_in_its
     # take it as the end (bench/turn_taking.py measures how often), and the rest then comes as
     # more turns (spoken over the reply: a barge-in). Here only the room's part is tested: every
     # word reached the interview.
-    assert len(said) >= 2 and "ndcg" in " ".join(said[1:]).lower(), said
+    # The answer's last words (its metric's name, "NDCG", is heard as "in the CG" at times).
+    assert len(said) >= 2 and "week of data" in " ".join(said[1:]).lower(), said
+    assert all(said), said  # no turn heard as empty: the page spoke whenever a turn was open
     assert record["settings"]["input"] == "room"
     # The resumed page was asked for the board at the end of its turns, numbered after those taken
     # before the kill (how many the first answer took is the end-of-turn judge's call).

@@ -195,10 +195,11 @@ def test_smart_turn_hears_a_finished_sentence_and_an_unfinished_one():
 
 @pytest.mark.slow
 def test_a_missing_or_damaged_model_is_one_line_and_names_the_fix(tmp_path, monkeypatch):
-    from interviewer.audio.smart_turn import file_sha256, model_path
+    from interviewer.audio.smart_turn import model_path
+    from interviewer.models import sha256
 
     good = model_path()
-    assert good is not None and file_sha256(good) == MODEL_SHA256
+    assert good is not None and sha256(good) == MODEL_SHA256
     bad = tmp_path / "smart-turn.onnx"
     shutil.copy(good, bad)
     with bad.open("r+b") as f:

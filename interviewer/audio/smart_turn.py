@@ -14,7 +14,6 @@ the turn then ends by the words and the silence alone (interviewer/audio/turn_en
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import threading
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+from interviewer.models import sha256
 
 SAMPLE_RATE = 16000
 WINDOW_S = 8  # the model reads the last 8 s, zero-padded in front when the turn is shorter
@@ -51,14 +52,6 @@ def model_path() -> Path | None:
         if path.is_file():
             return path
     return None
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class SmartTurn:
@@ -108,7 +101,7 @@ def load_smart_turn(path: Path | None = None) -> SmartTurn:
     if path is None:
         raise ModelProblem(f"the end-of-turn model is not installed ({INSTALL})")
     try:
-        digest = file_sha256(path)
+        digest = sha256(path)
     except OSError as exc:
         raise ModelProblem(
             f"the end-of-turn model {path} could not be read ({exc.strerror})"
