@@ -48,3 +48,42 @@ def test_the_reading_at_the_turns_end_finds_its_sentences_and_joins_embedded():
     assert len(texts) >= len(PARTS) + 1  # the reading cut the turn into several sentences
     needed = set(texts) | {f"{a} {b}" for a, b in pairwise(texts)}
     assert needed <= embedded_ahead, needed - embedded_ahead
+
+
+def test_the_first_reply_on_a_question_embeds_nothing_the_warm_up_did_not(tmp_path):
+    """What practice embeds while the question is spoken (compared_with) and while the answer is
+    (Ahead) is all the first reply needs: nothing is left to embed between the answer's end
+    and the reply (it cost 0.6-0.8 s on 2 cores when the question's own texts were left)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.types import Command
+
+    from interviewer.interview.graph import Deps, build_graph, initial_state
+    from interviewer.interview.lines import load_lines
+    from interviewer.interview.practice import compared_with
+
+    question = get_question("rag-support-bot")
+    spy = Spy()
+    deps = Deps(
+        session_dir=tmp_path,
+        question=question,
+        agenda=load_agenda(question.agenda),
+        rubric=load_rubric(),
+        lines=load_lines(),
+        transcriber=None,
+        embedder=spy,  # type: ignore[arg-type]
+    )
+    graph = build_graph(InMemorySaver())
+    config = {"configurable": {"thread_id": "first-reply"}}
+    graph.invoke(initial_state(deps, question.minutes), config, context=deps)
+    answer = (
+        "How many tickets a day do we get? I'd start with retrieval over the help articles, "
+        "recall at five on tickets with a known answer, and a small model writing the reply. "
+        "Then I'd watch how often agents rewrite it."
+    )
+    spy.embed(compared_with(deps))
+    Ahead(spy, deps.rubric)(typed(answer))
+    warmed, spy.asked = spy.asked, set()
+    graph.invoke(Command(resume={"text": answer}), config, context=deps)
+    replies = [t for t in graph.get_state(config).values["turns"] if t["role"] == "interviewer"]
+    assert len(replies) >= 2 and replies[-1]["text"]  # it replied
+    assert spy.asked <= warmed, spy.asked - warmed

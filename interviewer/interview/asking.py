@@ -183,6 +183,11 @@ def _thinking_aloud(sentence: str, facts: list[str]) -> bool:
     return not facts and not _ADDRESSED.search(head)
 
 
+def fact_texts(question: Question) -> list[str]:
+    """Each fact as it is compared with a question asked: its topic, keywords and answer."""
+    return [f"{f.topic}: {', '.join(f.keywords)}. {f.answer}" for f in question.facts]
+
+
 class _FactMatcher:
     """The facts a question asks for: by keywords first, else by meaning."""
 
@@ -197,9 +202,7 @@ class _FactMatcher:
         if found or self.embedder is None or not self.question.facts:
             return found
         if self._vectors is None:
-            self._vectors = self.embedder.embed(
-                [f"{f.topic}: {', '.join(f.keywords)}. {f.answer}" for f in self.question.facts]
-            )
+            self._vectors = self.embedder.embed(fact_texts(self.question))
         sims = (self.embedder.embed([asked]) @ self._vectors.T)[0]
         best = int(sims.argmax())
         return [self.question.facts[best].answer] if sims[best] >= self.min_sim else []
