@@ -5,7 +5,8 @@ Clips: the demo's answers (interviewer/builtin/examples), Piper-voiced answers
 `bench/turn_taking.py --render-only`) and real recorded speech (--real, a folder of NAME.wav +
 NAME.txt: scripts/fetch-real-speech.sh). Each is replayed through the live turn's chunking
 (`transcribe_like_live`). `--min-s 0` cuts to the chunk alone, `--full` keeps Whisper's 30 s.
-Ends with `encoder_window cut=C min_s=M wer=X words=N encoder_ms=E`.
+Ends with `encoder_window cut=C min_s=M beam=B wer=X words=N encoder_ms=E chunk_ms=D
+chunk_p90_ms=P` (a chunk's whole decode: median and 90th percentile).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--full", action="store_true", help="the full 30 s window (before)")
     ap.add_argument("--min-s", type=float, default=SttOptions().window_min_s)
+    ap.add_argument("--beam", type=int, default=SttOptions().beam_size, help="the live beam")
     ap.add_argument("--real", type=Path, default=ROOT / "bench" / "out" / "real-speech")
     args = ap.parse_args()
     from faster_whisper import WhisperModel
@@ -69,9 +71,22 @@ def main() -> int:
             spent.append(time.perf_counter() - t)
 
     WhisperModel.encode = timed  # type: ignore[method-assign]
-    options = SttOptions(model=LIVE_MODEL, cut_window=not args.full, window_min_s=args.min_s)
+    options = SttOptions(
+        model=LIVE_MODEL, cut_window=not args.full, window_min_s=args.min_s, beam_size=args.beam
+    )
     transcriber = WhisperTranscriber(options)
     transcriber.load()
+    chunks: list[float] = []  # each streamed chunk's whole decode, the reply's wait at a turn end
+    chunk = transcriber.transcribe_chunk
+
+    def timed_chunk(audio):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            return chunk(audio)
+        finally:
+            chunks.append(time.perf_counter() - t)
+
+    transcriber.transcribe_chunk = timed_chunk  # type: ignore[method-assign]
     words = errors = 0.0
     print(machine())
     for c in clips(args.real):
@@ -86,8 +101,10 @@ def main() -> int:
         if word_error_rate(ref, hyp) > 0.15:
             print(f"  {c.name}: {hyp[:100]}")
     print(
-        f"encoder_window cut={int(not args.full)} min_s={args.min_s:g} "
-        f"wer={errors / words:.4f} words={words:.0f} encoder_ms={1000 * np.mean(spent):.0f}"
+        f"encoder_window cut={int(not args.full)} min_s={args.min_s:g} beam={args.beam} "
+        f"wer={errors / words:.4f} words={words:.0f} encoder_ms={1000 * np.mean(spent):.0f} "
+        f"chunk_ms={1000 * np.median(chunks):.0f} "
+        f"chunk_p90_ms={1000 * np.quantile(chunks, 0.9):.0f}"
     )
     return 0
 
