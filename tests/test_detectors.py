@@ -42,6 +42,10 @@ WEIGHED = (
     "The heavy model only looks at the transactions the rules are unsure about, since scoring "
     "every single payment with it would cost far too much."
 )
+SCENE_THEN_WEIGHED = (
+    "Scoring has to finish within fifty milliseconds for each payment. I'd keep the model to "
+    "boosted trees, which score quickly but miss the patterns a sequence model would catch."
+)
 TRADEOFF_WORDS = (
     "There are many trade-offs here, pros and cons on both sides, and we would balance them."
 )
@@ -49,7 +53,7 @@ TRADEOFF_WORDS = (
 
 def test_the_test_texts_are_not_in_the_training_corpus():
     seen = corpus_texts()
-    for text in (DENSE_MONITOR, WEIGHED, TRADEOFF_WORDS):
+    for text in (DENSE_MONITOR, WEIGHED, SCENE_THEN_WEIGHED, TRADEOFF_WORDS):
         assert text not in seen
 
 
@@ -63,6 +67,42 @@ def test_one_dense_sentence_covers_a_step_even_cut_into_fragments():
 def test_a_choice_weighed_without_the_word_trade_off_is_found():
     u = live("fraud-detection-realtime", WEIGHED)
     assert len(u.tradeoffs) == 1
+
+
+def test_a_sentence_before_one_that_weighs_by_itself_is_not_a_second_trade_off():
+    # Read joined, the constraint and the choice weigh; but the weighing is the second
+    # sentence's own: one trade-off, quoted where it is said (the report quoted the constraint).
+    u = live("fraud-detection-realtime", SCENE_THEN_WEIGHED)
+    assert len(u.units) == 2
+    assert [i for i, _ in u.tradeoffs] == [1]
+
+
+def test_pieces_of_two_turns_are_never_read_as_one_thought():
+    from interviewer.transcript import combine, typed
+
+    first = typed(
+        "A deep ranking model is more accurate but slower, so I would distill it into a smaller "
+        "one. The trade-off is accuracy versus serving cost."
+    )
+    second = typed(
+        "After launch, I would compare purchases per session between the new ranker and the "
+        "old one, in an A B test on five percent of shoppers."
+    )
+    q = get_question("recsys-low-latency")
+    ctx = Context(q, load_agenda(q.agenda), RUBRIC)
+    end = first.duration_s + 8.0  # the interviewer spoke between the two turns
+    session = combine(
+        [(0.0, first.duration_s, first), (end, end + second.duration_s, second)],
+        end + second.duration_s,
+    )
+    _, apart, _ = understand_transcript(session, ctx, full=False)
+    _, together, _ = understand_transcript(typed(f"{first.text} {second.text}"), ctx, full=False)
+    summary = next(i for i, x in enumerate(apart.units) if x.text.startswith("The trade-off"))
+    # As one turn, the summary joined to the next sentence reads as weighing (the control)...
+    assert summary in [i for i, _ in together.tradeoffs]
+    # ...but across two turns that join is no thought of the candidate's.
+    assert summary not in [i for i, _ in apart.tradeoffs]
+    assert [i for i, _ in apart.tradeoffs] == [0]
 
 
 def test_trade_off_words_that_weigh_nothing_are_not_a_trade_off():

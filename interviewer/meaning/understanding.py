@@ -21,6 +21,7 @@ board unit does differently, and why:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -135,10 +136,13 @@ def understand(
     # neighbours, and the better reading counts.
     joined = [f"{a} {b}" for a, b in pairwise(texts[:n])]
     jv = embedder.embed(joined) if joined else np.zeros((0, vectors.shape[1]))
+    # ...but never across two turns: the interviewer spoke between them ("The trade-off is
+    # accuracy versus serving cost." ended one answer; "After launch, I would compare ..." began
+    # the next). Such a join reads as nothing.
+    within = _within_turns(units[:n], transcript)
     own = det.concrete(vectors, texts, question, embedder, meaning)
-    concrete_p = np.concatenate(
-        [_in_context(own[:n], det.concrete(jv, joined, question, embedder, meaning)), own[n:]]
-    )
+    own_joined = within * det.concrete(jv, joined, question, embedder, meaning)
+    concrete_p = np.concatenate([_in_context(own[:n], own_joined), own[n:]])
     # A run of names ("embeddings, semantic search, hybrid search,") borrows nothing from its
     # neighbours: a list is concrete by what it names, or not at all.
     for i, u in enumerate(units):
@@ -201,11 +205,14 @@ def understand(
                 for a, b in zip(result.points, board_points, strict=True)
             ]
     # Trade-offs are reasoning, which only the talk carries: the board's units take no part.
-    weighs = _with_next(
-        det.weighs(vectors[:n], texts[:n], meaning), det.weighs(jv, joined, meaning)
+    weighs = _lent_by_next(
+        det.weighs(vectors[:n], texts[:n], meaning),
+        within * det.weighs(jv, joined, meaning),
+        meaning.weighs_min_p,
+        [t.rstrip().endswith((".", "!", "?")) for t in texts[:n]],
     )
     choice = _with_next(
-        det.choice(vectors[:n], texts[:n], meaning), det.choice(jv, joined, meaning)
+        det.choice(vectors[:n], texts[:n], meaning), within * det.choice(jv, joined, meaning)
     )
     said = [
         i
@@ -244,11 +251,34 @@ def understand(
     return result
 
 
+def _within_turns(units: Sequence[Unit], transcript: Transcript) -> np.ndarray:
+    """Per join of a unit to the next: 1.0 when both are in one candidate turn, else 0.0 (a
+    single answer, with no turns on record, is one turn)."""
+    starts = [t.start for t in transcript.turns]
+    turn = [bisect_right(starts, u.start + 1e-6) for u in units]
+    return np.array([float(a == b) for a, b in pairwise(turn)])
+
+
 def _with_next(alone: np.ndarray, joined: np.ndarray) -> np.ndarray:
     """Per piece: its own probability, or that of it joined to the next piece if higher."""
     out = alone.copy()
     if len(joined):
         out[:-1] = np.maximum(out[:-1], joined)
+    return out
+
+
+def _lent_by_next(
+    alone: np.ndarray, joined: np.ndarray, min_p: float, sentence_ends: list[bool]
+) -> np.ndarray:
+    """Per piece: its own probability, or that of it joined to the next piece, unless the piece
+    ends a sentence and the next reaches min_p alone. Then the join's weighing is the next
+    sentence's own ("To iterate, the bottleneck is ranking latency." + "I would cache
+    embeddings, which is cheaper, but ..."): counted there, once, and quoted where it is said.
+    Within a sentence cut at a comma, the choice's clause keeps it: the run is quoted from it."""
+    out = alone.copy()
+    if len(joined):
+        lent = (alone[1:] < min_p) | ~np.array(sentence_ends[:-1], dtype=bool)
+        out[:-1] = np.where(lent, np.maximum(out[:-1], joined), out[:-1])
     return out
 
 
