@@ -628,3 +628,56 @@ def test_replay_prints_the_component_graph_per_turn(tmp_path, monkeypatch, capsy
         '      board: "p99 < 50 ms"',
     ]
     assert not any("board:" in line for line in out[:answer2])
+
+
+def test_the_llm_judge_reads_the_board_and_its_quotes_of_it_are_cited_as_drawn(
+    tmp_path, monkeypatch
+):
+    """The LLM judge (real openai client, a real HTTP server on 127.0.0.1) is given the board
+    beside the transcript, and a quote of it counts as evidence, drawn, when it was saved."""
+    import re
+
+    from llm_server import FakeLlm, Reply, completion, user_prompt
+
+    from interviewer.judge.llm import LlmJudge
+    from interviewer.llm import LlmClient, LlmOptions
+
+    monkeypatch.setattr(
+        "interviewer.llm.client._cache_path", lambda: tmp_path / "llm-endpoints.json"
+    )
+    server = FakeLlm()
+    boards: list[str] = []
+
+    def reply(request: dict) -> Reply:
+        board = user_prompt(request).rsplit("<board>", 1)[1].split("</board>", 1)[0]
+        boards.append(board)
+        first = re.sub(r"^\[[^\]]*\]\s*", "", board.strip().splitlines()[0])
+        quote = " ".join(first.split()[:6])  # copied from the board, as the prompt allows
+        body = {
+            "criteria": {
+                c: {"score": 3, "rationale": f"{c}: the diagram", "quotes": [quote]}
+                for c in ("clarity", "tradeoffs", "timing", "coverage", "depth")
+            },
+            "addressed_grader": False,
+        }
+        return Reply(body=completion(json.dumps(body)))
+
+    server.reply = reply
+    try:
+        client = LlmClient(
+            LlmOptions(model="fake-model", base_url=server.url, api_key="sk-x", timeout_s=5.0)
+        )
+        ctx = Context(RECSYS, CTX.agenda, CTX.rubric, LlmJudge(client))
+        folder = tmp_path / "session"
+        folder.mkdir()
+        turns = _turns(PARTIAL, folder)
+        _save_boards(folder, MATCHING)
+        report = session_report(folder, turns, ctx, SttInfo.none("typed"), {}, turns[-1]["end"])
+    finally:
+        server.close()
+    assert len(boards) == 1 and "Candidate retrieval" in boards[0] and "Ranker" in boards[0]
+    coverage = report.scores.coverage
+    assert coverage.judge == "llm:fake-model" and coverage.score == 3
+    assert coverage.evidence and all(e.source == "board" for e in coverage.evidence)
+    drawn_at = {round(b.at_s, 2) for b in report.board}
+    assert all(round(e.start, 2) in drawn_at for e in coverage.evidence)

@@ -93,7 +93,7 @@ def judges(report) -> dict[str, str]:
 def test_valid_answer_is_used_with_evidence_mapped_to_times(llm):
     llm.reply = scores_reply(FOURS)
     report, _ = judge(llm)
-    assert report.judge.name == "llm:fake-model" and report.judge.prompt == "judge/score@2"
+    assert report.judge.name == "llm:fake-model" and report.judge.prompt == "judge/score@3"
     for c, v in FOURS.items():
         got = getattr(report.scores, c)
         assert got.score == v and got.judge == "llm:fake-model" and got.rationale.startswith(c)
@@ -431,7 +431,7 @@ def test_practice_with_an_llm_interviewer_and_judge(cli, llm, llm_env, home, tmp
     assert s["settings"]["llm"]["model"] == "fake-model"
     report = json.loads((folder / "report.json").read_text())
     assert (
-        report["judge"]["name"] == "llm:fake-model" and report["judge"]["prompt"] == "judge/score@2"
+        report["judge"]["name"] == "llm:fake-model" and report["judge"]["prompt"] == "judge/score@3"
     )
     assert report["scores"]["clarity"]["judge"] == "llm:fake-model"
     for f in folder.iterdir():

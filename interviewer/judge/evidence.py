@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from interviewer.judge.model import Evidence
+from interviewer.meaning.understanding import Understanding
 from interviewer.textmatch import tokenize
 from interviewer.transcript import Transcript, Utterance, Word, join_words, normalize
 
@@ -55,6 +56,23 @@ def locate(quote: str, t: Transcript) -> Evidence | None:
     if best >= FUZZY_MIN_RATIO:
         last = min(best_i + n - 1, len(tokens) - 1)
         return _span(t, tokens[best_i].word, tokens[last].word)
+    return None
+
+
+def locate_drawn(quote: str, u: Understanding) -> Evidence | None:
+    """A quote of what the whiteboard shows: cited as drawn, at the time it was saved. Text on
+    the board addressed to the grader is no evidence, as when it is said."""
+    wanted = normalize(quote)
+    n = len(wanted)
+    for i, unit in enumerate(u.units):
+        if not n or not unit.drawn or i in u.flagged:
+            continue
+        for text in (unit.shown, unit.text):
+            have = normalize(text)
+            if any(have[k : k + n] == wanted for k in range(len(have) - n + 1)):
+                return Evidence(
+                    quote=unit.shown or unit.text, start=unit.start, end=unit.end, source="board"
+                )
     return None
 
 

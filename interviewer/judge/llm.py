@@ -2,11 +2,12 @@
 
 The offline judge still runs first: agenda status, key points, grader-injection flags and a
 fallback score for every criterion. The LLM sees the transcript as delimited data (with flagged
-sentences removed) and the measured facts as facts. Each criterion it returns is used only if
-the score is an integer 1-5, at least one quote is really in the transcript (quotes that are
-not are dropped and counted), and the score is not implausibly far above what the measured
-evidence supports; otherwise that criterion falls back to the offline score, and the report
-says so.
+sentences removed), what the whiteboard shows (as the offline judge reads it, flagged text
+removed) and the measured facts as facts; a quote of the board is cited as drawn. Each
+criterion it returns is used only if the score is an integer 1-5, at least one quote is really
+in the transcript or on the board (quotes that are not are dropped and counted), and the
+score is not implausibly far above what the measured evidence supports; otherwise that
+criterion falls back to the offline score, and the report says so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.content import Rubric
 from interviewer.judge import Answer
-from interviewer.judge.evidence import locate
+from interviewer.judge.evidence import locate, locate_drawn
 from interviewer.judge.model import CRITERIA, CriterionScore, Evidence, Judgement, Scores
 from interviewer.judge.offline import OfflineJudge, buzzword_share, overall_score
 from interviewer.llm.client import LlmClient, LlmFailure
@@ -87,7 +88,7 @@ class LlmJudge:
                 if len(q.split()) < MIN_QUOTE_WORDS:
                     dropped += 1  # one or two words are found anywhere: not evidence
                     continue
-                ev = locate(q, answer.transcript)
+                ev = locate(q, answer.transcript) or locate_drawn(q, answer.understanding)
                 if ev is None or any(
                     a - 0.01 <= ev.start and ev.end <= b + 0.01 for a, b in flagged
                 ):
@@ -180,8 +181,14 @@ class LlmJudge:
             c = rubric.criteria[name]
             levels = "; ".join(f"{k}: {v}" for k, v in sorted(c.levels.items()))
             criteria.append(f"- {name} ({c.name}): {c.description} Levels: {levels}")
+        board = [
+            f"[{clock(u.start)}] {as_data(u.shown or u.text)}"
+            for i, u in enumerate(answer.understanding.units)
+            if u.drawn and i not in answer.understanding.flagged
+        ]
         prompt = self.prompt.render(
             question=as_data(answer.question.text),
+            board="\n".join(board) or "(nothing drawn)",
             agenda="\n".join(f"- {s.id}: {s.expect}" for s in answer.agenda.steps),
             key_points="\n".join(f"- {k.point}" for k in answer.question.key_points)
             or "- (none given)",
