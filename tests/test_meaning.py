@@ -242,3 +242,19 @@ def test_content_caps_delivery():
     content = (report.scores.coverage.score + report.scores.depth.score) / 2
     assert report.scores.overall <= content + RUBRIC.overall.content_margin + 1e-9
     assert report.scores.overall <= 2.0
+
+
+def test_a_key_point_is_made_only_by_a_sentence_of_its_own_step_or_a_neighbour():
+    # The clarify point ("pin down ... the p99 latency budget ... before proposing any
+    # architecture") is closer in words to the alert on p99 latency at the end than to the
+    # question that pinned the budget down; the alert is monitoring, two steps away.
+    report = judged(
+        "How many requests per second do we expect at peak? And what is the latency budget per "
+        "request? I would retrieve a few hundred candidates with a two tower model and rank "
+        "them with boosted trees, measured by recall at one hundred on a held out week. After "
+        "launch, I would compare purchases per session in an A B test. I would alert when the "
+        "share of items with no clicks grows, or when P99 latency passes 50 milliseconds and "
+        "retrain every week on the new purchase logs."
+    )
+    (clarify,) = [k for k in report.key_points if k.step == "clarify"]
+    assert [e.quote for e in clarify.evidence] == ["And what is the latency budget per request?"]

@@ -97,17 +97,32 @@ def key_points(
     question: Question,
     embedder: Embedder,
     meaning: Meaning,
+    labels: list[str] | None = None,
+    steps: list[str] | None = None,
 ) -> list[PointHit]:
     """Each key point: the eligible sentence closest to it, a hit above the threshold (a little
-    lower when the sentence also says one of the point's cue words)."""
+    lower when the sentence also says one of the point's cue words). Given the units' steps
+    (`labels`) and the agenda's order (`steps`), a point is made only by a sentence of its own
+    step or a neighbouring one: "pin down the latency budget before proposing anything" is not
+    made by "alert when p99 latency passes 50 ms" at the end of the answer."""
     if not question.key_points:
         return []
     points = embedder.embed([k.point for k in question.key_points])
+    place = {s: j for j, s in enumerate(steps or [])}
     out = []
     for p, kp in enumerate(question.key_points):
         cues = [" ".join(normalize(c)) for c in kp.cues if normalize(c)]
         hits = []
-        for i in eligible:
+        own = place.get(kp.step)
+        near = [
+            i
+            for i in eligible
+            if own is None
+            or labels is None
+            or labels[i] not in place
+            or abs(place[labels[i]] - own) <= 1
+        ]
+        for i in near:
             sim = float(vectors[i] @ points[p])
             text = " " + " ".join(normalize(units[i].text)) + " "
             relief = meaning.keypoint_cue_relief if any(f" {c} " in text for c in cues) else 0.0
@@ -117,6 +132,6 @@ def key_points(
             sim, best = max(hits)
             out.append(PointHit(p, best, round(sim, 3)))
         else:
-            closest = max((float(vectors[i] @ points[p]) for i in eligible), default=0.0)
+            closest = max((float(vectors[i] @ points[p]) for i in near), default=0.0)
             out.append(PointHit(p, None, round(closest, 3)))
     return out

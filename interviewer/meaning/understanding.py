@@ -195,7 +195,10 @@ def understand(
     ]
     if bank is not None:
         spoken = [i for i in eligible if i < n]
-        result.points = key_points(vectors, units, spoken, question, embedder, meaning)
+        order = [st.id for st in agenda.steps]
+        result.points = key_points(
+            vectors, units, spoken, question, embedder, meaning, labels, order
+        )
         if len(eligible) > len(spoken):  # the board makes the key points the talk missed
             board_points = key_points(
                 vectors, units, eligible[len(spoken) :], question, embedder, meaning
