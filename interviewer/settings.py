@@ -160,8 +160,11 @@ class TurnTakingOptions:
     unsure_s: float = 2.5  # ...and if it still does not sound finished, wait this long
     promised_s: float = 3.0  # "First, ..." with no second yet
     # A turn of a few words so far ("Sorry.", "So that's the model side."): an opening, so the
-    # pause after it is a thinking pause more often than an end (cut-offs in bench/turn_taking).
-    brief_s: float = 6.0
+    # pause after it is a thinking pause more often than an end. It waits the whole --patience
+    # (capped by it): at 6 s, an 8 s pause after "So that's the model side." was cut off
+    # (bench/turn_taking), and a few words are the turn least worth answering early. A short
+    # answer that is all there is ends with Enter or "I'm done", or by sounding like a hand-over.
+    brief_s: float = 60.0
     fallback_s: float = 4.0  # without the audio model, a whole sentence: the old silence rule
     smart_turn: bool = True  # --no-smart-turn: the words and the silence alone
 

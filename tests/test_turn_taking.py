@@ -112,7 +112,8 @@ def test_a_finished_sentence_that_sounds_finished_is_answered_within_half_a_seco
 def test_a_turn_of_a_few_words_waits_for_the_rest_even_when_it_sounds_finished():
     """ "Sorry," said over the question, "So that's the model side." then a breath: the opening
     of an answer. A question of as few words is still answered at once."""
-    assert abs(ends_at(TurnEnd(OPT, 10.0, Scripted(0.99)), "Sorry.") - OPT.brief_s) < 0.11
+    # the whole patience: an 8 s thinking pause after a few words is not cut off
+    assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.99)), "Sorry.") >= 10.0 - 0.11
     assert ends_at(TurnEnd(OPT, 4.0, Scripted(0.99)), "Sorry.") == 4.0  # patience caps it
     assert ends_at(TurnEnd(OPT, 10.0, Scripted(0.99)), "Which languages?") <= 0.35
     long = "So that's the model side, and for serving we predict once at checkout."
