@@ -54,27 +54,16 @@ def test_the_first_reply_on_a_question_embeds_nothing_the_warm_up_did_not(tmp_pa
     """What practice embeds while the question is spoken (compared_with) and while the answer is
     (Ahead) is all the first reply needs: nothing is left to embed between the answer's end
     and the reply (it cost 0.6-0.8 s on 2 cores when the question's own texts were left)."""
-    from langgraph.checkpoint.memory import InMemorySaver
-    from langgraph.types import Command
+    from dataclasses import replace
 
-    from interviewer.interview.graph import Deps, build_graph, initial_state
-    from interviewer.interview.lines import load_lines
+    from langgraph.types import Command
+    from test_graph_meaning import start
+
     from interviewer.interview.practice import compared_with
 
-    question = get_question("rag-support-bot")
     spy = Spy()
-    deps = Deps(
-        session_dir=tmp_path,
-        question=question,
-        agenda=load_agenda(question.agenda),
-        rubric=load_rubric(),
-        lines=load_lines(),
-        transcriber=None,
-        embedder=spy,  # type: ignore[arg-type]
-    )
-    graph = build_graph(InMemorySaver())
-    config = {"configurable": {"thread_id": "first-reply"}}
-    graph.invoke(initial_state(deps, question.minutes), config, context=deps)
+    deps, graph, config = start(tmp_path, get_question("rag-support-bot"))
+    deps = replace(deps, embedder=spy)  # type: ignore[arg-type]
     answer = (
         "How many tickets a day do we get? I'd start with retrieval over the help articles, "
         "recall at five on tickets with a known answer, and a small model writing the reply. "
